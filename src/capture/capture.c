@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "capture.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dump-target.h"
+#include "dump-writer.h"
+#include "log.h"
+#include "macro.h"
+#include "spawn.h"
+
+#define DEFAULT_DISK_TIMEOUT_SEC 60
+
+typedef int (*StepFunc)(Capture *c);
+
+static int step_wait_target(Capture *c) {
+        const char *spec = kdump_config_target_location(c->config), *fstype = kdump_config_target_kind(c->config);
+        long timeout = kdump_config_disk_timeout(c->config);
+        _cleanup_free_ char *dev = NULL;
+        int r = -ENODEV;
+
+        if (kdump_config_target_type(c->config) != DUMP_TARGET_FS || !spec)
+                return log_error_errno(-EOPNOTSUPP, "This capture image has no block-device target; cannot dump.");
+        if (timeout < 0)
+                timeout = DEFAULT_DISK_TIMEOUT_SEC;
+
+        /* Block devices appear asynchronously after their driver loads. */
+        for (long waited = 0; waited <= timeout * 10; waited++) {
+                r = block_device_find(spec, &dev);
+                if (r >= 0 || (r != -ENODEV && r != -ENOENT))
+                        break;
+                usleep(100 * 1000);
+        }
+        if (r < 0)
+                return log_error_errno(r, "Dump target %s did not appear within %lds: %m", spec, timeout);
+
+        (void) mkdir(c->mount_dir, 0700);
+        if (mount(dev, c->mount_dir, fstype, 0, NULL) < 0)
+                return log_error_errno(-errno, "Failed to mount %s (%s) on %s: %m", dev, fstype, c->mount_dir);
+        c->mounted = true;
+        log_info("Mounted dump target %s (%s, %s) on %s.", spec, dev, fstype, c->mount_dir);
+        return 0;
+}
+
+static int run_hook(const char *directive, const char *exe, const char *arg) {
+        char *argv[] = { (char *) exe, (char *) arg, NULL };
+        int r;
+
+        log_info("Running %s \"%s\".", directive, exe);
+        r = spawn_and_wait(argv, NULL);
+        if (r < 0)
+                return log_error_errno(r, "Failed to run %s \"%s\": %m", directive, exe);
+        if (r > 0)
+                return log_error_errno(-EPROTO, "%s \"%s\" failed with exit status %d.", directive, exe, r);
+        return 0;
+}
+
+static int step_pre_hooks(Capture *c) {
+        const char *pre = kdump_config_string(c->config, "kdump_pre");
+        return pre ? run_hook("kdump_pre", pre, NULL) : 0;
+}
+
+static int ensure_dump_dir(Capture *c) {
+        _cleanup_free_ char *base = NULL;
+        const char *path = kdump_config_path(c->config);
+        int r;
+
+        if (c->dump_dir)
+                return 0;
+        if (asprintf(&base, "%s%s", c->mount_dir, strcmp(path, "/") == 0 ? "" : path) < 0)
+                return log_oom();
+        r = dump_dir_create(base, c->host, time(NULL), &c->dump_dir);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create the dump directory in \"%s\": %m", base);
+        log_info("Saving the dump to %s.", c->dump_dir);
+        return 0;
+}
+
+static int step_dump_dmesg(Capture *c) {
+        int r = ensure_dump_dir(c);
+        if (r < 0)
+                return r;
+        /* The kernel log is small and is what an admin reads first: save it
+         * before the vmcore, which may not fit. Failing here is not fatal. */
+        r = dump_save_dmesg(c->vmcore, c->dump_dir);
+        if (r != 0)
+                log_warning("Could not save vmcore-dmesg.txt (%s %d); going on with the vmcore.",
+                            r < 0 ? "error" : "exit status", r < 0 ? -r : r);
+        else
+                log_info("Saved vmcore-dmesg.txt.");
+        return 0;
+}
+
+static int step_dump_vmcore(Capture *c) {
+        const char *collector = kdump_config_core_collector(c->config);
+        int r = ensure_dump_dir(c);
+        if (r < 0)
+                return r;
+        log_info("Saving vmcore with \"%s\".", collector);
+        r = dump_save_vmcore(c->vmcore, c->dump_dir, collector);
+        c->dump_status = r;
+        if (r < 0)
+                return log_error_errno(r, "Failed to save the vmcore: %m");
+        if (r > 0)
+                return log_error_errno(-EPROTO, "core_collector \"%s\" failed with exit status %d.", collector, r);
+        sync();
+        log_info("Saved vmcore to %s/vmcore.", c->dump_dir);
+        return 0;
+}
+
+static int step_post_hooks(Capture *c) {
+        const char *post = kdump_config_string(c->config, "kdump_post");
+        char status[16];
+
+        snprintf(status, sizeof(status), "%d", c->dump_status);
+        return post ? run_hook("kdump_post", post, status) : 0;
+}
+
+static const struct {
+        const char *name;
+        StepFunc run;
+        CaptureState on_success;
+} steps[_CAPTURE_STATE_MAX] = {
+        [CAPTURE_WAIT_TARGET] = { "wait-target", step_wait_target, CAPTURE_PRE_HOOKS },
+        [CAPTURE_PRE_HOOKS] = { "pre-hooks", step_pre_hooks, CAPTURE_DUMP_DMESG },
+        [CAPTURE_DUMP_DMESG] = { "dump-dmesg", step_dump_dmesg, CAPTURE_DUMP_VMCORE },
+        [CAPTURE_DUMP_VMCORE] = { "dump-vmcore", step_dump_vmcore, CAPTURE_POST_HOOKS },
+        [CAPTURE_POST_HOOKS] = { "post-hooks", step_post_hooks, CAPTURE_FINAL_ACTION },
+        [CAPTURE_FINAL_ACTION] = { "final-action" },
+        [CAPTURE_FAILURE_ACTION] = { "failure-action" },
+};
+
+const char *capture_state_to_string(CaptureState s) {
+        return s < _CAPTURE_STATE_MAX ? steps[s].name : NULL;
+}
+
+KdumpAction capture_run(Capture *c) {
+        CaptureState s = CAPTURE_WAIT_TARGET;
+
+        while (steps[s].run) {
+                log_info("kdump: %s", steps[s].name);
+                int r = steps[s].run(c);
+                s = r < 0 ? CAPTURE_FAILURE_ACTION : steps[s].on_success;
+        }
+        if (c->mounted) {
+                sync();
+                if (umount2(c->mount_dir, 0) < 0)
+                        log_warning_errno(-errno, "Failed to unmount %s: %m", c->mount_dir);
+                else
+                        c->mounted = false;
+        }
+        if (s == CAPTURE_FINAL_ACTION)
+                return kdump_config_final_action(c->config);
+        return kdump_config_failure_action(c->config);
+}
+
+void capture_done(Capture *c) {
+        free(c->dump_dir);
+        c->dump_dir = NULL;
+}

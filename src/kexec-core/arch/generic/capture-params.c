@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Architectures without their own list: the generic set is all. */
+#include "capture-cmdline.h"
+
+#include <stddef.h>
+
+const char * const capture_cmdline_arch_params[] = {
+        "novmcoredd",
+        NULL,
+};

@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "initramfs-build.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "dump-target.h"
+#include "fileio.h"
+#include "log.h"
+#include "macro.h"
+#include "spawn.h"
+#include "strv.h"
+
+#ifndef CAPTURE_PROGRAM_PATH
+#define CAPTURE_PROGRAM_PATH "/usr/lib/kdumpd/kdump-capture"
+#endif
+#ifndef DRACUT_MODULE_DIR
+#define DRACUT_MODULE_DIR "/usr/lib/dracut/modules.d/99kdump"
+#endif
+
+/* Bump when the image layout changes, so old images are rebuilt. */
+#define MANIFEST_FORMAT "kdumpd-manifest 1"
+
+int build_paths_for_kernel(const char *kver, char **ret_kver, char **ret_kernel) {
+        struct utsname u;
+        char *k, *img;
+
+        if (!kver) {
+                if (uname(&u) < 0)
+                        return negative_errno();
+                kver = u.release;
+        }
+        k = strdup(kver);
+        if (!k)
+                return -ENOMEM;
+        if (asprintf(&img, "/boot/vmlinuz-%s", kver) < 0) {
+                free(k);
+                return -ENOMEM;
+        }
+        *ret_kver = k;
+        *ret_kernel = img;
+        return 0;
+}
+
+int initramfs_path(const BuildPaths *p, char **ret) {
+        if (asprintf(ret, "%s/initramfs-%s.img", p->state_dir, p->kver) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+static int manifest_path(const BuildPaths *p, char **ret) {
+        if (asprintf(ret, "%s/initramfs-%s.manifest", p->state_dir, p->kver) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+/* A file's identity as far as a rebuild is concerned: size and mtime
+ * change whenever a package update or an admin replaces it. */
+static void manifest_add_file(FILE *m, const char *path) {
+        struct stat st;
+        if (stat(path, &st) < 0)
+                fprintf(m, "file %s missing\n", path);
+        else
+                fprintf(m, "file %s %lld %lld.%09ld\n", path, (long long) st.st_size, (long long) st.st_mtim.tv_sec,
+                        st.st_mtim.tv_nsec);
+}
+
+static int manifest_build(const BuildPaths *p, const char *baked_config, const TargetFs *t, char **ret) {
+        char *buf = NULL;
+        size_t size = 0;
+        _cleanup_free_ char *modules_dep = NULL;
+        FILE *m = open_memstream(&buf, &size);
+
+        if (!m)
+                return -ENOMEM;
+        fprintf(m, "%s\nkernel-release %s\n", MANIFEST_FORMAT, p->kver);
+        manifest_add_file(m, p->kernel);
+        if (asprintf(&modules_dep, "/lib/modules/%s/modules.dep", p->kver) >= 0)
+                manifest_add_file(m, modules_dep);
+        manifest_add_file(m, CAPTURE_PROGRAM_PATH);
+        manifest_add_file(m, DRACUT_MODULE_DIR "/module-setup.sh");
+        manifest_add_file(m, "/usr/sbin/makedumpfile");
+        if (t)
+                fprintf(m, "target-device %s %s\n", t->device, t->fstype);
+        fprintf(m, "config-begin\n%sconfig-end\n", baked_config);
+        if (fclose(m) != 0) {
+                free(buf);
+                return -ENOMEM;
+        }
+        *ret = buf;
+        return 0;
+}
+
+/* The config as the capture program will read it: the target made
+ * explicit and path relative to the target filesystem's root. */
+static int bake_config(const KdumpConfig *config, const char *config_path, TargetFs *ret_target,
+                       char **ret_text) {
+        _cleanup_kdump_config_free_ KdumpConfig *baked = NULL;
+        _cleanup_(target_fs_done) TargetFs t = {};
+        _cleanup_free_ char *spec = NULL;
+        DumpTargetType type = kdump_config_target_type(config);
+        int r;
+
+        switch (type) {
+        case DUMP_TARGET_PATH:
+                r = target_fs_for_path("/proc/self/mountinfo", kdump_config_path(config), &t);
+                if (r == -ENODEV)
+                        return log_error_errno(r, "%s: error: path \"%s\" is not on a block-device filesystem; "
+                                               "name a dump target (e.g. \"ext4 UUID=…\")",
+                                               config_path, kdump_config_path(config));
+                if (r < 0)
+                        return log_error_errno(r, "%s: error: cannot find the filesystem that holds path \"%s\": %m",
+                                               config_path, kdump_config_path(config));
+                if (t.uuid)
+                        r = asprintf(&spec, "UUID=%s", t.uuid);
+                else
+                        r = asprintf(&spec, "%s", t.device);
+                if (r < 0)
+                        return log_oom();
+                log_info("Dump target: %s (%s, %s) mounted on %s, dump directory \"%s\" on it.", spec, t.device,
+                         t.fstype, t.mountpoint, t.relpath);
+                r = kdump_config_with_target(config, t.fstype, spec, t.relpath, &baked);
+                if (r < 0)
+                        return log_oom();
+                break;
+        case DUMP_TARGET_FS: {
+                _cleanup_free_ char *dev = NULL;
+                r = block_device_find(kdump_config_target_location(config), &dev);
+                if (r < 0)
+                        return log_error_errno(r, "%s: error: dump target \"%s %s\" was not found on this machine: %m",
+                                               config_path, kdump_config_target_kind(config),
+                                               kdump_config_target_location(config));
+                t.device = TAKE_PTR(dev);
+                t.fstype = strdup(kdump_config_target_kind(config));
+                if (!t.fstype)
+                        return log_oom();
+                break;
+        }
+        default:
+                return log_error_errno(-EOPNOTSUPP,
+                                       "%s: error: dump target \"%s\" is not supported by this kdumpd build yet; "
+                                       "use a local path or \"<fstype> <device>\"",
+                                       config_path, kdump_config_target_kind(config));
+        }
+
+        r = kdump_config_format_string(baked ? baked : config, ret_text);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write the capture configuration: %m");
+        *ret_target = t;
+        t = (TargetFs) {};
+        return 0;
+}
+
+static int dracut_argv(const KdumpConfig *config, const BuildPaths *p, const char *baked_path, const char *out,
+                       char ***ret) {
+        _cleanup_strv_free_ char **argv = NULL, **extra = NULL;
+        const char *user_args = kdump_config_string(config, "dracut_args");
+        int r;
+
+        /* Only our module: no init system, no udev, no shell. dracut's own
+         * configuration is left out so that what is in the image follows
+         * from kdump.conf alone (dracut_args adds to it). */
+        const char *fixed[] = {
+                "dracut", "--force", "--quiet", "--conf", "/dev/null", "--confdir", "/var/empty",
+                "--hostonly", "--hostonly-mode", "strict", "--no-hostonly-cmdline", "--no-early-microcode",
+                "--nofscks", "--modules", "kdump", "--compress", "xz", "--kver", p->kver,
+                "--include", baked_path, "/etc/kdump.conf", NULL,
+        };
+        for (const char **a = fixed; *a; a++)
+                if (strv_extend(&argv, *a) < 0)
+                        return -ENOMEM;
+        if (user_args) {
+                r = shell_split(user_args, &extra);
+                if (r < 0)
+                        return r;
+                if (strv_extend_strv(&argv, extra) < 0)
+                        return -ENOMEM;
+        }
+        if (strv_extend(&argv, out) < 0)
+                return -ENOMEM;
+        *ret = TAKE_PTR(argv);
+        return 0;
+}
+
+static int fsync_path(const char *path) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || fsync(fd) < 0)
+                return negative_errno();
+        return 0;
+}
+
+int initramfs_ensure(const KdumpConfig *config, const char *config_path, const BuildPaths *p, bool force) {
+        _cleanup_free_ char *img = NULL, *mpath = NULL, *baked = NULL, *manifest = NULL, *old = NULL, *tmpimg = NULL,
+                            *tmpdir = NULL, *baked_path = NULL, *env_dev = NULL, *env_fs = NULL;
+        _cleanup_(target_fs_done) TargetFs target = {};
+        _cleanup_strv_free_ char **argv = NULL;
+        int r;
+
+        assert_return(config && p && p->kver && p->kernel && p->state_dir, -EINVAL);
+
+        if (access(p->kernel, R_OK) < 0)
+                return log_error_errno(-errno, "Kernel image \"%s\" for %s is not readable: %m", p->kernel, p->kver);
+
+        r = bake_config(config, config_path, &target, &baked);
+        if (r < 0)
+                return r;
+        r = manifest_build(p, baked, &target, &manifest);
+        if (r < 0)
+                return log_oom();
+        if (initramfs_path(p, &img) < 0 || manifest_path(p, &mpath) < 0)
+                return log_oom();
+
+        if (!force && !kdump_config_force_rebuild(config) && access(img, R_OK) == 0 &&
+            read_full_file(mpath, &old, NULL) >= 0 && strcmp(old, manifest) == 0) {
+                log_info("Capture initramfs \"%s\" is up to date.", img);
+                return BUILD_UP_TO_DATE;
+        }
+        if (kdump_config_force_no_rebuild(config) && access(img, R_OK) == 0 && !force) {
+                log_notice("Capture initramfs \"%s\" is out of date, but force_no_rebuild is set: using it.", img);
+                return BUILD_UP_TO_DATE;
+        }
+
+        r = mkdir_p(p->state_dir, 0700);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create \"%s\": %m", p->state_dir);
+
+        /* Everything dracut reads from us goes through a private directory. */
+        if (asprintf(&tmpdir, "%s/.build.XXXXXX", p->state_dir) < 0)
+                return log_oom();
+        if (!mkdtemp(tmpdir))
+                return log_error_errno(-errno, "Failed to create a build directory in \"%s\": %m", p->state_dir);
+        if (asprintf(&baked_path, "%s/kdump.conf", tmpdir) < 0 || asprintf(&tmpimg, "%s/initramfs.img", tmpdir) < 0)
+                return log_oom();
+        r = write_file_atomic(baked_path, baked, strlen(baked), 0600);
+        if (r < 0) {
+                log_error_errno(r, "Failed to write \"%s\": %m", baked_path);
+                goto cleanup;
+        }
+
+        r = dracut_argv(config, p, baked_path, tmpimg, &argv);
+        if (r < 0) {
+                log_error_errno(r, "%s: error: dracut_args cannot be split into words: %m", config_path);
+                goto cleanup;
+        }
+        /* The dracut module reads the target from the environment, never
+         * from text pasted into its shell code. */
+        if (asprintf(&env_dev, "KDUMP_TARGET_DEVICE=%s", strempty(target.device)) < 0 ||
+            asprintf(&env_fs, "KDUMP_TARGET_FSTYPE=%s", strempty(target.fstype)) < 0) {
+                r = log_oom();
+                goto cleanup;
+        }
+        char *env[] = { env_dev, env_fs, NULL };
+
+        _cleanup_free_ char *cmd = strv_join(argv, " ");
+        log_info("Building capture initramfs for %s: %s", p->kver, strempty(cmd));
+        r = spawn_and_wait(argv, env);
+        if (r != 0) {
+                if (r < 0)
+                        log_error_errno(r, "Failed to run dracut: %m");
+                else
+                        log_error("dracut failed (exit status %d); the previous capture initramfs is kept.", r);
+                r = r < 0 ? r : -EIO;
+                goto cleanup;
+        }
+
+        if (chmod(tmpimg, 0600) < 0 || fsync_path(tmpimg) < 0) {
+                r = log_error_errno(-errno, "Failed to sync \"%s\": %m", tmpimg);
+                goto cleanup;
+        }
+        if (rename(tmpimg, img) < 0) {
+                r = log_error_errno(-errno, "Failed to move the new image to \"%s\": %m", img);
+                goto cleanup;
+        }
+        (void) fsync_parent_dir(img);
+        r = write_file_atomic(mpath, manifest, strlen(manifest), 0600);
+        if (r < 0) {
+                log_error_errno(r, "Failed to write \"%s\": %m", mpath);
+                goto cleanup;
+        }
+        struct stat st;
+        if (stat(img, &st) >= 0)
+                log_info("Capture initramfs \"%s\" built (%.1f MiB).", img, st.st_size / 1048576.0);
+        r = BUILD_BUILT;
+
+cleanup:
+        (void) unlink(baked_path);
+        (void) unlink(tmpimg);
+        (void) rmdir(tmpdir);
+        return r;
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Where a dump goes on disk: the filesystem that holds a path (libmount),
+ * its identity (libblkid), and finding that filesystem again by identity
+ * in the capture kernel, where there is no udev and no /dev/disk/by-*. */
+#pragma once
+
+typedef struct TargetFs {
+        char *device;     /* the block device, e.g. "/dev/vda1" */
+        char *fstype;     /* "ext4" */
+        char *uuid;       /* filesystem UUID, or NULL if it has none */
+        char *mountpoint; /* where it is mounted now */
+        char *relpath;    /* the path, relative to the filesystem's root */
+} TargetFs;
+
+void target_fs_done(TargetFs *t);
+
+/* Finds the mounted filesystem that holds path (which need not exist yet).
+ * mountinfo is normally "/proc/self/mountinfo". -ENODEV when it is not a
+ * block-device filesystem (tmpfs, nfs, …). */
+int target_fs_for_path(const char *mountinfo, const char *path, TargetFs *ret);
+
+/* Turns "UUID=…", "LABEL=…", "PARTUUID=…", "PARTLABEL=…" or "/dev/…" into
+ * a device node by probing every block device in /proc/partitions.
+ * -ENODEV when none matches (yet), -ENOTUNIQ when more than one does. */
+int block_device_find(const char *spec, char **ret_devnode);

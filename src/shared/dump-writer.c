@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "dump-writer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "macro.h"
+#include "spawn.h"
+#include "strv.h"
+
+int dump_dir_create(const char *base, const char *host, time_t now, char **ret_dir) {
+        char stamp[32];
+        struct tm tm;
+        char *dir;
+        int r;
+
+        assert_return(base && host && ret_dir, -EINVAL);
+
+        if (!gmtime_r(&now, &tm) || strftime(stamp, sizeof(stamp), "%Y-%m-%d-%H:%M:%S", &tm) == 0)
+                return -EINVAL;
+        r = mkdir_p(base, 0700);
+        if (r < 0)
+                return r;
+        if (asprintf(&dir, "%s/%s-%s", base, host, stamp) < 0)
+                return -ENOMEM;
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+                r = negative_errno();
+                free(dir);
+                return r;
+        }
+        /* mkdir honours the umask; make the mode exact. */
+        if (chmod(dir, 0700) < 0) {
+                r = negative_errno();
+                free(dir);
+                return r;
+        }
+        *ret_dir = dir;
+        return 0;
+}
+
+static int sync_file(const char *path) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        if (fchmod(fd, 0600) < 0 || fsync(fd) < 0)
+                return negative_errno();
+        return 0;
+}
+
+/* Runs argv with a umask that makes every file it creates 0600, then syncs
+ * and renames tmp to final. */
+static int run_into(char * const *argv, const char *tmp, const char *final) {
+        mode_t old = umask(0077);
+        int r = spawn_and_wait(argv, NULL);
+        umask(old);
+        if (r != 0)
+                return r;
+        r = sync_file(tmp);
+        if (r < 0)
+                return r;
+        if (rename(tmp, final) < 0)
+                return negative_errno();
+        return fsync_parent_dir(final);
+}
+
+int dump_save_dmesg(const char *vmcore, const char *dir) {
+        _cleanup_free_ char *tmp = NULL, *final = NULL;
+
+        assert_return(vmcore && dir, -EINVAL);
+        if (asprintf(&tmp, "%s/vmcore-dmesg-incomplete.txt", dir) < 0 ||
+            asprintf(&final, "%s/vmcore-dmesg.txt", dir) < 0)
+                return -ENOMEM;
+        char *argv[] = { (char *) "makedumpfile", (char *) "--dump-dmesg", (char *) vmcore, tmp, NULL };
+        return run_into(argv, tmp, final);
+}
+
+int dump_save_vmcore(const char *vmcore, const char *dir, const char *core_collector) {
+        _cleanup_strv_free_ char **argv = NULL;
+        _cleanup_free_ char *tmp = NULL, *final = NULL;
+        int r;
+
+        assert_return(vmcore && dir && core_collector, -EINVAL);
+        r = shell_split(core_collector, &argv);
+        if (r < 0)
+                return r;
+        if (!argv[0])
+                return -EINVAL;
+        if (asprintf(&tmp, "%s/vmcore-incomplete", dir) < 0 || asprintf(&final, "%s/vmcore", dir) < 0)
+                return -ENOMEM;
+        if (strv_extend(&argv, vmcore) < 0 || strv_extend(&argv, tmp) < 0)
+                return -ENOMEM;
+        return run_into(argv, tmp, final);
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Writing one dump: its directory, vmcore-dmesg.txt and the vmcore, each
+ * under an "-incomplete" name until it is complete and synced. Dumps hold
+ * the dead kernel's memory (keys, passwords): directories 0700, files 0600. */
+#pragma once
+
+#include <time.h>
+
+/* Creates <base>/<host>-YYYY-MM-DD-HH:MM:SS (0700), and base itself if
+ * missing (0700). */
+int dump_dir_create(const char *base, const char *host, time_t now, char **ret_dir);
+
+/* Extracts the kernel log from vmcore into <dir>/vmcore-dmesg.txt with
+ * makedumpfile --dump-dmesg. Returns 0, the tool's exit status (> 0), or
+ * -errno. */
+int dump_save_dmesg(const char *vmcore, const char *dir);
+
+/* Runs core_collector (split shell-style, never through a shell) with the
+ * vmcore and <dir>/vmcore-incomplete appended, syncs the result and renames
+ * it to <dir>/vmcore. Returns 0, the collector's exit status (> 0), or
+ * -errno. */
+int dump_save_vmcore(const char *vmcore, const char *dir, const char *core_collector);

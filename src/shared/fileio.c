@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "macro.h"
+
+int read_full_file(const char *path, char **ret, size_t *ret_size) {
+        _cleanup_fclose_ FILE *f = NULL;
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0, alloc = 0;
+
+        f = fopen(path, "re");
+        if (!f)
+                return negative_errno();
+
+        for (;;) {
+                if (alloc - size < 4096) {
+                        if (alloc > 64 * 1024 * 1024)
+                                return -EFBIG;
+                        alloc = alloc ? alloc * 2 : 8192;
+                        char *t = realloc(buf, alloc);
+                        if (!t)
+                                return -ENOMEM;
+                        buf = t;
+                }
+                size_t k = fread(buf + size, 1, alloc - size - 1, f);
+                size += k;
+                if (k == 0) {
+                        if (ferror(f))
+                                return -EIO;
+                        break;
+                }
+        }
+        buf[size] = 0;
+        if (ret_size)
+                *ret_size = size;
+        *ret = TAKE_PTR(buf);
+        return 0;
+}
+
+int read_one_line_file(const char *path, char **ret) {
+        _cleanup_free_ char *buf = NULL;
+        int r = read_full_file(path, &buf, NULL);
+        if (r < 0)
+                return r;
+        buf[strcspn(buf, "\n")] = 0;
+        *ret = TAKE_PTR(buf);
+        return 0;
+}
+
+int tempfile_beside(const char *path, char **ret_template) {
+        _cleanup_free_ char *d = strdup(path), *b = strdup(path);
+        char *t;
+
+        if (!d || !b)
+                return -ENOMEM;
+        if (asprintf(&t, "%s/.%s.XXXXXX", dirname(d), basename(b)) < 0)
+                return -ENOMEM;
+        *ret_template = t;
+        return 0;
+}
+
+int fsync_parent_dir(const char *path) {
+        _cleanup_free_ char *d = strdup(path);
+        _cleanup_close_ int fd = -EBADF;
+
+        if (!d)
+                return -ENOMEM;
+        fd = open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        if (fsync(fd) < 0)
+                return negative_errno();
+        return 0;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t size, mode_t mode) {
+        _cleanup_free_ char *tmp = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        const char *p = data;
+        int r;
+
+        r = tempfile_beside(path, &tmp);
+        if (r < 0)
+                return r;
+        fd = mkostemp(tmp, O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+
+        if (fchmod(fd, mode) < 0)
+                goto fail;
+        while (size > 0) {
+                ssize_t k = write(fd, p, size);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        goto fail;
+                }
+                p += k;
+                size -= (size_t) k;
+        }
+        if (fsync(fd) < 0)
+                goto fail;
+        if (rename(tmp, path) < 0)
+                goto fail;
+        return fsync_parent_dir(path);
+
+fail:
+        r = negative_errno();
+        (void) unlink(tmp);
+        return r;
+}
+
+int mkdir_p(const char *path, mode_t mode) {
+        _cleanup_free_ char *p = strdup(path);
+        if (!p)
+                return -ENOMEM;
+
+        for (char *s = p + 1;; s++) {
+                if (*s != '/' && *s != 0)
+                        continue;
+                char saved = *s;
+                *s = 0;
+                if (mkdir(p, mode) < 0 && errno != EEXIST)
+                        return negative_errno();
+                *s = saved;
+                if (!saved)
+                        break;
+        }
+        return 0;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Reading whole files and replacing files atomically (temp + fsync + rename). */
+#pragma once
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Reads the whole file into a NUL-terminated buffer. */
+int read_full_file(const char *path, char **ret, size_t *ret_size);
+/* Reads the first line, without its newline. */
+int read_one_line_file(const char *path, char **ret);
+
+/* Writes data to a temporary file beside path, fsyncs it, renames it over
+ * path and fsyncs the directory: readers see the old or the new content,
+ * never a mix, even across a power cut. */
+int write_file_atomic(const char *path, const void *data, size_t size, mode_t mode);
+
+/* Makes the temp name used beside path by the atomic helpers ("dir/.name.XXXXXX"). */
+int tempfile_beside(const char *path, char **ret_template);
+
+/* fsync()s the directory that holds path. */
+int fsync_parent_dir(const char *path);
+
+/* Like mkdir -p, with mode for every directory it creates. */
+int mkdir_p(const char *path, mode_t mode);
+

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "spawn.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "macro.h"
+
+int spawn_and_wait(char * const *argv, char * const *env_extra) {
+        int status;
+        pid_t pid;
+
+        assert_return(argv && argv[0], -EINVAL);
+
+        pid = fork();
+        if (pid < 0)
+                return negative_errno();
+        if (pid == 0) {
+                for (char * const *e = env_extra; e && *e; e++)
+                        putenv(*e);
+                execvp(argv[0], argv);
+                _exit(127);
+        }
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return negative_errno();
+        if (WIFEXITED(status)) {
+                if (WEXITSTATUS(status) == 127)
+                        return -ENOENT;
+                return WEXITSTATUS(status);
+        }
+        return 128 + WTERMSIG(status);
+}

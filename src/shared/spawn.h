@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Running a helper program from an argv (never through a shell). */
+#pragma once
+
+/* Runs argv[0] (PATH is searched) with env_extra ("NAME=value") added to
+ * the environment, waits for it, and returns its exit status (0…255), or
+ * 128+signal if it was killed, or a negative errno if it could not run. */
+int spawn_and_wait(char * const *argv, char * const *env_extra);
