@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The whole test suite: unit tests (meson suite "unit") and the real-crash
+# scenarios in QEMU (tests/vm). Ends with "N passed, N failed" over both.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+tools/install-deps.sh || { echo "run-all: installing dependencies failed"; exit 1; }
+
+build=${BUILD_DIR:-build}
+if [ ! -f "$build/build.ninja" ]; then
+    meson setup "$build" -Dwerror=true -Db_sanitize=address,undefined || exit 1
+fi
+ninja -C "$build" || { echo "run-all: build failed"; echo "0 passed, 1 failed"; exit 1; }
+
+unit_log=$(mktemp)
+meson test -C "$build" --suite unit --print-errorlogs 2>&1 | tee "$unit_log"
+unit_ok=$(awk '/^Ok:/ {print $2}' "$unit_log" | tail -n1)
+unit_fail=$(awk '/^(Fail|Unexpected Pass|Timeout):/ {s += $2} END {print s + 0}' "$unit_log")
+unit_skip=$(awk '/^Skipped:/ {print $2}' "$unit_log" | tail -n1)
+rm -f "$unit_log"
+unit_ok=${unit_ok:-0}
+[ "$unit_ok" -gt 0 ] || unit_fail=$((unit_fail + 1))   # no unit test ran: that is a failure
+
+vm_log=$(mktemp)
+tests/vm/run-suite.sh 2>&1 | tee "$vm_log"
+vm_rc=${PIPESTATUS[0]}
+vm_line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$vm_log" | tail -n1)
+rm -f "$vm_log"
+vm_ok=0 vm_fail=0 vm_skip=0
+if [ "$vm_rc" -eq 77 ]; then
+    vm_skip=1
+elif [ -n "$vm_line" ]; then
+    vm_ok=$(echo "$vm_line" | awk '{print $1}')
+    vm_fail=$(echo "$vm_line" | awk '{print $3}')
+fi
+[ "$vm_rc" -ne 0 ] && [ "$vm_rc" -ne 77 ] && [ "$vm_fail" -eq 0 ] && vm_fail=1
+
+echo "unit: ${unit_ok} passed, ${unit_fail} failed, ${unit_skip:-0} skipped"
+echo "vm: ${vm_ok} passed, ${vm_fail} failed, ${vm_skip} skipped"
+echo "$((unit_ok + vm_ok)) passed, $((unit_fail + vm_fail)) failed, $(( ${unit_skip:-0} + vm_skip )) skipped"
+[ $((unit_fail + vm_fail)) -eq 0 ]

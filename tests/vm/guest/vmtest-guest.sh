@@ -1,0 +1,63 @@
+#!/bin/sh
+# Runs inside the test guest as a oneshot unit: arms kdump the way an admin
+# would, checks what kdumpctl says, and crashes the kernel. Its findings go
+# to the kernel log as "VMTEST: key=value" lines, which reach the host over
+# the serial console. On the boot after the capture (phase "after"), it
+# reports what it finds and powers off.
+set -u
+
+here=/usr/local/lib/kdumpd-vmtest
+say() { echo "VMTEST: $*" >/dev/kmsg; }
+arg() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+
+name=$(arg kdumpd_test)
+phase=$(arg kdumpd_phase)
+say "boot-done uptime=$(cut -d' ' -f1 /proc/uptime) phase=${phase:-crash}"
+
+journal_tail() {
+    journalctl -b -u kdump --no-pager -o cat 2>/dev/null | tail -n 40 | while IFS= read -r l; do say "journal: $l"; done
+}
+
+if [ "$phase" = after ]; then
+    # The service is enabled: it must have armed itself on this boot.
+    systemctl is-active --quiet kdump
+    say "after-boot-active rc=$?"
+    kdumpctl status >/dev/null
+    say "after-boot-status rc=$?"
+    journal_tail
+    sync
+    systemctl poweroff
+    exit 0
+fi
+
+cp "$here/scenarios/$name.kdump.conf" /etc/kdump.conf
+if [ -x "$here/scenarios/$name.setup" ]; then
+    "$here/scenarios/$name.setup"
+    say "setup rc=$?"
+fi
+
+t0=$(cut -d' ' -f1 /proc/uptime)
+systemctl enable --now kdump
+rc=$?
+t1=$(cut -d' ' -f1 /proc/uptime)
+say "enable-now rc=$rc seconds=$(echo "$t0 $t1" | awk '{printf "%.1f", $2 - $1}')"
+[ $rc -eq 0 ] || journal_tail
+
+kdumpctl status
+say "status-after-start rc=$?"
+systemctl stop kdump
+kdumpctl status
+say "status-after-stop rc=$?"
+t0=$(cut -d' ' -f1 /proc/uptime)
+systemctl start kdump
+say "restart rc=$? seconds=$(echo "$t0 $(cut -d' ' -f1 /proc/uptime)" | awk '{printf "%.1f", $2 - $1}')"
+kdumpctl status
+say "status-after-restart rc=$?"
+
+img=/var/lib/kdump/initramfs-$(uname -r).img
+say "initramfs-bytes=$(stat -c %s "$img" 2>/dev/null || echo 0)"
+say "crashkernel-bytes=$(cat /sys/kernel/kexec_crash_size)"
+journal_tail
+say "crash-now"
+sync
+echo c >/proc/sysrq-trigger

@@ -1,0 +1,209 @@
+# shellcheck shell=bash
+# Pieces of the vm suite: tools, the cached guest image, installing our
+# build into a guest disk, and running one scenario. Sourced by run-suite.sh
+# and demo.sh; expects $here (tests/vm) and $top (the source tree).
+
+VM_CACHE=${KDUMPD_VM_CACHE:-/var/cache/kdumpd-vm}
+VM_CRASHKERNEL=${VM_CRASHKERNEL:-128M}
+VM_MEMORY=${VM_MEMORY:-1024}
+VM_TIMEOUT=${VM_TIMEOUT:-1500}
+
+vm_log() { echo "vm: $*" >&2; }
+
+# 0: all there; 77: skip (not CI); 1: missing in CI, which is a failure.
+vm_check_tools() {
+    local missing=() t
+    for t in qemu-system-x86_64 qemu-img debootstrap mkfs.ext4 debugfs makedumpfile meson ninja flock; do
+        command -v "$t" >/dev/null 2>&1 || missing+=("$t")
+    done
+    [ "$(id -u)" -eq 0 ] || missing+=("root (debootstrap and chroot need it)")
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "${CI:-}" = true ]; then
+        echo "vm: FAIL: missing in CI: ${missing[*]}"
+        return 1
+    fi
+    echo "vm: SKIP: this machine cannot run the vm suite: missing ${missing[*]}"
+    return 77
+}
+
+# Prints the directory of the cached guest (rootfs/, vmlinuz, initrd.img),
+# building it first when the recipe changed or it is missing.
+vm_base_image() {
+    local key dir
+    key=$(sha256sum "$here/image-recipe.sh" | cut -c1-16)
+    dir=$VM_CACHE/debian12-$key
+    mkdir -p "$VM_CACHE"
+    (
+        flock 9
+        if [ ! -e "$dir/complete" ]; then
+            vm_log "building the guest image $dir (debootstrap; a few minutes)"
+            rm -rf "$dir.tmp"
+            mkdir -p "$dir.tmp"
+            if ! bash "$here/image-recipe.sh" "$dir.tmp" >"$VM_CACHE/build-$key.log" 2>&1; then
+                vm_log "image recipe failed; last lines of $VM_CACHE/build-$key.log:"
+                tail -n 30 "$VM_CACHE/build-$key.log" >&2
+                exit 1
+            fi
+            touch "$dir.tmp/complete"
+            rm -rf "$dir"
+            mv "$dir.tmp" "$dir"
+        fi
+    ) 9>"$VM_CACHE/.lock" || return 1
+    echo "$dir"
+}
+
+# Builds our tree, installs it with meson into a staging dir, and makes
+# $work/disk.raw: the cached guest plus our files plus the test driver.
+vm_install_build() {
+    local base=$1 work=$2 root
+    vm_log "building kdumpd and installing it into the guest"
+    meson setup "$work/build" "$top" --prefix=/usr --buildtype=debugoptimized >"$work/meson-setup.log" 2>&1 &&
+        ninja -C "$work/build" >"$work/ninja.log" 2>&1 &&
+        DESTDIR="$work/stage" meson install -C "$work/build" --no-rebuild >"$work/install.log" 2>&1 || {
+        vm_log "build failed:"; tail -n 30 "$work/meson-setup.log" "$work/ninja.log" "$work/install.log" >&2; return 1; }
+
+    root=$work/root
+    # Hard links make the copy instant; every write below replaces files
+    # (--remove-destination) so the cache is never modified through them.
+    cp -al "$base/rootfs" "$root" || return 1
+    cp -a --remove-destination "$work/stage/." "$root/" || return 1
+    install -d "$root/usr/local/lib/kdumpd-vmtest/scenarios"
+    install -m 0755 "$here/guest/vmtest-guest.sh" "$root/usr/local/lib/kdumpd-vmtest/"
+    cp "$here/scenarios/"*.kdump.conf "$root/usr/local/lib/kdumpd-vmtest/scenarios/"
+    for f in "$here/scenarios/"*.setup; do [ -e "$f" ] && install -m 0755 "$f" "$root/usr/local/lib/kdumpd-vmtest/scenarios/"; done
+    install -m 0644 "$here/guest/kdumpd-vmtest.service" "$root/etc/systemd/system/"
+    mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
+    ln -sf /etc/systemd/system/kdumpd-vmtest.service "$root/etc/systemd/system/multi-user.target.wants/"
+    mkfs.ext4 -q -F -L kdumpd-root -d "$root" "$work/disk.raw" 4G || return 1
+    rm -rf "$root"
+}
+
+# Seconds since the epoch, with tenths.
+vm_now() { date +%s.%1N; }
+
+# Boots the guest once; records when marker lines first appear on the
+# serial console into $work/$name.times ("marker seconds-since-start").
+vm_boot() {
+    local base=$1 work=$2 name=$3 phase=$4 serial=$work/$name.serial.$phase
+    local start pid
+    : >"$serial"
+    start=$(vm_now)
+    timeout "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -m "$VM_MEMORY" -smp 1 \
+        -display none -monitor none -serial "file:$serial" -no-reboot -net none \
+        -kernel "$base/vmlinuz" -initrd "$base/initrd.img" \
+        -append "root=/dev/vda rw console=ttyS0,115200 crashkernel=$VM_CRASHKERNEL kdumpd_test=$name kdumpd_phase=$phase systemd.journald.forward_to_console=0 systemd.show_status=0" \
+        -drive "file=$work/$name.qcow2,if=virtio,format=qcow2" &
+    pid=$!
+    local -A seen=()
+    local markers=("VMTEST: boot-done" "VMTEST: enable-now" "VMTEST: crash-now" "sysrq: Trigger a crash"
+                   "kdump: capture kernel started" "kdump: dump-vmcore" "Saved vmcore to" "VMTEST: after-boot-status")
+    while kill -0 "$pid" 2>/dev/null; do
+        for m in "${markers[@]}"; do
+            [ -n "${seen[$m]:-}" ] && continue
+            if grep -qF "$m" "$serial"; then
+                seen[$m]=1
+                echo "$phase:$m $(echo "$start $(vm_now)" | awk '{printf "%.1f", $2 - $1}')" >>"$work/$name.times"
+            fi
+        done
+        sleep 1
+    done
+    wait "$pid"
+    local rc=$?
+    echo "$phase:exit $(echo "$start $(vm_now)" | awk '{printf "%.1f", $2 - $1}')" >>"$work/$name.times"
+    cat "$serial" >>"$work/$name.serial"
+    return $rc
+}
+
+vm_expect_line() {
+    local file=$1 text=$2 what=$3
+    if grep -qF "$text" "$file"; then
+        echo "ok: $what"
+    else
+        echo "not ok: $what (no \"$text\" on the serial console)"
+        return 1
+    fi
+}
+
+vm_run_scenario() {
+    local base=$1 work=$2 name=$3 ok=0 rc
+    local SCENARIO_DESC="" DUMP_DIR=/var/crash EXPECT_AFTER_BOOT=no
+    # shellcheck source=/dev/null
+    source "$here/scenarios/$name.sh"
+    echo "scenario $name: $SCENARIO_DESC"
+    : >"$work/$name.serial"
+    : >"$work/$name.times"
+    qemu-img create -q -f qcow2 -b "$work/disk.raw" -F raw "$work/$name.qcow2" || return 1
+
+    vm_boot "$base" "$work" "$name" crash
+    rc=$?
+    if [ $rc -eq 124 ]; then
+        echo "not ok: the guest did not finish within ${VM_TIMEOUT}s"
+        ok=1
+    fi
+    local s=$work/$name.serial
+    vm_expect_line "$s" "VMTEST: enable-now rc=0" "systemctl enable --now kdump succeeded" || ok=1
+    vm_expect_line "$s" "VMTEST: status-after-start rc=0" "kdumpctl status says armed (exit 0) after start" || ok=1
+    vm_expect_line "$s" "VMTEST: status-after-stop rc=3" "kdumpctl status says not armed (exit 3) after stop" || ok=1
+    vm_expect_line "$s" "VMTEST: status-after-restart rc=0" "armed again after start" || ok=1
+    vm_expect_line "$s" "sysrq: Trigger a crash" "the guest panicked" || ok=1
+    vm_expect_line "$s" "kdump: capture kernel started" "the capture kernel ran our capture program" || ok=1
+
+    if [ "$EXPECT_AFTER_BOOT" = yes ] && [ $ok -eq 0 ]; then
+        vm_boot "$base" "$work" "$name" after
+        vm_expect_line "$s" "VMTEST: after-boot-active rc=0" "the enabled service is active on the next boot" || ok=1
+        vm_expect_line "$s" "VMTEST: after-boot-status rc=0" "armed again on the next boot" || ok=1
+    fi
+
+    vm_check_dump "$work" "$name" "$DUMP_DIR" || ok=1
+
+    sed 's/^/time: /' "$work/$name.times"
+    grep -ao 'VMTEST: [a-z-]*=[0-9]*' "$s" | sed 's/^VMTEST: /measured: /' | sort -u
+    [ $ok -eq 0 ] && echo PASS >"$work/$name.result"
+    return $ok
+}
+
+# Reads the dump back from the guest's disk without mounting it.
+vm_check_dump() {
+    local work=$1 name=$2 dumpdir=$3 raw=$work/$name.raw out=$work/$name.dump ok=0
+    mkdir -p "$out"
+    qemu-img convert -O raw "$work/$name.qcow2" "$raw" || return 1
+    local listing dir
+    listing=$(debugfs -R "ls -p $dumpdir" "$raw" 2>/dev/null)
+    dir=$(echo "$listing" | awk -F/ '$6 ~ /^127\.0\.0\.1-[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9:]{8}$/ {print $3 " " $6}' | tail -n1)
+    if [ -z "$dir" ]; then
+        echo "not ok: no dump directory 127.0.0.1-YYYY-MM-DD-HH:MM:SS in $dumpdir"
+        echo "$listing" | sed 's/^/  /'
+        rm -f "$raw"
+        return 1
+    fi
+    local mode=${dir%% *} d=${dir#* }
+    echo "dump directory: $dumpdir/$d"
+    [ "$mode" = 040700 ] && echo "ok: dump directory mode 0700" || { echo "not ok: dump directory mode $mode, want 040700"; ok=1; }
+    local files
+    files=$(debugfs -R "ls -p $dumpdir/$d" "$raw" 2>/dev/null)
+    for f in vmcore vmcore-dmesg.txt; do
+        local m
+        m=$(echo "$files" | awk -F/ -v f="$f" '$6 == f {print $3}')
+        if [ "$m" = 100600 ]; then echo "ok: $f exists with mode 0600"
+        else echo "not ok: $f mode \"$m\", want 100600"; ok=1; fi
+    done
+    if echo "$files" | awk -F/ '{print $6}' | grep -q incomplete; then
+        echo "not ok: an -incomplete file was left behind"; ok=1
+    fi
+    debugfs -R "dump $dumpdir/$d/vmcore $out/vmcore" "$raw" >/dev/null 2>&1
+    debugfs -R "dump $dumpdir/$d/vmcore-dmesg.txt $out/vmcore-dmesg.txt" "$raw" >/dev/null 2>&1
+    rm -f "$raw"
+    echo "vmcore size: $(stat -c %s "$out/vmcore" 2>/dev/null || echo 0) bytes"
+    if makedumpfile --dump-dmesg "$out/vmcore" "$out/dmesg-from-vmcore.txt" >"$out/makedumpfile.log" 2>&1 &&
+        grep -q "sysrq: Trigger a crash" "$out/dmesg-from-vmcore.txt"; then
+        echo "ok: makedumpfile --dump-dmesg on the vmcore shows: $(grep -m1 'sysrq: Trigger a crash' "$out/dmesg-from-vmcore.txt")"
+    else
+        echo "not ok: the vmcore's kernel log has no sysrq panic"; sed 's/^/  /' "$out/makedumpfile.log" | tail -n 5; ok=1
+    fi
+    if grep -q "sysrq: Trigger a crash" "$out/vmcore-dmesg.txt" 2>/dev/null; then
+        echo "ok: vmcore-dmesg.txt shows the panic too"
+    else
+        echo "not ok: vmcore-dmesg.txt lacks the sysrq panic"; ok=1
+    fi
+    return $ok
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what building kdumpd and running its tests need on Debian 12.
+# Does nothing when everything is there already.
+set -euo pipefail
+
+packages=(
+    # build
+    gcc meson ninja-build pkg-config
+    libsystemd-dev libconfuse-dev libmount-dev libblkid-dev libkmod-dev
+    systemd dracut-core makedumpfile
+    # the vm suite: a Debian guest under QEMU, read back without mounting
+    qemu-system-x86 qemu-utils debootstrap e2fsprogs util-linux
+    # man pages render check
+    groff-base man-db
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+sudo=
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
