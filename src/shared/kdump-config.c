@@ -97,7 +97,7 @@ static cfg_opt_t schema[] = {
         CFG_STR("target_kind", NULL, CFGF_NONE),
         CFG_STR("target_location", NULL, CFGF_NONE),
         CFG_STR("path", KDUMP_DEFAULT_PATH, CFGF_NONE),
-        CFG_STR("sshkey", NULL, CFGF_NONE),
+        CFG_STR("sshkey", KDUMP_DEFAULT_SSHKEY, CFGF_NONE),
         CFG_STR("core_collector", KDUMP_DEFAULT_CORE_COLLECTOR, CFGF_NONE),
         CFG_STR("kdump_pre", NULL, CFGF_NONE),
         CFG_STR("kdump_post", NULL, CFGF_NONE),
@@ -605,7 +605,7 @@ long kdump_config_disk_timeout(const KdumpConfig *c) {
 }
 
 static bool needs_quotes(const char *v) {
-        return v[strcspn(v, "#\"")] != 0 || isspace((unsigned char) v[0]) ||
+        return v[strcspn(v, "#")] != 0 || isspace((unsigned char) v[0]) ||
                (*v && isspace((unsigned char) v[strlen(v) - 1]));
 }
 
