@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* src/shared/dump-writer.h with real collectors (cp, false) on a fake
+ * vmcore in a temp dir: the dump directory's name and mode, the vmcore's
+ * mode and content, and that a failed collector leaves no "vmcore". */
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dump-writer.h"
+#include "fileio.h"
+#include "tests.h"
+
+/* 2023-11-14 22:13:20 UTC */
+#define SOME_TIME ((time_t) 1700000000)
+
+static mode_t path_mode(const char *path) {
+        struct stat st;
+        ASSERT_OK(stat(path, &st));
+        return st.st_mode & 07777;
+}
+
+static bool exists(const char *dir, const char *name) {
+        _cleanup_free_ char *p = test_path(dir, name);
+        return access(p, F_OK) == 0;
+}
+
+static unsigned count_entries(const char *dir) {
+        DIR *d = ASSERT_NOT_NULL(opendir(dir));
+        unsigned n = 0;
+        for (struct dirent *de; (de = readdir(d));)
+                if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+                        n++;
+        closedir(d);
+        return n;
+}
+
+/* A fake /proc/vmcore: a header, a hole of zeros, a tail; mode 0666 so that
+ * a copy that kept the source mode would show. */
+static char *make_vmcore(const char *dir, size_t *ret_size) {
+        char *p = test_path(dir, "vmcore-src");
+        size_t size = 3 * 65536 + 123;
+        _cleanup_free_ char *data = ASSERT_NOT_NULL(calloc(1, size));
+
+        memcpy(data, "\177ELF fake vmcore header", 24);
+        for (size_t i = 2 * 65536; i < size; i++)
+                data[i] = (char) (i * 7);
+        ASSERT_OK(write_file_atomic(p, data, size, 0666));
+        *ret_size = size;
+        return p;
+}
+
+static void assert_same_content(const char *a, const char *b) {
+        _cleanup_free_ char *x = NULL, *y = NULL;
+        size_t nx, ny;
+
+        ASSERT_OK(read_full_file(a, &x, &nx));
+        ASSERT_OK(read_full_file(b, &y, &ny));
+        ASSERT_EQ(nx, ny);
+        ASSERT_EQ(memcmp(x, y, nx), 0);
+}
+
+TEST(dump_dir_create_name_and_mode) {
+        _cleanup_free_ char *base = test_path(test_tmpdir(), "mnt/var/crash");
+        _cleanup_free_ char *dir = NULL, *expected = NULL;
+        struct stat st;
+
+        /* The name is in UTC whatever the local time zone says. */
+        ASSERT_OK(setenv("TZ", "America/New_York", 1));
+        tzset();
+
+        ASSERT_OK(dump_dir_create(base, "127.0.0.1", SOME_TIME, &dir));
+        ASSERT_GE(asprintf(&expected, "%s/127.0.0.1-2023-11-14-22:13:20", base), 0);
+        ASSERT_STREQ(dir, expected);
+        ASSERT_OK(stat(dir, &st));
+        ASSERT_TRUE(S_ISDIR(st.st_mode));
+        ASSERT_EQ(st.st_mode & 07777, 0700);
+
+        /* The base was created too, and is private as well. */
+        ASSERT_OK(stat(base, &st));
+        ASSERT_TRUE(S_ISDIR(st.st_mode));
+        ASSERT_EQ(st.st_mode & 0077, 0);
+}
+
+TEST(dump_dir_create_mode_is_exact) {
+        /* mkdir(2) applies the umask; a restrictive one must not make the
+         * dump directory unusable, nor a lax one make it readable. */
+        _cleanup_free_ char *dir = NULL, *dir2 = NULL;
+
+        ASSERT_OK(mkdir_p(test_tmpdir(), 0755));
+        umask(0277);
+        ASSERT_OK(dump_dir_create(test_tmpdir(), "host", SOME_TIME, &dir));
+        ASSERT_EQ(path_mode(dir), 0700);
+
+        umask(0);
+        ASSERT_OK(dump_dir_create(test_tmpdir(), "host", SOME_TIME + 1, &dir2));
+        ASSERT_EQ(path_mode(dir2), 0700);
+        ASSERT_STRNE(dir, dir2);
+}
+
+TEST(dump_dir_create_existing_base) {
+        _cleanup_free_ char *dir = NULL;
+
+        ASSERT_OK(dump_dir_create(test_tmpdir(), "10.0.0.1", 0, &dir));
+        ASSERT_CONTAINS(dir, "/10.0.0.1-1970-01-01-00:00:00");
+        ASSERT_EQ(count_entries(test_tmpdir()), 1);
+}
+
+TEST(dump_dir_create_arguments) {
+        char *dir = (char *) 0x1;
+
+        ASSERT_ERROR(dump_dir_create(NULL, "h", SOME_TIME, &dir), EINVAL);
+        ASSERT_ERROR(dump_dir_create(test_tmpdir(), NULL, SOME_TIME, &dir), EINVAL);
+        ASSERT_ERROR(dump_dir_create(test_tmpdir(), "h", SOME_TIME, NULL), EINVAL);
+        ASSERT_TRUE(dir == (char *) 0x1);
+}
+
+static void check_collector(const char *collector) {
+        _cleanup_free_ char *vmcore = NULL, *dir = NULL, *out = NULL;
+        size_t size;
+
+        umask(0);
+        vmcore = make_vmcore(test_tmpdir(), &size);
+        ASSERT_OK(dump_dir_create(test_tmpdir(), "127.0.0.1", SOME_TIME, &dir));
+
+        ASSERT_EQ(dump_save_vmcore(vmcore, dir, collector), 0);
+        out = test_path(dir, "vmcore");
+        assert_same_content(vmcore, out);
+        ASSERT_EQ(path_mode(out), 0600);
+        ASSERT_FALSE(exists(dir, "vmcore-incomplete"));
+        ASSERT_EQ(count_entries(dir), 1);
+}
+
+TEST(dump_save_vmcore_cp) {
+        check_collector("cp");
+}
+
+TEST(dump_save_vmcore_cp_sparse) {
+        check_collector("cp --sparse=always");
+}
+
+TEST(dump_save_vmcore_quoted_collector) {
+        /* Split shell-style: the quoted word is one argument for cp. */
+        check_collector("cp '--sparse=always'");
+}
+
+TEST(dump_save_vmcore_no_shell) {
+        /* Paths with blanks and shell characters go to the collector as
+         * arguments of their own, never through sh -c. */
+        _cleanup_free_ char *odd = test_path(test_tmpdir(), "dir with $(blanks) & ;");
+        _cleanup_free_ char *vmcore = NULL, *out = NULL;
+        size_t size;
+
+        ASSERT_OK(mkdir(odd, 0700));
+        vmcore = make_vmcore(odd, &size);
+        ASSERT_EQ(dump_save_vmcore(vmcore, odd, "cp"), 0);
+        out = test_path(odd, "vmcore");
+        assert_same_content(vmcore, out);
+}
+
+TEST(dump_save_vmcore_failing_collector) {
+        _cleanup_free_ char *vmcore = NULL, *dir = NULL;
+        size_t size;
+        int r;
+
+        vmcore = make_vmcore(test_tmpdir(), &size);
+        ASSERT_OK(dump_dir_create(test_tmpdir(), "127.0.0.1", SOME_TIME, &dir));
+
+        r = dump_save_vmcore(vmcore, dir, "false");
+        ASSERT_GT(r, 0);
+        ASSERT_FALSE(exists(dir, "vmcore"));
+
+        /* A collector that writes part of the output and then fails: the
+         * partial file stays under the -incomplete name only. */
+        r = dump_save_vmcore(vmcore, dir, "sh -c 'echo partial >\"$2\"; exit 3' sh");
+        ASSERT_EQ(r, 3);
+        ASSERT_FALSE(exists(dir, "vmcore"));
+        ASSERT_TRUE(exists(dir, "vmcore-incomplete"));
+}
+
+TEST(dump_save_vmcore_missing_collector) {
+        _cleanup_free_ char *vmcore = NULL, *dir = NULL;
+        size_t size;
+
+        vmcore = make_vmcore(test_tmpdir(), &size);
+        ASSERT_OK(dump_dir_create(test_tmpdir(), "127.0.0.1", SOME_TIME, &dir));
+        ASSERT_ERROR(dump_save_vmcore(vmcore, dir, "/nonexistent/makedumpfile -d 31"), ENOENT);
+        ASSERT_FALSE(exists(dir, "vmcore"));
+}
+
+TEST(dump_save_vmcore_bad_collector) {
+        ASSERT_ERROR(dump_save_vmcore("/proc/vmcore", test_tmpdir(), ""), EINVAL);
+        ASSERT_ERROR(dump_save_vmcore("/proc/vmcore", test_tmpdir(), "   "), EINVAL);
+        ASSERT_ERROR(dump_save_vmcore("/proc/vmcore", test_tmpdir(), "cp 'x"), EINVAL);
+        ASSERT_ERROR(dump_save_vmcore(NULL, test_tmpdir(), "cp"), EINVAL);
+        ASSERT_ERROR(dump_save_vmcore("/proc/vmcore", NULL, "cp"), EINVAL);
+        ASSERT_ERROR(dump_save_vmcore("/proc/vmcore", test_tmpdir(), NULL), EINVAL);
+        ASSERT_EQ(count_entries(test_tmpdir()), 0);
+}
+
+TEST(dump_save_dmesg_not_a_vmcore) {
+        /* makedumpfile refuses a file that is not a vmcore: a failure, and
+         * no vmcore-dmesg.txt that would look like a kernel log. */
+        _cleanup_free_ char *vmcore = NULL, *dir = NULL;
+        size_t size;
+        int r;
+
+        if (access("/usr/sbin/makedumpfile", X_OK) < 0 && access("/usr/bin/makedumpfile", X_OK) < 0)
+                SKIP_TEST("makedumpfile is not installed");
+        vmcore = make_vmcore(test_tmpdir(), &size);
+        ASSERT_OK(dump_dir_create(test_tmpdir(), "127.0.0.1", SOME_TIME, &dir));
+        r = dump_save_dmesg(vmcore, dir);
+        ASSERT_NE(r, 0);
+        ASSERT_FALSE(exists(dir, "vmcore-dmesg.txt"));
+}
