@@ -144,6 +144,20 @@ TEST(dump_save_vmcore_quoted_collector) {
         check_collector("cp '--sparse=always'");
 }
 
+TEST(dump_save_vmcore_mode_whatever_the_collector_does) {
+        /* A collector that sets a mode of its own (install -m) does not get
+         * to make the dump readable by others. */
+        _cleanup_free_ char *vmcore = NULL, *dir = NULL, *out = NULL;
+        size_t size;
+
+        vmcore = make_vmcore(test_tmpdir(), &size);
+        ASSERT_OK(dump_dir_create(test_tmpdir(), "127.0.0.1", SOME_TIME, &dir));
+        ASSERT_EQ(dump_save_vmcore(vmcore, dir, "install -m 0644"), 0);
+        out = test_path(dir, "vmcore");
+        assert_same_content(vmcore, out);
+        ASSERT_EQ(path_mode(out), 0600);
+}
+
 TEST(dump_save_vmcore_no_shell) {
         /* Paths with blanks and shell characters go to the collector as
          * arguments of their own, never through sh -c. */
