@@ -157,8 +157,8 @@ static int bake_config(const KdumpConfig *config, const char *config_path, Targe
         return 0;
 }
 
-static int dracut_argv(const KdumpConfig *config, const BuildPaths *p, const char *baked_path, const char *out,
-                       char ***ret) {
+static int dracut_argv(const KdumpConfig *config, const BuildPaths *p, const char *baked_path, const char *confdir,
+                       const char *out, char ***ret) {
         _cleanup_strv_free_ char **argv = NULL, **extra = NULL;
         const char *user_args = kdump_config_string(config, "dracut_args");
         int r;
@@ -167,7 +167,7 @@ static int dracut_argv(const KdumpConfig *config, const BuildPaths *p, const cha
          * configuration is left out so that what is in the image follows
          * from kdump.conf alone (dracut_args adds to it). */
         const char *fixed[] = {
-                "dracut", "--force", "--quiet", "--conf", "/dev/null", "--confdir", "/var/empty",
+                "dracut", "--force", "--quiet", "--conf", "/dev/null", "--confdir", confdir,
                 "--hostonly", "--hostonly-mode", "strict", "--no-hostonly-cmdline", "--no-early-microcode",
                 "--nofscks", "--modules", "kdump", "--compress", "xz", "--kver", p->kver,
                 "--include", baked_path, "/etc/kdump.conf", NULL,
@@ -197,7 +197,9 @@ static int fsync_path(const char *path) {
 
 int initramfs_ensure(const KdumpConfig *config, const char *config_path, const BuildPaths *p, bool force) {
         _cleanup_free_ char *img = NULL, *mpath = NULL, *baked = NULL, *manifest = NULL, *old = NULL, *tmpimg = NULL,
-                            *tmpdir = NULL, *baked_path = NULL, *env_dev = NULL, *env_fs = NULL;
+                            *tmpdir = NULL, *baked_path = NULL, *confdir = NULL, *cmd = NULL;
+        _cleanup_strv_free_ char **env = NULL;
+        _cleanup_strv_free_ char **collector = NULL;
         _cleanup_(target_fs_done) TargetFs target = {};
         _cleanup_strv_free_ char **argv = NULL;
         int r;
@@ -235,29 +237,44 @@ int initramfs_ensure(const KdumpConfig *config, const char *config_path, const B
                 return log_oom();
         if (!mkdtemp(tmpdir))
                 return log_error_errno(-errno, "Failed to create a build directory in \"%s\": %m", p->state_dir);
-        if (asprintf(&baked_path, "%s/kdump.conf", tmpdir) < 0 || asprintf(&tmpimg, "%s/initramfs.img", tmpdir) < 0)
-                return log_oom();
+        if (asprintf(&baked_path, "%s/kdump.conf", tmpdir) < 0 || asprintf(&tmpimg, "%s/initramfs.img", tmpdir) < 0 ||
+            asprintf(&confdir, "%s/dracut.conf.d", tmpdir) < 0) {
+                r = log_oom();
+                goto cleanup;
+        }
+        if (mkdir(confdir, 0700) < 0) {
+                r = log_error_errno(-errno, "Failed to create \"%s\": %m", confdir);
+                goto cleanup;
+        }
         r = write_file_atomic(baked_path, baked, strlen(baked), 0600);
         if (r < 0) {
                 log_error_errno(r, "Failed to write \"%s\": %m", baked_path);
                 goto cleanup;
         }
 
-        r = dracut_argv(config, p, baked_path, tmpimg, &argv);
+        r = dracut_argv(config, p, baked_path, confdir, tmpimg, &argv);
         if (r < 0) {
                 log_error_errno(r, "%s: error: dracut_args cannot be split into words: %m", config_path);
                 goto cleanup;
         }
-        /* The dracut module reads the target from the environment, never
-         * from text pasted into its shell code. */
-        if (asprintf(&env_dev, "KDUMP_TARGET_DEVICE=%s", strempty(target.device)) < 0 ||
-            asprintf(&env_fs, "KDUMP_TARGET_FSTYPE=%s", strempty(target.fstype)) < 0) {
+        /* The dracut module reads what to install from the environment,
+         * never from text pasted into its shell code. */
+        r = shell_split(kdump_config_core_collector(config), &collector);
+        if (r < 0 || !collector[0]) {
+                r = log_error_errno(r < 0 ? r : -EINVAL, "%s: error: core_collector \"%s\" names no program.", config_path,
+                                    kdump_config_core_collector(config));
+                goto cleanup;
+        }
+        if (strv_extendf(&env, "KDUMP_TARGET_DEVICE=%s", strempty(target.device)) < 0 ||
+            strv_extendf(&env, "KDUMP_TARGET_FSTYPE=%s", strempty(target.fstype)) < 0 ||
+            strv_extendf(&env, "KDUMP_COLLECTOR=%s", collector[0]) < 0 ||
+            strv_extendf(&env, "KDUMP_PRE=%s", strempty(kdump_config_string(config, "kdump_pre"))) < 0 ||
+            strv_extendf(&env, "KDUMP_POST=%s", strempty(kdump_config_string(config, "kdump_post"))) < 0) {
                 r = log_oom();
                 goto cleanup;
         }
-        char *env[] = { env_dev, env_fs, NULL };
 
-        _cleanup_free_ char *cmd = strv_join(argv, " ");
+        cmd = strv_join(argv, " ");
         log_info("Building capture initramfs for %s: %s", p->kver, strempty(cmd));
         r = spawn_and_wait(argv, env);
         if (r != 0) {
@@ -289,8 +306,12 @@ int initramfs_ensure(const KdumpConfig *config, const char *config_path, const B
         r = BUILD_BUILT;
 
 cleanup:
-        (void) unlink(baked_path);
-        (void) unlink(tmpimg);
+        if (baked_path)
+                (void) unlink(baked_path);
+        if (tmpimg)
+                (void) unlink(tmpimg);
+        if (confdir)
+                (void) rmdir(confdir);
         (void) rmdir(tmpdir);
         return r;
 }

@@ -68,6 +68,31 @@ static int join_rel(const char *fsroot, const char *rest, char **ret) {
         return 0;
 }
 
+/* The mount that holds path: walks up the path string (the dump directory
+ * may not exist yet), taking the last mount on each candidate, which is the
+ * one on top. (mnt_table_find_mountpoint() returns nothing for a path that
+ * does not exist in util-linux 2.38.) */
+static struct libmnt_fs *find_mountpoint(struct libmnt_table *tb, const char *path) {
+        _cleanup_free_ char *p = strdup(path);
+
+        if (!p)
+                return NULL;
+        for (;;) {
+                struct libmnt_fs *fs = mnt_table_find_target(tb, p, MNT_ITER_BACKWARD);
+                if (fs)
+                        return fs;
+                char *slash = strrchr(p, '/');
+                if (!slash)
+                        return NULL;
+                if (slash == p) {
+                        if (p[1] == 0)
+                                return NULL;
+                        p[1] = 0;
+                } else
+                        *slash = 0;
+        }
+}
+
 int target_fs_for_path(const char *mountinfo, const char *path, TargetFs *ret) {
         _cleanup_(mnt_unref_tablep) struct libmnt_table *tb = NULL;
         _cleanup_free_ char *device = NULL, *fstype = NULL, *uuid = NULL, *mp = NULL, *rel = NULL;
@@ -79,8 +104,7 @@ int target_fs_for_path(const char *mountinfo, const char *path, TargetFs *ret) {
         tb = mnt_new_table_from_file(mountinfo);
         if (!tb)
                 return errno > 0 ? -errno : -EIO;
-        /* Walks up the path string, so the dump directory may not exist yet. */
-        fs = mnt_table_find_mountpoint(tb, path, MNT_ITER_BACKWARD);
+        fs = find_mountpoint(tb, path);
         if (!fs)
                 return -ENOENT;
 

@@ -57,10 +57,20 @@ vm_base_image() {
 vm_install_build() {
     local base=$1 work=$2 root
     vm_log "building kdumpd and installing it into the guest"
-    meson setup "$work/build" "$top" --prefix=/usr --buildtype=debugoptimized >"$work/meson-setup.log" 2>&1 &&
+    meson setup "$work/build" "$top" --prefix=/usr --buildtype=debugoptimized -Dtests=false >"$work/meson-setup.log" 2>&1 &&
         ninja -C "$work/build" >"$work/ninja.log" 2>&1 &&
         DESTDIR="$work/stage" meson install -C "$work/build" --no-rebuild >"$work/install.log" 2>&1 || {
         vm_log "build failed:"; tail -n 30 "$work/meson-setup.log" "$work/ninja.log" "$work/install.log" >&2; return 1; }
+
+    # The guest is merged-/usr (/lib -> usr/lib): fold what pkg-config put
+    # under /lib (systemd's unit dir on Debian 12) into /usr.
+    local d
+    for d in lib bin sbin; do
+        if [ -d "$work/stage/$d" ] && [ ! -L "$work/stage/$d" ]; then
+            mkdir -p "$work/stage/usr/$d"
+            cp -a "$work/stage/$d/." "$work/stage/usr/$d/" && rm -rf "${work:?}/stage/$d"
+        fi
+    done
 
     root=$work/root
     # Hard links make the copy instant; every write below replaces files
@@ -84,7 +94,8 @@ vm_now() { date +%s.%1N; }
 # Boots the guest once; records when marker lines first appear on the
 # serial console into $work/$name.times ("marker seconds-since-start").
 vm_boot() {
-    local base=$1 work=$2 name=$3 phase=$4 serial=$work/$name.serial.$phase
+    local base=$1 work=$2 name=$3 phase=$4
+    local serial=$work/$name.serial.$phase
     local start pid
     : >"$serial"
     start=$(vm_now)
