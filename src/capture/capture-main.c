@@ -76,7 +76,7 @@ static _noreturn_ void act(KdumpAction a) {
                 char *argv[] = { (char *) "/bin/sh", NULL };
                 log_notice("kdump: starting a shell; leave it to reboot.");
                 execv(argv[0], argv);
-                log_error_errno(-errno, "kdump: no shell in this image (%m); add one with extra_bins. Rebooting.");
+                log_error_errno(-errno, "kdump: no shell in this image (%m). Rebooting.");
                 a = KDUMP_ACTION_REBOOT;
         } else if (a == KDUMP_ACTION_DUMP_TO_ROOTFS || a == KDUMP_ACTION_MOUNT_ROOT_RUN_INIT) {
                 log_error("kdump: action \"%s\" is not supported by this build yet; rebooting.", kdump_action_to_string(a));

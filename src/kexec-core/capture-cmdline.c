@@ -104,18 +104,20 @@ int capture_cmdline_build(const char *running, char * const *append, char * cons
         r = cmdline_split(running, &in);
         if (r < 0)
                 return r;
+        /* Repeated parameters of the running kernel (console=tty0
+         * console=ttyS0) all carry over, in order. */
         for (char **i = in; i && *i; i++) {
                 if (name_in(*i, dropped) || removed_by(*i, remove))
                         continue;
-                r = params_set(&out, *i);
-                if (r < 0)
+                if ((r = strv_extend(&out, *i)) < 0)
                         return r;
         }
+        /* The admin's remove list also applies to our own additions. */
         for (const char *const *p = generic_params; *p; p++)
-                if ((r = params_set(&out, *p)) < 0)
+                if (!removed_by(*p, remove) && (r = params_set(&out, *p)) < 0)
                         return r;
         for (const char *const *p = capture_cmdline_arch_params; *p; p++)
-                if ((r = params_set(&out, *p)) < 0)
+                if (!removed_by(*p, remove) && (r = params_set(&out, *p)) < 0)
                         return r;
         for (char * const *p = append; p && *p; p++) {
                 _cleanup_strv_free_ char **words = NULL;

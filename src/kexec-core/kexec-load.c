@@ -77,7 +77,7 @@ const char *kexec_load_error_explain(int error, const CrashRegion *region) {
         case ENOMEM:
         case E2BIG:
                 return "the crash region is too small for this kernel and initramfs: raise crashkernel= "
-                       "(\"kdumpctl estimate\" suggests a size) and reboot, or make the initramfs smaller";
+                       "and reboot, or make the initramfs smaller";
         case ENOEXEC:
                 return "the kernel image has a format this kernel cannot kexec (wrong architecture or not a bzImage/Image)";
         case ENOSYS:

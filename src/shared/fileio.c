@@ -129,8 +129,15 @@ int mkdir_p(const char *path, mode_t mode) {
                         continue;
                 char saved = *s;
                 *s = 0;
-                if (mkdir(p, mode) < 0 && errno != EEXIST)
-                        return negative_errno();
+                if (mkdir(p, mode) < 0) {
+                        struct stat st;
+                        if (errno != EEXIST)
+                                return negative_errno();
+                        if (stat(p, &st) < 0)
+                                return negative_errno();
+                        if (!S_ISDIR(st.st_mode))
+                                return -ENOTDIR;
+                }
                 *s = saved;
                 if (!saved)
                         break;

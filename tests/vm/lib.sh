@@ -180,7 +180,7 @@ vm_check_dump() {
     qemu-img convert -O raw "$work/$name.qcow2" "$raw" || return 1
     local listing dir
     listing=$(debugfs -R "ls -p $dumpdir" "$raw" 2>/dev/null)
-    dir=$(echo "$listing" | awk -F/ '$6 ~ /^127\.0\.0\.1-[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9:]{8}$/ {print $3 " " $6}' | tail -n1)
+    dir=$(echo "$listing" | awk -F/ '$6 ~ /^127\.0\.0\.1-[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]-[0-9][0-9]:[0-9][0-9]:[0-9][0-9]$/ {print $3 " " $6}' | tail -n1)
     if [ -z "$dir" ]; then
         echo "not ok: no dump directory 127.0.0.1-YYYY-MM-DD-HH:MM:SS in $dumpdir"
         echo "$listing" | sed 's/^/  /'
