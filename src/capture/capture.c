@@ -12,9 +12,11 @@
 
 #include "dump-target.h"
 #include "dump-writer.h"
+#include "hook-dir.h"
 #include "log.h"
 #include "macro.h"
 #include "spawn.h"
+#include "strv.h"
 
 #define DEFAULT_DISK_TIMEOUT_SEC 60
 
@@ -62,9 +64,26 @@ static int run_hook(const char *directive, const char *exe, const char *arg) {
         return 0;
 }
 
+/* The directive's program first, then the directory's in name order; the
+ * first failure stops the rest. */
+static int run_hooks(const Capture *c, const char *directive, const char *dir, const char *arg) {
+        _cleanup_strv_free_ char **l = NULL;
+        const char *exe = kdump_config_string(c->config, directive);
+        int r;
+
+        if (exe && (r = run_hook(directive, exe, arg)) < 0)
+                return r;
+        r = hook_dir_list(dir, NULL, &l);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read %s: %m", dir);
+        for (char **h = l; h && *h; h++)
+                if ((r = run_hook(dir, *h, arg)) < 0)
+                        return r;
+        return 0;
+}
+
 static int step_pre_hooks(Capture *c) {
-        const char *pre = kdump_config_string(c->config, "kdump_pre");
-        return pre ? run_hook("kdump_pre", pre, NULL) : 0;
+        return run_hooks(c, "kdump_pre", KDUMP_HOOK_DIR_PRE, NULL);
 }
 
 static int ensure_dump_dir(Capture *c) {
@@ -116,11 +135,10 @@ static int step_dump_vmcore(Capture *c) {
 }
 
 static int step_post_hooks(Capture *c) {
-        const char *post = kdump_config_string(c->config, "kdump_post");
         char status[16];
 
         snprintf(status, sizeof(status), "%d", c->dump_status);
-        return post ? run_hook("kdump_post", post, status) : 0;
+        return run_hooks(c, "kdump_post", KDUMP_HOOK_DIR_POST, status);
 }
 
 static const struct {
@@ -158,6 +176,8 @@ KdumpAction capture_run(Capture *c) {
         }
         if (s == CAPTURE_FINAL_ACTION)
                 return kdump_config_final_action(c->config);
+        /* The emergency hooks get their chance before the failure action. */
+        (void) run_hooks(c, "kdump_emergency", KDUMP_HOOK_DIR_EMERGENCY, NULL);
         return kdump_config_failure_action(c->config);
 }
 

@@ -10,7 +10,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "config-check.h"
 #include "dump-target.h"
+#include "hook-dir.h"
 #include "fileio.h"
 #include "log.h"
 #include "macro.h"
@@ -71,7 +73,8 @@ static void manifest_add_file(FILE *m, const char *path) {
                         st.st_mtim.tv_nsec);
 }
 
-static int manifest_build(const BuildPaths *p, const char *baked_config, const TargetFs *t, char **ret) {
+static int manifest_build(const BuildPaths *p, const char *baked_config, const TargetFs *t, char * const *files,
+                          char **ret) {
         char *buf = NULL;
         size_t size = 0;
         _cleanup_free_ char *modules_dep = NULL;
@@ -86,6 +89,8 @@ static int manifest_build(const BuildPaths *p, const char *baked_config, const T
         manifest_add_file(m, CAPTURE_PROGRAM_PATH);
         manifest_add_file(m, DRACUT_MODULE_DIR "/module-setup.sh");
         manifest_add_file(m, "/usr/sbin/makedumpfile");
+        for (char * const *f = files; f && *f; f++)
+                manifest_add_file(m, *f);
         if (t)
                 fprintf(m, "target-device %s %s\n", t->device, t->fstype);
         fprintf(m, "config-begin\n%sconfig-end\n", baked_config);
@@ -132,7 +137,7 @@ static int bake_config(const KdumpConfig *config, const char *config_path, Targe
         case DUMP_TARGET_FS: {
                 _cleanup_free_ char *dev = NULL;
                 r = block_device_find(kdump_config_target_location(config), &dev);
-                if (r < 0)
+                if (r < 0) /* config_check_machine() reported it already */
                         return log_error_errno(r, "%s: error: dump target \"%s %s\" was not found on this machine: %m",
                                                config_path, kdump_config_target_kind(config),
                                                kdump_config_target_location(config));
@@ -188,6 +193,64 @@ static int dracut_argv(const KdumpConfig *config, const BuildPaths *p, const cha
         return 0;
 }
 
+/* Logs every finding of the machine checks; errors refuse the build. */
+static int check_machine(const KdumpConfig *config, const char *kver) {
+        ConfigDiagnostics diag = {};
+        int r = config_check_machine(config, kver, &diag);
+        if (r >= 0) {
+                const char *dirs[] = { KDUMP_HOOK_DIR_PRE, KDUMP_HOOK_DIR_POST, KDUMP_HOOK_DIR_EMERGENCY };
+                for (size_t i = 0; i < ELEMENTSOF(dirs) && r >= 0; i++) {
+                        _cleanup_strv_free_ char **l = NULL;
+                        r = hook_dir_list(dirs[i], &diag, &l);
+                }
+        }
+        for (char **m = diag.messages; m && *m; m++)
+                log_full_errno(strstr(*m, ": error: ") ? LOG_ERR : LOG_WARNING, 0, "%s", *m);
+        bool bad = diag.n_errors > 0;
+        config_diagnostics_done(&diag);
+        if (r < 0)
+                return log_error_errno(r, "Failed to check the configuration against this machine: %m");
+        if (bad)
+                return log_error_errno(-EINVAL, "%s cannot be used on this machine; nothing was changed.",
+                                       kdump_config_source(config));
+        return 0;
+}
+
+/* What goes into the image besides the fixed parts: the hooks and extra
+ * binaries (their fingerprints decide about rebuilds), and of those the
+ * hook files the dracut module copies to the same paths. */
+static int image_files(const KdumpConfig *config, char ***ret_files, char ***ret_hooks) {
+        _cleanup_strv_free_ char **files = NULL, **hooks = NULL;
+        const char *dirs[] = { KDUMP_HOOK_DIR_PRE, KDUMP_HOOK_DIR_POST, KDUMP_HOOK_DIR_EMERGENCY };
+        const char *single[] = { "kdump_pre", "kdump_post", "kdump_emergency" };
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                _cleanup_strv_free_ char **l = NULL;
+                r = hook_dir_list(dirs[i], NULL, &l);
+                if (r < 0)
+                        return r;
+                if (strv_extend_strv(&hooks, l) < 0)
+                        return -ENOMEM;
+        }
+        if (strv_extend_strv(&files, hooks) < 0)
+                return -ENOMEM;
+        for (size_t i = 0; i < ELEMENTSOF(single); i++) {
+                const char *v = kdump_config_string(config, single[i]);
+                if (v && strv_extend(&files, v) < 0)
+                        return -ENOMEM;
+        }
+        const char *bins = kdump_config_string(config, "extra_bins");
+        if (bins) {
+                _cleanup_strv_free_ char **l = NULL;
+                if (shell_split(bins, &l) < 0 || strv_extend_strv(&files, l) < 0)
+                        return -ENOMEM;
+        }
+        *ret_files = TAKE_PTR(files);
+        *ret_hooks = TAKE_PTR(hooks);
+        return 0;
+}
+
 static int fsync_path(const char *path) {
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0 || fsync(fd) < 0)
@@ -199,7 +262,8 @@ int initramfs_ensure(const KdumpConfig *config, const char *config_path, const B
         _cleanup_free_ char *img = NULL, *mpath = NULL, *baked = NULL, *manifest = NULL, *old = NULL, *tmpimg = NULL,
                             *tmpdir = NULL, *baked_path = NULL, *confdir = NULL, *cmd = NULL;
         _cleanup_strv_free_ char **env = NULL;
-        _cleanup_strv_free_ char **collector = NULL;
+        _cleanup_strv_free_ char **collector = NULL, **files = NULL, **hooks = NULL;
+        _cleanup_free_ char *hook_list = NULL;
         _cleanup_(target_fs_done) TargetFs target = {};
         _cleanup_strv_free_ char **argv = NULL;
         int r;
@@ -209,10 +273,17 @@ int initramfs_ensure(const KdumpConfig *config, const char *config_path, const B
         if (access(p->kernel, R_OK) < 0)
                 return log_error_errno(-errno, "Kernel image \"%s\" for %s is not readable: %m", p->kernel, p->kver);
 
+        r = check_machine(config, p->kver);
+        if (r < 0)
+                return r;
+        r = image_files(config, &files, &hooks);
+        if (r < 0)
+                return log_error_errno(r, "Failed to list the hook directories: %m");
+
         r = bake_config(config, config_path, &target, &baked);
         if (r < 0)
                 return r;
-        r = manifest_build(p, baked, &target, &manifest);
+        r = manifest_build(p, baked, &target, files, &manifest);
         if (r < 0)
                 return log_oom();
         if (initramfs_path(p, &img) < 0 || manifest_path(p, &mpath) < 0)
@@ -269,7 +340,12 @@ int initramfs_ensure(const KdumpConfig *config, const char *config_path, const B
             strv_extendf(&env, "KDUMP_TARGET_FSTYPE=%s", strempty(target.fstype)) < 0 ||
             strv_extendf(&env, "KDUMP_COLLECTOR=%s", collector[0]) < 0 ||
             strv_extendf(&env, "KDUMP_PRE=%s", strempty(kdump_config_string(config, "kdump_pre"))) < 0 ||
-            strv_extendf(&env, "KDUMP_POST=%s", strempty(kdump_config_string(config, "kdump_post"))) < 0) {
+            strv_extendf(&env, "KDUMP_POST=%s", strempty(kdump_config_string(config, "kdump_post"))) < 0 ||
+            strv_extendf(&env, "KDUMP_EMERGENCY=%s", strempty(kdump_config_string(config, "kdump_emergency"))) < 0 ||
+            strv_extendf(&env, "KDUMP_EXTRA_BINS=%s", strempty(kdump_config_string(config, "extra_bins"))) < 0 ||
+            strv_extendf(&env, "KDUMP_EXTRA_MODULES=%s", strempty(kdump_config_string(config, "extra_modules"))) < 0 ||
+            !(hook_list = strv_join(hooks, "\n")) ||
+            strv_extendf(&env, "KDUMP_HOOK_FILES=%s", hook_list) < 0) {
                 r = log_oom();
                 goto cleanup;
         }

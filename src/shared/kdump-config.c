@@ -120,7 +120,16 @@ static cfg_opt_t schema[] = {
 
 struct KdumpConfig {
         cfg_t *cfg;
+        char *source;                      /* the file name used in messages */
+        unsigned line[ELEMENTSOF(schema)]; /* where each value was set; 0 = default */
 };
+
+static int schema_index(const char *key) {
+        for (size_t i = 0; schema[i].name; i++)
+                if (strcmp(schema[i].name, key) == 0)
+                        return (int) i;
+        return -1;
+}
 
 const char *dump_target_type_to_string(DumpTargetType t) {
         static const char *const names[_DUMP_TARGET_MAX] = {
@@ -146,6 +155,29 @@ void config_diagnostics_done(ConfigDiagnostics *d) {
         d->n_errors = d->n_warnings = 0;
 }
 
+int config_diagnostics_add(ConfigDiagnostics *d, const char *file, unsigned line, bool error, const char *fmt, ...) {
+        _cleanup_free_ char *msg = NULL;
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = vasprintf(&msg, fmt, ap);
+        va_end(ap);
+        if (r < 0)
+                return -ENOMEM;
+        if (line > 0)
+                r = strv_extendf(&d->messages, "%s:%u: %s: %s", file, line, error ? "error" : "warning", msg);
+        else
+                r = strv_extendf(&d->messages, "%s: %s: %s", file, error ? "error" : "warning", msg);
+        if (r < 0)
+                return r;
+        if (error)
+                d->n_errors++;
+        else
+                d->n_warnings++;
+        return 0;
+}
+
 void config_diagnostics_print(const ConfigDiagnostics *d, FILE *f) {
         for (char **m = d->messages; m && *m; m++)
                 fprintf(f, "%s\n", *m);
@@ -159,6 +191,7 @@ typedef struct ParseState {
         unsigned target_line;
         const char *target_name;
         cfg_t *cfg;
+        KdumpConfig *config;
         int oom;
 } ParseState;
 
@@ -257,8 +290,11 @@ static bool is_ssh_location(const char *v) {
 }
 
 static void set_value(ParseState *s, const char *key, const char *value) {
+        int i = schema_index(key);
         if (cfg_setstr(s->cfg, key, value) != 0)
                 s->oom = 1;
+        if (i >= 0)
+                s->config->line[i] = s->line;
 }
 
 static void set_target(ParseState *s, const Directive *d, const char *kind, const char *location) {
@@ -481,6 +517,7 @@ KdumpConfig *kdump_config_free(KdumpConfig *c) {
                 return NULL;
         if (c->cfg)
                 cfg_free(c->cfg);
+        free(c->source);
         free(c);
         return NULL;
 }
@@ -509,8 +546,10 @@ int kdump_config_parse_string(const char *name, const char *text, ConfigDiagnost
         r = config_new(&c);
         if (r >= 0) {
                 s.cfg = c->cfg;
+                s.config = c;
+                c->source = strdup(name);
                 copy = strdup(text);
-                if (!copy)
+                if (!copy || !c->source)
                         r = -ENOMEM;
         }
         if (r >= 0) {
@@ -548,6 +587,15 @@ int kdump_config_parse_file(const char *path, ConfigDiagnostics *diag, KdumpConf
 
 static const char *get(const KdumpConfig *c, const char *key) {
         return cfg_getstr(c->cfg, key);
+}
+
+const char *kdump_config_source(const KdumpConfig *c) {
+        return c->source;
+}
+
+unsigned kdump_config_line(const KdumpConfig *c, const char *directive) {
+        int i = schema_index(strcmp(directive, "default") == 0 ? "failure_action" : directive);
+        return i >= 0 ? c->line[i] : 0;
 }
 
 const char *kdump_config_string(const KdumpConfig *c, const char *directive) {
@@ -666,6 +714,10 @@ int kdump_config_with_target(const KdumpConfig *c, const char *fstype, const cha
                 if (v && cfg_setstr(n->cfg, o->name, v) != 0)
                         return -ENOMEM;
         }
+        memcpy(n->line, c->line, sizeof(n->line));
+        n->source = c->source ? strdup(c->source) : NULL;
+        if (c->source && !n->source)
+                return -ENOMEM;
         if (cfg_setstr(n->cfg, "target_kind", fstype) != 0 || cfg_setstr(n->cfg, "target_location", device) != 0 ||
             cfg_setstr(n->cfg, "path", path) != 0)
                 return -ENOMEM;

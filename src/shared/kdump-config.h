@@ -45,6 +45,10 @@ typedef struct ConfigDiagnostics {
 } ConfigDiagnostics;
 
 void config_diagnostics_done(ConfigDiagnostics *d);
+/* Adds "FILE:LINE: error: …" (or "FILE: error: …" when line is 0).
+ * Returns -ENOMEM or 0. */
+int config_diagnostics_add(ConfigDiagnostics *d, const char *file, unsigned line, bool error, const char *fmt, ...)
+        __attribute__((format(printf, 5, 6)));
 void config_diagnostics_print(const ConfigDiagnostics *d, FILE *f);
 
 typedef struct KdumpConfig KdumpConfig;
@@ -63,6 +67,12 @@ static inline void kdump_config_freep(KdumpConfig **c) {
 /* A copy with the target made explicit: what mkdumprd bakes into the image. */
 int kdump_config_with_target(const KdumpConfig *c, const char *fstype, const char *device, const char *path,
                              KdumpConfig **ret);
+
+/* The file name the configuration was parsed from, and the line that set
+ * a directive ("target_kind" for the dump target; 0: a default). For
+ * checks that can only be made on the machine, in the same message form. */
+const char *kdump_config_source(const KdumpConfig *c);
+unsigned kdump_config_line(const KdumpConfig *c, const char *directive);
 
 DumpTargetType kdump_config_target_type(const KdumpConfig *c);
 /* For DUMP_TARGET_FS: the filesystem type; for the network ones the directive. */

@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config-check.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <libkmod.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dump-target.h"
+#include "macro.h"
+#include "spawn.h"
+#include "strv.h"
+
+#define ADD(error, directive, ...)                                                                          \
+        do {                                                                                                \
+                if (config_diagnostics_add(diag, kdump_config_source(c), kdump_config_line(c, directive), error, \
+                                           __VA_ARGS__) < 0)                                                \
+                        return -ENOMEM;                                                                     \
+        } while (0)
+
+static bool is_executable_file(const char *path) {
+        struct stat st;
+        return stat(path, &st) >= 0 && S_ISREG(st.st_mode) && access(path, X_OK) >= 0;
+}
+
+/* Finds a program the way execvp() will in the capture image's PATH. */
+static bool program_exists(const char *name) {
+        static const char *const dirs[] = { "/usr/sbin", "/usr/bin", "/sbin", "/bin" };
+        if (strchr(name, '/'))
+                return is_executable_file(name);
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                _cleanup_free_ char *p = NULL;
+                if (asprintf(&p, "%s/%s", dirs[i], name) < 0)
+                        return false;
+                if (is_executable_file(p))
+                        return true;
+        }
+        return false;
+}
+
+static int check_hooks(const KdumpConfig *c, ConfigDiagnostics *diag) {
+        static const char *const hooks[] = { "kdump_pre", "kdump_post", "kdump_emergency" };
+        for (size_t i = 0; i < ELEMENTSOF(hooks); i++) {
+                const char *exe = kdump_config_string(c, hooks[i]);
+                if (exe && !is_executable_file(exe))
+                        ADD(true, hooks[i], "%s \"%s\" is not an executable file", hooks[i], exe);
+        }
+        return 0;
+}
+
+static int check_collector(const KdumpConfig *c, ConfigDiagnostics *diag) {
+        _cleanup_strv_free_ char **argv = NULL, **check = NULL;
+        DumpTargetType t = kdump_config_target_type(c);
+        int r;
+
+        r = shell_split(kdump_config_core_collector(c), &argv);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0 || !argv[0]) {
+                ADD(true, "core_collector", "core_collector names no program");
+                return 0;
+        }
+        if (!program_exists(argv[0])) {
+                ADD(true, "core_collector", "core_collector \"%s\" is not installed", argv[0]);
+                return 0;
+        }
+        if (strcmp(argv[0], "makedumpfile") != 0)
+                return 0;
+
+        /* Flattened output (-F) is what a stream (ssh, raw) needs; on a
+         * filesystem it works but needs "makedumpfile -R" before reading. */
+        if (strv_contains(argv, "-F") && t != DUMP_TARGET_SSH && t != DUMP_TARGET_RAW)
+                ADD(false, "core_collector",
+                    "-F writes a flattened dump that must be converted with \"makedumpfile -R\" before it can be read");
+
+        /* makedumpfile checks its own options without touching a vmcore. */
+        if (strv_extend(&check, argv[0]) < 0 || strv_extend(&check, "--check-params") < 0 ||
+            strv_extend_strv(&check, argv + 1) < 0 || strv_extend(&check, "/proc/vmcore") < 0 ||
+            strv_extend(&check, "/var/crash/vmcore") < 0)
+                return -ENOMEM;
+        r = spawn_and_wait(check, NULL);
+        if (r != 0)
+                ADD(true, "core_collector", "makedumpfile rejects the options in \"%s\"", kdump_config_core_collector(c));
+        return 0;
+}
+
+static int check_extra_bins(const KdumpConfig *c, ConfigDiagnostics *diag) {
+        _cleanup_strv_free_ char **bins = NULL;
+        const char *v = kdump_config_string(c, "extra_bins");
+
+        if (!v)
+                return 0;
+        if (shell_split(v, &bins) == -ENOMEM)
+                return -ENOMEM;
+        for (char **b = bins; b && *b; b++)
+                if (!program_exists(*b) && access(*b, R_OK) < 0)
+                        ADD(true, "extra_bins", "extra_bins: \"%s\" does not exist", *b);
+        return 0;
+}
+
+static void kmod_unrefp(struct kmod_ctx **k) {
+        if (*k)
+                kmod_unref(*k);
+}
+
+static int check_extra_modules(const KdumpConfig *c, const char *kver, ConfigDiagnostics *diag) {
+        _cleanup_strv_free_ char **mods = NULL;
+        _cleanup_free_ char *dir = NULL;
+        _cleanup_(kmod_unrefp) struct kmod_ctx *ctx = NULL;
+        const char *v = kdump_config_string(c, "extra_modules");
+
+        if (!v)
+                return 0;
+        if (shell_split(v, &mods) == -ENOMEM || asprintf(&dir, "/lib/modules/%s", kver) < 0)
+                return -ENOMEM;
+        ctx = kmod_new(dir, NULL);
+        if (!ctx)
+                return -ENOMEM;
+        for (char **m = mods; m && *m; m++) {
+                struct kmod_list *l = NULL;
+                if (kmod_module_new_from_lookup(ctx, *m, &l) < 0 || !l)
+                        ADD(true, "extra_modules", "extra_modules: kernel module \"%s\" does not exist for %s", *m, kver);
+                kmod_module_unref_list(l);
+        }
+        return 0;
+}
+
+static bool is_local_address(const char *node) {
+        struct addrinfo hints = { .ai_flags = AI_NUMERICHOST }, *res = NULL;
+        struct ifaddrs *ifs = NULL;
+        bool local = false;
+
+        if (getaddrinfo(node, NULL, &hints, &res) != 0)
+                return false;
+        if (getifaddrs(&ifs) == 0) {
+                for (struct ifaddrs *i = ifs; i && !local; i = i->ifa_next) {
+                        if (!i->ifa_addr || i->ifa_addr->sa_family != res->ai_family)
+                                continue;
+                        if (res->ai_family == AF_INET)
+                                local = memcmp(&((struct sockaddr_in *) i->ifa_addr)->sin_addr,
+                                               &((struct sockaddr_in *) res->ai_addr)->sin_addr, sizeof(struct in_addr)) == 0;
+                        else if (res->ai_family == AF_INET6)
+                                local = memcmp(&((struct sockaddr_in6 *) i->ifa_addr)->sin6_addr,
+                                               &((struct sockaddr_in6 *) res->ai_addr)->sin6_addr,
+                                               sizeof(struct in6_addr)) == 0;
+                }
+                freeifaddrs(ifs);
+        }
+        freeaddrinfo(res);
+        return local;
+}
+
+static int check_fence_nodes(const KdumpConfig *c, ConfigDiagnostics *diag) {
+        _cleanup_strv_free_ char **nodes = NULL;
+        const char *v = kdump_config_string(c, "fence_kdump_nodes");
+        char host[256] = "";
+
+        if (!v)
+                return 0;
+        if (shell_split(v, &nodes) == -ENOMEM)
+                return -ENOMEM;
+        (void) gethostname(host, sizeof(host) - 1);
+        size_t short_len = strcspn(host, ".");
+        for (char **n = nodes; n && *n; n++) {
+                bool same_name = *host && (strcasecmp(*n, host) == 0 ||
+                                           (strlen(*n) == short_len && strncasecmp(*n, host, short_len) == 0));
+                if (same_name || is_local_address(*n))
+                        ADD(true, "fence_kdump_nodes",
+                            "fence_kdump_nodes: \"%s\" is this machine; list the other cluster nodes only", *n);
+        }
+        return 0;
+}
+
+static int check_target(const KdumpConfig *c, ConfigDiagnostics *diag) {
+        _cleanup_free_ char *dev = NULL;
+        int r;
+
+        if (kdump_config_target_type(c) != DUMP_TARGET_FS)
+                return 0;
+        r = block_device_find(kdump_config_target_location(c), &dev);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0) {
+                ADD(true, "target_kind", "dump target \"%s %s\" is not on this machine (%s)", kdump_config_target_kind(c),
+                    kdump_config_target_location(c), strerror(-r));
+                return 0;
+        }
+        return 0;
+}
+
+int config_check_machine(const KdumpConfig *c, const char *kver, ConfigDiagnostics *diag) {
+        int r;
+
+        if ((r = check_target(c, diag)) < 0 || (r = check_hooks(c, diag)) < 0 || (r = check_collector(c, diag)) < 0 ||
+            (r = check_extra_bins(c, diag)) < 0 || (r = check_extra_modules(c, kver, diag)) < 0 ||
+            (r = check_fence_nodes(c, diag)) < 0)
+                return r;
+        return 0;
+}
