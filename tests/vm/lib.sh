@@ -96,6 +96,8 @@ vm_now() { date +%s.%1N; }
 vm_boot() {
     local base=$1 work=$2 name=$3 phase=$4
     local serial=$work/$name.serial.$phase
+    local extra_disk=
+    [ -f "$work/$name.disk2.raw" ] && extra_disk=$work/$name.disk2.raw
     local start pid
     : >"$serial"
     start=$(vm_now)
@@ -103,7 +105,8 @@ vm_boot() {
         -display none -monitor none -serial "file:$serial" -no-reboot -net none \
         -kernel "$base/vmlinuz" -initrd "$base/initrd.img" \
         -append "root=/dev/vda rw console=ttyS0,115200 crashkernel=$VM_CRASHKERNEL kdumpd_test=$name kdumpd_phase=$phase systemd.journald.forward_to_console=0 systemd.show_status=0" \
-        -drive "file=$work/$name.qcow2,if=virtio,format=qcow2" &
+        -drive "file=$work/$name.qcow2,if=virtio,format=qcow2" \
+        ${extra_disk:+-drive "file=$extra_disk,if=virtio,format=raw"} &
     pid=$!
     local -A seen=()
     local markers=("VMTEST: boot-done" "VMTEST: enable-now" "VMTEST: crash-now" "sysrq: Trigger a crash"
@@ -137,13 +140,17 @@ vm_expect_line() {
 
 vm_run_scenario() {
     local base=$1 work=$2 name=$3 ok=0 rc
-    local SCENARIO_DESC="" DUMP_DIR=/var/crash EXPECT_AFTER_BOOT=no
+    local SCENARIO_DESC="" DUMP_DIR=/var/crash EXPECT_AFTER_BOOT=no EXTRA_DISK_LABEL="" EXPECT_SERIAL=()
     # shellcheck source=/dev/null
     source "$here/scenarios/$name.sh"
     echo "scenario $name: $SCENARIO_DESC"
     : >"$work/$name.serial"
     : >"$work/$name.times"
     qemu-img create -q -f qcow2 -b "$work/disk.raw" -F raw "$work/$name.qcow2" || return 1
+    # A second disk, empty but for a labelled filesystem, for "<fstype> LABEL=" targets.
+    if [ -n "$EXTRA_DISK_LABEL" ]; then
+        mkfs.ext4 -q -F -L "$EXTRA_DISK_LABEL" "$work/$name.disk2.raw" 1G || return 1
+    fi
 
     vm_boot "$base" "$work" "$name" crash
     rc=$?
@@ -158,6 +165,12 @@ vm_run_scenario() {
     vm_expect_line "$s" "VMTEST: status-after-restart rc=0" "armed again after start" || ok=1
     vm_expect_line "$s" "sysrq: Trigger a crash" "the guest panicked" || ok=1
     vm_expect_line "$s" "kdump: capture kernel started" "the capture kernel ran our capture program" || ok=1
+    vm_expect_line "$s" "VMTEST: broken-config-refused rc=0" "a broken kdump.conf is refused on reload" || ok=1
+    vm_expect_line "$s" "VMTEST: status-after-broken-reload rc=0" "still armed after the refused reload" || ok=1
+    local e
+    for e in "${EXPECT_SERIAL[@]}"; do
+        vm_expect_line "$s" "$e" "console shows \"$e\"" || ok=1
+    done
 
     if [ "$EXPECT_AFTER_BOOT" = yes ] && [ $ok -eq 0 ]; then
         vm_boot "$base" "$work" "$name" after
@@ -165,7 +178,9 @@ vm_run_scenario() {
         vm_expect_line "$s" "VMTEST: after-boot-status rc=0" "armed again on the next boot" || ok=1
     fi
 
-    vm_check_dump "$work" "$name" "$DUMP_DIR" || ok=1
+    local disk=$work/$name.qcow2
+    [ -n "$EXTRA_DISK_LABEL" ] && disk=$work/$name.disk2.raw
+    vm_check_dump "$work" "$name" "$DUMP_DIR" "$disk" || ok=1
 
     sed 's/^/time: /' "$work/$name.times"
     grep -ao 'VMTEST: [a-z-]*=[0-9]*' "$s" | sed 's/^VMTEST: /measured: /' | sort -u
@@ -175,9 +190,10 @@ vm_run_scenario() {
 
 # Reads the dump back from the guest's disk without mounting it.
 vm_check_dump() {
-    local work=$1 name=$2 dumpdir=$3 raw=$work/$name.raw out=$work/$name.dump ok=0
+    local work=$1 name=$2 dumpdir=$3 disk=$4 out=$work/$name.dump ok=0
+    local raw=$work/$name.raw
     mkdir -p "$out"
-    qemu-img convert -O raw "$work/$name.qcow2" "$raw" || return 1
+    qemu-img convert -O raw "$disk" "$raw" || return 1
     local listing dir
     listing=$(debugfs -R "ls -p $dumpdir" "$raw" 2>/dev/null)
     dir=$(echo "$listing" | awk -F/ '$6 ~ /^127\.0\.0\.1-[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]-[0-9][0-9]:[0-9][0-9]:[0-9][0-9]$/ {print $3 " " $6}' | tail -n1)

@@ -54,6 +54,22 @@ say "restart rc=$? seconds=$(echo "$t0 $(cut -d' ' -f1 /proc/uptime)" | awk '{pr
 kdumpctl status
 say "status-after-restart rc=$?"
 
+# A broken kdump.conf must be refused and leave the capture kernel loaded.
+cp /etc/kdump.conf /run/kdump.conf.good
+printf 'pth /var/crash\n' >>/etc/kdump.conf
+systemctl reload kdump
+refused=1
+for _ in $(seq 60); do
+    if journalctl -b -u kdump --no-pager -o cat | grep -q "has errors; nothing was changed"; then refused=0; break; fi
+    sleep 1
+done
+say "broken-config-refused rc=$refused"
+kdumpctl status >/dev/null
+say "status-after-broken-reload rc=$?"
+cp /run/kdump.conf.good /etc/kdump.conf
+systemctl reload kdump
+sleep 3
+
 img=/var/lib/kdump/initramfs-$(uname -r).img
 say "initramfs-bytes=$(stat -c %s "$img" 2>/dev/null || echo 0)"
 say "crashkernel-bytes=$(cat /sys/kernel/kexec_crash_size)"
