@@ -119,12 +119,15 @@ static int step_dump_dmesg(Capture *c) {
 
 static int step_dump_vmcore(Capture *c) {
         const char *collector = kdump_config_core_collector(c->config);
-        int r = ensure_dump_dir(c);
+        int r;
+
+        c->dump_status = 1; /* until the vmcore is really there */
+        r = ensure_dump_dir(c);
         if (r < 0)
                 return r;
         log_info("Saving vmcore with \"%s\".", collector);
         r = dump_save_vmcore(c->vmcore, c->dump_dir, collector);
-        c->dump_status = r;
+        c->dump_status = r < 0 ? 1 : r;
         if (r < 0)
                 return log_error_errno(r, "Failed to save the vmcore: %m");
         if (r > 0)
@@ -141,16 +144,19 @@ static int step_post_hooks(Capture *c) {
         return run_hooks(c, "kdump_post", KDUMP_HOOK_DIR_POST, status);
 }
 
+/* The transitions, as kdump.conf(5) describes them. kdump_post runs after
+ * a failed vmcore too, and gets the failure as its $1. */
 static const struct {
         const char *name;
         StepFunc run;
         CaptureState on_success;
+        CaptureState on_failure;
 } steps[_CAPTURE_STATE_MAX] = {
-        [CAPTURE_WAIT_TARGET] = { "wait-target", step_wait_target, CAPTURE_PRE_HOOKS },
-        [CAPTURE_PRE_HOOKS] = { "pre-hooks", step_pre_hooks, CAPTURE_DUMP_DMESG },
-        [CAPTURE_DUMP_DMESG] = { "dump-dmesg", step_dump_dmesg, CAPTURE_DUMP_VMCORE },
-        [CAPTURE_DUMP_VMCORE] = { "dump-vmcore", step_dump_vmcore, CAPTURE_POST_HOOKS },
-        [CAPTURE_POST_HOOKS] = { "post-hooks", step_post_hooks, CAPTURE_FINAL_ACTION },
+        [CAPTURE_WAIT_TARGET] = { "wait-target", step_wait_target, CAPTURE_PRE_HOOKS, CAPTURE_FAILURE_ACTION },
+        [CAPTURE_PRE_HOOKS] = { "pre-hooks", step_pre_hooks, CAPTURE_DUMP_DMESG, CAPTURE_FAILURE_ACTION },
+        [CAPTURE_DUMP_DMESG] = { "dump-dmesg", step_dump_dmesg, CAPTURE_DUMP_VMCORE, CAPTURE_FAILURE_ACTION },
+        [CAPTURE_DUMP_VMCORE] = { "dump-vmcore", step_dump_vmcore, CAPTURE_POST_HOOKS, CAPTURE_POST_HOOKS },
+        [CAPTURE_POST_HOOKS] = { "post-hooks", step_post_hooks, CAPTURE_FINAL_ACTION, CAPTURE_FAILURE_ACTION },
         [CAPTURE_FINAL_ACTION] = { "final-action" },
         [CAPTURE_FAILURE_ACTION] = { "failure-action" },
 };
@@ -165,8 +171,11 @@ KdumpAction capture_run(Capture *c) {
         while (steps[s].run) {
                 log_info("kdump: %s", steps[s].name);
                 int r = steps[s].run(c);
-                s = r < 0 ? CAPTURE_FAILURE_ACTION : steps[s].on_success;
+                s = r < 0 ? steps[s].on_failure : steps[s].on_success;
         }
+        /* A failed vmcore stays a failure whatever the post hooks did. */
+        if (s == CAPTURE_FINAL_ACTION && c->dump_status != 0)
+                s = CAPTURE_FAILURE_ACTION;
         if (c->mounted) {
                 sync();
                 if (umount2(c->mount_dir, 0) < 0)
