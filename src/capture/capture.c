@@ -22,7 +22,7 @@
 
 typedef int (*StepFunc)(Capture *c);
 
-static int step_wait_target(Capture *c) {
+static int mount_target_real(Capture *c) {
         const char *spec = kdump_config_target_location(c->config), *fstype = kdump_config_target_kind(c->config);
         long timeout = kdump_config_disk_timeout(c->config);
         _cleanup_free_ char *dev = NULL;
@@ -51,6 +51,27 @@ static int step_wait_target(Capture *c) {
         return 0;
 }
 
+static void unmount_target_real(Capture *c) {
+        sync();
+        if (umount2(c->mount_dir, 0) < 0)
+                log_warning_errno(-errno, "Failed to unmount %s: %m", c->mount_dir);
+        else
+                c->mounted = false;
+}
+
+const CaptureOps capture_ops_real = {
+        .mount_target = mount_target_real,
+        .unmount_target = unmount_target_real,
+};
+
+static const CaptureOps *ops(const Capture *c) {
+        return c->ops ? c->ops : &capture_ops_real;
+}
+
+static int step_wait_target(Capture *c) {
+        return ops(c)->mount_target(c);
+}
+
 static int run_hook(const char *directive, const char *exe, const char *arg) {
         char *argv[] = { (char *) exe, (char *) arg, NULL };
         int r;
@@ -68,12 +89,15 @@ static int run_hook(const char *directive, const char *exe, const char *arg) {
  * first failure stops the rest. */
 static int run_hooks(const Capture *c, const char *directive, const char *dir, const char *arg) {
         _cleanup_strv_free_ char **l = NULL;
+        _cleanup_free_ char *path = NULL;
         const char *exe = kdump_config_string(c->config, directive);
         int r;
 
         if (exe && (r = run_hook(directive, exe, arg)) < 0)
                 return r;
-        r = hook_dir_list(dir, NULL, &l);
+        if (asprintf(&path, "%s%s", strempty(c->root), dir) < 0)
+                return log_oom();
+        r = hook_dir_list(path, NULL, &l);
         if (r < 0)
                 return log_error_errno(r, "Failed to read %s: %m", dir);
         for (char **h = l; h && *h; h++)
@@ -176,13 +200,8 @@ KdumpAction capture_run(Capture *c) {
         /* A failed vmcore stays a failure whatever the post hooks did. */
         if (s == CAPTURE_FINAL_ACTION && c->dump_status != 0)
                 s = CAPTURE_FAILURE_ACTION;
-        if (c->mounted) {
-                sync();
-                if (umount2(c->mount_dir, 0) < 0)
-                        log_warning_errno(-errno, "Failed to unmount %s: %m", c->mount_dir);
-                else
-                        c->mounted = false;
-        }
+        if (c->mounted)
+                ops(c)->unmount_target(c);
         if (s == CAPTURE_FINAL_ACTION)
                 return kdump_config_final_action(c->config);
         /* The emergency hooks get their chance before the failure action. */

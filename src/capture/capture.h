@@ -15,7 +15,19 @@ typedef enum CaptureState {
         _CAPTURE_STATE_MAX,
 } CaptureState;
 
-typedef struct Capture {
+typedef struct Capture Capture;
+
+/* What touches the machine beyond files: real in the capture kernel, fakes
+ * in the unit tests (which run the whole machine on a temp dir). */
+typedef struct CaptureOps {
+        /* Finds the target device, mounts it on c->mount_dir. */
+        int (*mount_target)(Capture *c);
+        void (*unmount_target)(Capture *c);
+} CaptureOps;
+
+extern const CaptureOps capture_ops_real;
+
+struct Capture {
         const KdumpConfig *config;
         const char *vmcore;       /* "/proc/vmcore" */
         const char *mount_dir;    /* where the target is mounted, "/kdumproot" */
@@ -23,7 +35,9 @@ typedef struct Capture {
         char *dump_dir;           /* set by DUMP_DMESG/DUMP_VMCORE */
         int dump_status;          /* 0 when the vmcore was saved; passed to kdump_post */
         bool mounted;
-} Capture;
+        const CaptureOps *ops;    /* NULL: capture_ops_real */
+        const char *root;         /* prefix for the hook directories: "" */
+};
 
 const char *capture_state_to_string(CaptureState s);
 

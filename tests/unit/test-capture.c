@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The capture state machine (src/capture/capture.c) run whole on the host:
+ * a fake vmcore, a temp dir as the mounted target, real hooks (shell
+ * scripts) and real collectors (cp, false). Only mounting is faked. */
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "fileio.h"
+#include "log.h"
+#include "tests.h"
+
+typedef struct Fake {
+        int mount_result;
+        unsigned mounts, unmounts;
+} Fake;
+
+static Fake fake;
+
+static int fake_mount(Capture *c) {
+        fake.mounts++;
+        if (fake.mount_result < 0)
+                return fake.mount_result;
+        c->mounted = true;
+        return 0;
+}
+
+static void fake_unmount(Capture *c) {
+        fake.unmounts++;
+        c->mounted = false;
+}
+
+static const CaptureOps fake_ops = { .mount_target = fake_mount, .unmount_target = fake_unmount };
+
+/* A hook that appends its name and $1 to <tmp>/hooks.log, and fails when
+ * told to. */
+static char *make_hook(const char *name, int exit_status) {
+        _cleanup_free_ char *script = NULL, *rel = NULL;
+        ASSERT_OK(asprintf(&script, "#!/bin/sh\necho \"%s ${1:-}\" >>'%s/hooks.log'\nexit %d\n", name, test_tmpdir(),
+                           exit_status) < 0 ? -ENOMEM : 0);
+        ASSERT_OK(asprintf(&rel, "bin/%s", name) < 0 ? -ENOMEM : 0);
+        char *p = test_write_file(test_tmpdir(), rel, script);
+        ASSERT_OK(chmod(p, 0755));
+        return p;
+}
+
+static KdumpConfig *config(const char *collector, const char *pre, const char *post, const char *emergency) {
+        _cleanup_free_ char *text = NULL;
+        KdumpConfig *c = NULL;
+        ConfigDiagnostics d = {};
+
+        ASSERT_OK(asprintf(&text,
+                           "ext4 UUID=9a1e5c2e-0000-4000-8000-000000000001\n"
+                           "path /var/crash\n"
+                           "core_collector %s\n"
+                           "%s%s%s"
+                           "%s%s%s"
+                           "%s%s%s"
+                           "final_action poweroff\n"
+                           "failure_action halt\n",
+                           collector, pre ? "kdump_pre " : "", strempty(pre), pre ? "\n" : "", post ? "kdump_post " : "",
+                           strempty(post), post ? "\n" : "", emergency ? "kdump_emergency " : "", strempty(emergency),
+                           emergency ? "\n" : "") < 0 ? -ENOMEM : 0);
+        ASSERT_OK(kdump_config_parse_string("test.conf", text, &d, &c));
+        config_diagnostics_done(&d);
+        return c;
+}
+
+static char *hooks_log(void) {
+        _cleanup_free_ char *p = test_path(test_tmpdir(), "hooks.log");
+        if (access(p, F_OK) < 0)
+                return strdup("");
+        return test_read_file(p);
+}
+
+/* The one dump directory under <mnt>/var/crash, or NULL. */
+static char *dump_dir(const char *mnt) {
+        _cleanup_free_ char *base = test_path(mnt, "var/crash");
+        DIR *d = opendir(base);
+        char *found = NULL;
+        if (!d)
+                return NULL;
+        for (struct dirent *de; (de = readdir(d));)
+                if (strncmp(de->d_name, "127.0.0.1-", 10) == 0) {
+                        ASSERT_NULL(found);
+                        found = test_path(base, de->d_name);
+                }
+        closedir(d);
+        return found;
+}
+
+static Capture capture_for(const KdumpConfig *c, const char *vmcore, const char *mnt) {
+        fake = (Fake) {};
+        return (Capture) {
+                .config = c, .vmcore = vmcore, .mount_dir = mnt, .host = "127.0.0.1", .ops = &fake_ops,
+                .root = test_tmpdir(),
+        };
+}
+
+static char *setup(char **ret_vmcore) {
+        log_set_max_level(LOG_EMERG); /* keep the test output readable */
+        *ret_vmcore = test_write_file(test_tmpdir(), "proc/vmcore", "ELF-ish fake vmcore\n");
+        char *mnt = test_path(test_tmpdir(), "mnt");
+        ASSERT_OK(mkdir_p(mnt, 0755));
+        return mnt;
+}
+
+TEST(success_runs_every_step_and_final_action) {
+        _cleanup_free_ char *vmcore = NULL, *mnt = setup(&vmcore), *pre = make_hook("pre", 0), *post = make_hook("post", 0),
+                            *dird = make_hook("pre.d-hook", 0);
+        _cleanup_kdump_config_free_ KdumpConfig *c = config("cp", pre, post, NULL);
+        struct stat st;
+
+        /* an executable in <root>/etc/kdump/pre.d runs after kdump_pre */
+        _cleanup_free_ char *d = test_path(test_tmpdir(), "etc/kdump/pre.d");
+        ASSERT_OK(mkdir_p(d, 0755));
+        _cleanup_free_ char *link = test_path(d, "10-hook");
+        ASSERT_OK(symlink(dird, link));
+
+        Capture cap = capture_for(c, vmcore, mnt);
+        ASSERT_EQ(capture_run(&cap), KDUMP_ACTION_POWEROFF);
+        ASSERT_EQ(fake.mounts, 1u);
+        ASSERT_EQ(fake.unmounts, 1u);
+        ASSERT_EQ(cap.dump_status, 0);
+
+        _cleanup_free_ char *dir = dump_dir(mnt);
+        ASSERT_NOT_NULL(dir);
+        ASSERT_STREQ(dir, cap.dump_dir);
+        ASSERT_OK(stat(dir, &st));
+        ASSERT_EQ(st.st_mode & 07777, 0700u);
+        _cleanup_free_ char *core = test_path(dir, "vmcore"), *content = test_read_file(core);
+        ASSERT_STREQ(content, "ELF-ish fake vmcore\n");
+        ASSERT_OK(stat(core, &st));
+        ASSERT_EQ(st.st_mode & 07777, 0600u);
+        _cleanup_free_ char *incomplete = test_path(dir, "vmcore-incomplete");
+        ASSERT_TRUE(access(incomplete, F_OK) < 0);
+
+        _cleanup_free_ char *log = hooks_log();
+        ASSERT_STREQ(log, "pre \npre.d-hook \npost 0\n");
+        capture_done(&cap);
+}
+
+TEST(failed_collector_runs_post_with_status_then_emergency_then_failure_action) {
+        _cleanup_free_ char *vmcore = NULL, *mnt = setup(&vmcore), *post = make_hook("post", 0),
+                            *emergency = make_hook("emergency", 0);
+        _cleanup_kdump_config_free_ KdumpConfig *c = config("false", NULL, post, emergency);
+
+        Capture cap = capture_for(c, vmcore, mnt);
+        ASSERT_EQ(capture_run(&cap), KDUMP_ACTION_HALT);
+        ASSERT_EQ(cap.dump_status, 1);
+        _cleanup_free_ char *dir = dump_dir(mnt);
+        ASSERT_NOT_NULL(dir);
+        _cleanup_free_ char *core = test_path(dir, "vmcore");
+        ASSERT_TRUE(access(core, F_OK) < 0);
+        _cleanup_free_ char *log = hooks_log();
+        ASSERT_STREQ(log, "post 1\nemergency \n");
+        ASSERT_EQ(fake.unmounts, 1u);
+        capture_done(&cap);
+}
+
+TEST(target_missing_skips_the_dump) {
+        _cleanup_free_ char *vmcore = NULL, *mnt = setup(&vmcore), *pre = make_hook("pre", 0);
+        _cleanup_kdump_config_free_ KdumpConfig *c = config("cp", pre, NULL, NULL);
+
+        Capture cap = capture_for(c, vmcore, mnt);
+        fake.mount_result = -ENODEV;
+        ASSERT_EQ(capture_run(&cap), KDUMP_ACTION_HALT);
+        ASSERT_EQ(fake.unmounts, 0u);
+        _cleanup_free_ char *dir = dump_dir(mnt), *log = hooks_log();
+        ASSERT_NULL(dir);
+        ASSERT_STREQ(log, "");
+        capture_done(&cap);
+}
+
+TEST(failing_pre_hook_stops_before_the_dump) {
+        _cleanup_free_ char *vmcore = NULL, *mnt = setup(&vmcore), *pre = make_hook("pre", 3), *post = make_hook("post", 0);
+        _cleanup_kdump_config_free_ KdumpConfig *c = config("cp", pre, post, NULL);
+
+        Capture cap = capture_for(c, vmcore, mnt);
+        ASSERT_EQ(capture_run(&cap), KDUMP_ACTION_HALT);
+        _cleanup_free_ char *dir = dump_dir(mnt), *log = hooks_log();
+        ASSERT_NULL(dir);
+        ASSERT_STREQ(log, "pre \n");
+        ASSERT_EQ(fake.unmounts, 1u);
+        capture_done(&cap);
+}
+
+TEST(failing_post_hook_turns_success_into_failure_action) {
+        _cleanup_free_ char *vmcore = NULL, *mnt = setup(&vmcore), *post = make_hook("post", 1);
+        _cleanup_kdump_config_free_ KdumpConfig *c = config("cp", NULL, post, NULL);
+
+        Capture cap = capture_for(c, vmcore, mnt);
+        ASSERT_EQ(capture_run(&cap), KDUMP_ACTION_HALT);
+        _cleanup_free_ char *dir = dump_dir(mnt);
+        ASSERT_NOT_NULL(dir);
+        _cleanup_free_ char *core = test_path(dir, "vmcore");
+        ASSERT_TRUE(access(core, F_OK) == 0); /* the dump itself is kept */
+        capture_done(&cap);
+}
