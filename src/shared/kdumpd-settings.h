@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* kdumpd's own settings, /etc/kdump/kdumpd.conf: how the first kernel arms
+ * (capture command line, capture kernel, CPUs) and how it looks after old
+ * dumps. libconfuse's native syntax ("key = value", lists "{ "a", "b" }").
+ * One parser, one immutable validated value. Library code: it never logs;
+ * what it has to say goes into a ConfigDiagnostics as "FILE:LINE: error: …". */
+#pragma once
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "kdump-config.h"
+
+#define KDUMPD_SETTINGS_PATH "/etc/kdump/kdumpd.conf"
+
+#define KDUMPD_SETTINGS_CAPTURE_CPUS_MAX 8192u /* the kernel's largest NR_CPUS */
+
+typedef struct KdumpdSettings KdumpdSettings;
+
+typedef enum KdumpdSettingsSource {
+        KDUMPD_SETTINGS_FROM_FILE,
+        KDUMPD_SETTINGS_DEFAULTS, /* the file does not exist */
+} KdumpdSettingsSource;
+
+/* Parses text; name is used in messages. Returns -EINVAL when the text has
+ * errors (they are in diag), -ENOMEM, or 0. */
+int kdumpd_settings_parse_string(const char *name, const char *text, ConfigDiagnostics *diag, KdumpdSettings **ret);
+/* Returns -ENOENT for a missing file, like any other read error. */
+int kdumpd_settings_parse_file(const char *path, ConfigDiagnostics *diag, KdumpdSettings **ret);
+/* Like kdumpd_settings_parse_file(), but a missing file gives the defaults:
+ * returns a KdumpdSettingsSource, or -errno. */
+int kdumpd_settings_load(const char *path, ConfigDiagnostics *diag, KdumpdSettings **ret);
+
+KdumpdSettings *kdumpd_settings_free(KdumpdSettings *s);
+static inline void kdumpd_settings_freep(KdumpdSettings **s) {
+        kdumpd_settings_free(*s);
+}
+#define _cleanup_kdumpd_settings_free_ __attribute__((cleanup(kdumpd_settings_freep)))
+
+/* Parameters added to / removed from the capture command line, for
+ * capture_cmdline_build(). Never NULL (an empty vector). */
+char * const *kdumpd_settings_capture_cmdline_append(const KdumpdSettings *s);
+char * const *kdumpd_settings_capture_cmdline_remove(const KdumpdSettings *s);
+/* The kernel release to arm with; NULL: the running kernel. */
+const char *kdumpd_settings_kernel(const KdumpdSettings *s);
+/* nr_cpus= of the capture kernel, ≥ 1. */
+unsigned kdumpd_settings_capture_cpus(const KdumpdSettings *s);
+/* makedumpfile --num-threads; 0: makedumpfile's default (one thread). */
+unsigned kdumpd_settings_makedumpfile_threads(const KdumpdSettings *s);
+/* How many dump directories to keep; 0: all. */
+unsigned kdumpd_settings_keep_dumps(const KdumpdSettings *s);
+/* Warn when the dump filesystem has less free space; 0: no check. */
+uint64_t kdumpd_settings_min_free_mb(const KdumpdSettings *s);
+
+/* The effective settings in the file's syntax, every key, defaults filled
+ * in ("kernel" as a comment when it is the running kernel). Parsing the
+ * output again gives the same value. */
+int kdumpd_settings_format(const KdumpdSettings *s, FILE *out);
