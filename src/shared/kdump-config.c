@@ -659,23 +659,62 @@ static bool needs_quotes(const char *v) {
                (*v && isspace((unsigned char) v[strlen(v) - 1]));
 }
 
+/* Whether line_strip() and parse_line() give v back when it is written bare
+ * after the directive: no # outside double quotes, balanced quotes, no blank
+ * that the reader skips or strips at either end, and not one "…" string,
+ * which the reader would unquote. */
+static bool reads_back_bare(const char *v) {
+        size_t n = strlen(v);
+        bool quoted = false;
+
+        if (n == 0 || v[0] == ' ' || v[0] == '\t' || isspace((unsigned char) v[n - 1]))
+                return false;
+        for (const char *p = v; *p; p++) {
+                if (*p == '"')
+                        quoted = !quoted;
+                else if (*p == '#' && !quoted)
+                        return false;
+        }
+        if (quoted)
+                return false;
+        return !(n >= 2 && v[0] == '"' && v[n - 1] == '"' && !memchr(v + 1, '"', n - 2));
+}
+
+/* One "directive value" line. A value without double quotes is quoted when
+ * it has a # or a blank at an end; one with quotes (core_collector and
+ * dracut_args take shell words, as in --add "a#b") is written bare, which
+ * keeps it as long as reads_back_bare() says so. Anything else cannot be
+ * written back in this syntax without changing its meaning. */
+static int line_write(FILE *out, const char *name, const char *v) {
+        if (!strchr(v, '"') && needs_quotes(v))
+                fprintf(out, "%s \"%s\"\n", name, v);
+        else if (reads_back_bare(v))
+                fprintf(out, "%s %s\n", name, v);
+        else
+                return -EINVAL;
+        return 0;
+}
+
 int kdump_config_format(const KdumpConfig *c, FILE *out) {
         const char *kind = get(c, "target_kind");
+        int r;
 
-        if (kind)
-                fprintf(out, "%s %s\n", kind, get(c, "target_location"));
+        /* The location is a value like any other: written quoted, it can hold
+         * a # or end in a blank ("UUID=a b ", "user@host#1"). */
+        if (kind) {
+                r = line_write(out, kind, get(c, "target_location"));
+                if (r < 0)
+                        return r;
+        }
         for (cfg_opt_t *o = schema; o->name; o++) {
                 const char *v = cfg_getstr(c->cfg, o->name);
                 if (!v || strncmp(o->name, "target_", 7) == 0)
                         continue;
                 if (strcmp(o->name, "sshkey") == 0 && (!kind || strcmp(kind, "ssh") != 0))
                         continue;
-                /* A value with # or " inside cannot be written back in this
-                 * syntax without changing its meaning; the parser rejects
-                 * such input, so this only guards against misuse. */
-                if (needs_quotes(v) && strchr(v, '"'))
-                        return -EINVAL;
-                fprintf(out, needs_quotes(v) ? "%s \"%s\"\n" : "%s %s\n", o->name, v);
+                r = line_write(out, o->name, v);
+                if (r < 0)
+                        return r;
         }
         if (kind && strcmp(kind, "ssh") == 0 && !get(c, "sshkey"))
                 fprintf(out, "sshkey %s\n", KDUMP_DEFAULT_SSHKEY);
