@@ -2,18 +2,62 @@
 #include "arm.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "capture-cmdline.h"
 #include "crash-region.h"
+#include "dump-space.h"
 #include "fileio.h"
 #include "initramfs-build.h"
-#include "kdump-config.h"
 #include "kexec-load.h"
 #include "log.h"
 #include "macro.h"
+#include "strv.h"
+
+void arm_inputs_done(ArmInputs *in) {
+        kdump_config_free(in->config);
+        kdumpd_settings_free(in->settings);
+        *in = (ArmInputs) {};
+}
+
+static void diagnostics_log(ConfigDiagnostics *diag) {
+        for (char **m = diag->messages; m && *m; m++)
+                log_full_errno(strstr(*m, ": error: ") ? LOG_ERR : LOG_WARNING, 0, "%s", *m);
+        config_diagnostics_done(diag);
+}
+
+int arm_inputs_load(const ArmOptions *o, ArmInputs *ret) {
+        _cleanup_kdump_config_free_ KdumpConfig *config = NULL;
+        _cleanup_kdumpd_settings_free_ KdumpdSettings *settings = NULL;
+        ConfigDiagnostics diag = {};
+        int r, q;
+
+        /* Both files are read before either is judged, so that one run
+         * shows every mistake in both. */
+        r = kdump_config_parse_file(o->config_path, &diag, &config);
+        q = kdumpd_settings_load(o->settings_path, &diag, &settings);
+        diagnostics_log(&diag);
+
+        if (r == -EINVAL)
+                log_error_errno(r, "%s has errors; nothing was changed.", o->config_path);
+        else if (r < 0)
+                log_error_errno(r, "Failed to read %s: %m", o->config_path);
+        if (q == -EINVAL)
+                log_error_errno(q, "%s has errors; nothing was changed.", o->settings_path);
+        else if (q < 0)
+                log_error_errno(q, "Failed to read %s: %m", o->settings_path);
+        else if (q == KDUMPD_SETTINGS_DEFAULTS)
+                log_debug("%s does not exist; using the default settings.", o->settings_path);
+        if (r < 0 || q < 0)
+                return r == -EINVAL || q == -EINVAL ? -EINVAL : r < 0 ? r : q;
+
+        *ret = (ArmInputs) { .config = TAKE_PTR(config), .settings = TAKE_PTR(settings) };
+        return 0;
+}
 
 void arm_result_done(ArmResult *r) {
         free(r->kver);
@@ -22,45 +66,72 @@ void arm_result_done(ArmResult *r) {
         *r = (ArmResult) {};
 }
 
-int capture_arm(const ArmSettings *s, ArmResult *ret) {
-        _cleanup_kdump_config_free_ KdumpConfig *config = NULL;
-        _cleanup_free_ char *kver = NULL, *kernel = NULL, *img = NULL, *running = NULL, *cmdline = NULL,
-                            *cmdline_path = NULL;
-        _cleanup_(crash_region_done) CrashRegion region = {};
-        ConfigDiagnostics diag = {};
+/* min_free_mb: a warning only. A full disk loses the dump, but refusing to
+ * arm would lose it for certain. */
+static void dump_space_check(const ArmOptions *o, const ArmInputs *in) {
+        uint64_t want = kdumpd_settings_min_free_mb(in->settings), avail;
+        const char *path = kdump_config_path(in->config);
         int r;
 
-        r = kdump_config_parse_file(s->config_path, &diag, &config);
-        for (char **m = diag.messages; m && *m; m++)
-                log_full_errno(strstr(*m, ": error: ") ? LOG_ERR : LOG_WARNING, 0, "%s", *m);
-        config_diagnostics_done(&diag);
-        if (r == -EINVAL)
-                return log_error_errno(r, "%s has errors; nothing was changed.", s->config_path);
-        if (r < 0)
-                return log_error_errno(r, "Failed to read %s: %m", s->config_path);
+        if (want == 0)
+                return;
+        if (kdump_config_target_type(in->config) != DUMP_TARGET_PATH) {
+                log_debug("min_free_mb is only checked for dumps on a local path, not for a %s target.",
+                          dump_target_type_to_string(kdump_config_target_type(in->config)));
+                return;
+        }
+        r = dump_space_available(path, &avail);
+        if (r < 0) {
+                log_warning_errno(r, "Cannot tell how much space is free for dumps in \"%s\": %m", path);
+                return;
+        }
+        if (avail < want << 20)
+                log_warning("Only %" PRIu64 " MiB are free for dumps in \"%s\", less than min_free_mb = %" PRIu64
+                            " of %s: a dump may not fit. Free some space or lower keep_dumps.",
+                            avail >> 20, path, want, o->settings_path);
+}
 
-        r = crash_region_read(s->root, &region);
+int capture_arm(const ArmOptions *o, const ArmInputs *in, ArmResult *ret) {
+        _cleanup_free_ char *kver = NULL, *kernel = NULL, *img = NULL, *running = NULL, *cmdline = NULL,
+                            *cmdline_path = NULL;
+        _cleanup_strv_free_ char **append = NULL;
+        _cleanup_(crash_region_done) CrashRegion region = {};
+        const char *wanted_kver = kdumpd_settings_kernel(in->settings);
+        int r;
+
+        r = crash_region_read(o->root, &region);
         if (r < 0)
                 return log_error_errno(r, "This kernel has no kexec crash support (reading /sys/kernel/kexec_crash_*: %m).");
         if (region.size == 0)
                 return log_error_errno(-ENOMEM, "%s", kexec_load_error_explain(-ENOMEM, &region));
 
-        r = build_paths_for_kernel(NULL, &kver, &kernel);
+        r = build_paths_for_kernel(wanted_kver, &kver, &kernel);
         if (r < 0)
-                return log_oom();
-        BuildPaths p = { .state_dir = s->state_dir, .kver = kver, .kernel = kernel };
-        r = initramfs_ensure(config, s->config_path, &p, s->force_rebuild);
+                return log_error_errno(r, "Cannot tell which kernel is running: %m");
+        if (wanted_kver && access(kernel, R_OK) < 0)
+                return log_error_errno(-errno, "Kernel image \"%s\" is not readable (%m); install kernel \"%s\" "
+                                       "or change \"kernel\" in %s.", kernel, kver, o->settings_path);
+
+        dump_space_check(o, in);
+
+        BuildPaths p = { .state_dir = o->state_dir, .kver = kver, .kernel = kernel };
+        r = initramfs_ensure(in->config, o->config_path, &p, o->force_rebuild);
         if (r < 0)
                 return r;
         if (initramfs_path(&p, &img) < 0)
                 return log_oom();
 
-        if (asprintf(&cmdline_path, "%s/proc/cmdline", s->root) < 0)
+        if (asprintf(&cmdline_path, "%s/proc/cmdline", o->root) < 0)
                 return log_oom();
         r = read_one_line_file(cmdline_path, &running);
         if (r < 0)
                 return log_error_errno(r, "Failed to read %s: %m", cmdline_path);
-        r = capture_cmdline_build(running, NULL, NULL, &cmdline);
+        /* capture_cpus first: it replaces the generic nr_cpus=1 in place;
+         * the settings parser refuses nr_cpus in the admin's lists. */
+        if (strv_extendf(&append, "nr_cpus=%u", kdumpd_settings_capture_cpus(in->settings)) < 0 ||
+            strv_extend_strv(&append, kdumpd_settings_capture_cmdline_append(in->settings)) < 0)
+                return log_oom();
+        r = capture_cmdline_build(running, append, kdumpd_settings_capture_cmdline_remove(in->settings), &cmdline);
         if (r < 0)
                 return log_oom();
 

@@ -4,12 +4,29 @@
 
 #include <stdbool.h>
 
-typedef struct ArmSettings {
-        const char *config_path;  /* /etc/kdump.conf */
-        const char *state_dir;    /* /var/lib/kdump */
-        const char *root;         /* "" on the real system: prefix for /proc and /sys reads */
+#include "kdump-config.h"
+#include "kdumpd-settings.h"
+
+typedef struct ArmOptions {
+        const char *config_path;   /* /etc/kdump.conf */
+        const char *settings_path; /* /etc/kdump/kdumpd.conf */
+        const char *state_dir;     /* /var/lib/kdump */
+        const char *root;          /* "" on the real system: prefix for /proc and /sys reads */
         bool force_rebuild;
-} ArmSettings;
+} ArmOptions;
+
+/* What one arming is made from: both files, parsed and checked. */
+typedef struct ArmInputs {
+        KdumpConfig *config;
+        KdumpdSettings *settings;
+} ArmInputs;
+
+void arm_inputs_done(ArmInputs *in);
+
+/* Parses kdump.conf and kdumpd.conf (a missing kdumpd.conf: defaults) and
+ * logs every diagnostic of both. Returns -EINVAL when either has errors,
+ * another -errno when one cannot be read (both logged), or 0. */
+int arm_inputs_load(const ArmOptions *o, ArmInputs *ret);
 
 typedef struct ArmResult {
         char *kver;
@@ -20,11 +37,11 @@ typedef struct ArmResult {
 
 void arm_result_done(ArmResult *r);
 
-/* Parses the configuration, builds the initramfs if it is missing or
- * stale, and loads the capture kernel. A configuration with errors is
- * refused before anything is touched, so a loaded capture kernel stays
- * loaded. Logs what it does; returns -errno (-EINVAL: bad configuration). */
-int capture_arm(const ArmSettings *s, ArmResult *ret);
+/* Builds the initramfs if it is missing or stale, and loads the capture
+ * kernel. Warns when the dump filesystem is short of min_free_mb. Nothing
+ * that is loaded is touched before the load itself, so a failure before it
+ * keeps a loaded capture kernel. Logs what it does; returns -errno. */
+int capture_arm(const ArmOptions *o, const ArmInputs *in, ArmResult *ret);
 
 /* Unloads the capture kernel. */
 int capture_disarm(void);

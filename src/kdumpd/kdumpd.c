@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* kdumpd: keeps a capture kernel loaded that matches /etc/kdump.conf.
- * Started by kdump.service (Type=notify): READY=1 only once armed. SIGHUP
- * re-arms as a transaction (a broken configuration keeps what is loaded);
- * SIGTERM unloads and exits. */
+/* kdumpd: keeps a capture kernel loaded that matches /etc/kdump.conf and
+ * /etc/kdump/kdumpd.conf. Started by kdump.service (Type=notify): READY=1
+ * only once armed. SIGHUP, or a saved change to either file, re-arms as a
+ * transaction (a broken file keeps what is loaded); SIGTERM unloads and
+ * exits. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -13,41 +14,121 @@
 #include <sysexits.h>
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
+#include <unistd.h>
 
 #include "arm.h"
+#include "config-watch.h"
 #include "crash-region.h"
+#include "dump-space.h"
+#include "fileio.h"
 #include "initramfs-build.h"
 #include "kdump-config.h"
+#include "kdumpd-settings.h"
 #include "log.h"
 #include "macro.h"
+#include "strv.h"
+
+/* Editors write a file in several steps (temp file, rename, chmod) and
+ * admins save twice in a row: wait for two quiet seconds. */
+#define RELOAD_DEBOUNCE_USEC (2 * 1000000ULL)
+
+typedef struct FileSnapshot {
+        bool valid;
+        char *config_text;   /* NULL: missing */
+        char *settings_text; /* NULL: missing */
+} FileSnapshot;
 
 typedef struct Daemon {
-        ArmSettings settings;
+        ArmOptions options;
         ArmResult armed;
         bool is_armed;
+        /* The files' content the loaded capture kernel was armed from. */
+        FileSnapshot armed_from;
+        ConfigWatch *watch;
 } Daemon;
+
+static void file_snapshot_done(FileSnapshot *s) {
+        free(s->config_text);
+        free(s->settings_text);
+        *s = (FileSnapshot) {};
+}
+
+static int read_if_exists(const char *path, char **ret) {
+        int r = read_full_file(path, ret, NULL);
+        if (r == -ENOENT) {
+                *ret = NULL;
+                return 0;
+        }
+        return r;
+}
+
+/* Read just before the files are parsed: should either change after this,
+ * its inotify event comes later and finds a different content. */
+static void file_snapshot_take(const ArmOptions *o, FileSnapshot *ret) {
+        FileSnapshot s = {};
+
+        s.valid = read_if_exists(o->config_path, &s.config_text) >= 0 &&
+                  read_if_exists(o->settings_path, &s.settings_text) >= 0;
+        *ret = s;
+}
+
+static bool file_snapshot_equal(const FileSnapshot *a, const FileSnapshot *b) {
+        return a->valid && b->valid && streq_ptr(a->config_text, b->config_text) &&
+               streq_ptr(a->settings_text, b->settings_text);
+}
 
 static void notify_armed(const Daemon *d) {
         sd_notifyf(false, "READY=1\nSTATUS=Armed: capture kernel %s loaded with %s (crash region %llu MiB).",
                    d->armed.kver, d->armed.initrd, d->armed.crash_size >> 20);
 }
 
-static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
-        Daemon *d = userdata;
+/* keep_dumps: at start only, before anything can write a dump. */
+static void dumps_prune(const ArmInputs *in) {
+        _cleanup_strv_free_ char **removed = NULL;
+        unsigned keep = kdumpd_settings_keep_dumps(in->settings);
+        const char *path = kdump_config_path(in->config);
+        int r;
+
+        if (keep == 0)
+                return;
+        if (kdump_config_target_type(in->config) != DUMP_TARGET_PATH) {
+                log_info("keep_dumps = %u: only dumps on a local path are deleted, not those on the %s target.", keep,
+                         dump_target_type_to_string(kdump_config_target_type(in->config)));
+                return;
+        }
+        r = dump_dirs_prune(path, keep, &removed);
+        for (char **i = removed; i && *i; i++)
+                log_info("Deleted the old dump \"%s/%s\" (keep_dumps = %u).", path, *i, keep);
+        if (r < 0)
+                log_warning_errno(r, "Failed to delete old dumps in \"%s\" (keep_dumps = %u): %m", path, keep);
+}
+
+/* One reload, as a transaction: the new state is built beside the old one,
+ * which stays when anything fails. */
+static void daemon_reload(Daemon *d, const char *why, bool skip_if_unchanged) {
+        _cleanup_(file_snapshot_done) FileSnapshot snap = {};
+        _cleanup_(arm_inputs_done) ArmInputs in = {};
         ArmResult n = {};
         int r;
 
-        (void) s;
-        (void) si;
+        file_snapshot_take(&d->options, &snap);
+        if (skip_if_unchanged && d->is_armed && file_snapshot_equal(&snap, &d->armed_from)) {
+                log_info("%s, but both files read as they did when the capture kernel was loaded; nothing to do.",
+                         why);
+                return;
+        }
+
         sd_notify(false, "RELOADING=1\nSTATUS=Reloading configuration…");
-        log_info("Reloading: %s.", d->settings.config_path);
-        r = capture_arm(&d->settings, &n);
+        log_info("Reloading: %s.", why);
+        r = arm_inputs_load(&d->options, &in);
+        if (r >= 0)
+                r = capture_arm(&d->options, &in, &n);
         if (r < 0) {
                 /* capture_arm() touches the loaded image only in its last
                  * step, and the kernel frees the old image before it loads
                  * a new one: ask the kernel what is loaded now. */
                 _cleanup_(crash_region_done) CrashRegion cr = {};
-                d->is_armed = d->is_armed && crash_region_read(d->settings.root, &cr) >= 0 && cr.loaded;
+                d->is_armed = d->is_armed && crash_region_read(d->options.root, &cr) >= 0 && cr.loaded;
                 if (d->is_armed)
                         sd_notifyf(false, "READY=1\nSTATUS=Armed with the previous configuration; reload failed: %s",
                                    strerror(-r));
@@ -55,13 +136,31 @@ static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void
                         log_error("Reload failed and no capture kernel is loaded: a crash now would not be saved.");
                         sd_notifyf(false, "READY=1\nSTATUS=Not armed: %s", strerror(-r));
                 }
-                return 0;
+                return;
         }
         arm_result_done(&d->armed);
         d->armed = n;
         d->is_armed = true;
+        file_snapshot_done(&d->armed_from);
+        d->armed_from = snap;
+        snap = (FileSnapshot) {};
         notify_armed(d);
+}
+
+static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        daemon_reload(userdata, "reload requested (SIGHUP)", false);
         return 0;
+}
+
+static void on_files_changed(ConfigWatch *w, char * const *changed, void *userdata) {
+        _cleanup_free_ char *files = strv_join(changed, " and ");
+        _cleanup_free_ char *why = NULL;
+
+        if (!files || asprintf(&why, "%s changed", files) < 0) {
+                log_oom();
+                return;
+        }
+        daemon_reload(userdata, why, true);
 }
 
 static int on_exit_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
@@ -93,26 +192,78 @@ static int exit_code_for(int r) {
         }
 }
 
+/* The watch wants an absolute path; --config may be relative. */
+static int path_make_absolute(const char *path, char **ret) {
+        _cleanup_free_ char *cwd = NULL;
+
+        if (path[0] == '/')
+                return (*ret = strdup(path)) ? 0 : -ENOMEM;
+        cwd = getcwd(NULL, 0);
+        if (!cwd)
+                return negative_errno();
+        return asprintf(ret, "%s/%s", cwd, path) < 0 ? -ENOMEM : 0;
+}
+
+static void watch_files(Daemon *d, sd_event *e) {
+        const char *paths[] = { d->options.config_path, d->options.settings_path };
+        int r;
+
+        r = config_watch_new(e, RELOAD_DEBOUNCE_USEC, on_files_changed, d, &d->watch);
+        if (r < 0) {
+                log_warning_errno(r, "Cannot watch the configuration files; changes need \"kdumpctl reload\": %m");
+                return;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(paths); i++) {
+                _cleanup_free_ char *abs = NULL;
+                r = path_make_absolute(paths[i], &abs);
+                if (r >= 0)
+                        r = config_watch_add(d->watch, abs);
+                if (r < 0)
+                        log_warning_errno(r, "Cannot watch \"%s\"; changes to it need \"kdumpctl reload\": %m",
+                                          paths[i]);
+        }
+}
+
+static void help(void) {
+        printf("kdumpd [--config FILE] [--settings FILE]\n\n"
+               "Keep a capture kernel loaded for kdump.\n\n"
+               "  -c, --config FILE     the dump configuration (default " KDUMP_CONFIG_PATH ")\n"
+               "  -s, --settings FILE   kdumpd's settings (default " KDUMPD_SETTINGS_PATH ")\n"
+               "  -h, --help            show this help\n");
+}
+
 int main(int argc, char *argv[]) {
         static const struct option options[] = {
                 { "config", required_argument, NULL, 'c' },
+                { "settings", required_argument, NULL, 's' },
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
         _cleanup_(sd_event_unrefp) sd_event *e = NULL;
+        _cleanup_(arm_inputs_done) ArmInputs in = {};
         Daemon d = {
-                .settings = { .config_path = KDUMP_CONFIG_PATH, .state_dir = KDUMP_STATE_DIR, .root = "" },
+                .options = {
+                        .config_path = KDUMP_CONFIG_PATH,
+                        .settings_path = KDUMPD_SETTINGS_PATH,
+                        .state_dir = KDUMP_STATE_DIR,
+                        .root = "",
+                },
         };
         sigset_t mask;
         int c, r;
 
         log_open("kdumpd");
-        while ((c = getopt_long(argc, argv, "c:h", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, "c:s:h", options, NULL)) >= 0)
                 switch (c) {
-                case 'c': d.settings.config_path = optarg; break;
-                case 'h': printf("kdumpd [--config FILE]\n\nKeep a capture kernel loaded for kdump.\n"); return EX_OK;
+                case 'c': d.options.config_path = optarg; break;
+                case 's': d.options.settings_path = optarg; break;
+                case 'h': help(); return EX_OK;
                 default: return EX_USAGE;
                 }
+        if (optind < argc) {
+                log_error("Unexpected argument \"%s\".", argv[optind]);
+                return EX_USAGE;
+        }
 
         sigemptyset(&mask);
         sigaddset(&mask, SIGTERM);
@@ -131,19 +282,32 @@ int main(int argc, char *argv[]) {
                 log_error("Failed to set up signal handling.");
                 return EX_OSERR;
         }
+        /* Before the first arming, which can take minutes: a change saved
+         * meanwhile is queued and re-arms right after. */
+        watch_files(&d, e);
 
         sd_notify(false, "STATUS=Arming: reading configuration, checking the capture initramfs…");
-        r = capture_arm(&d.settings, &d.armed);
+        file_snapshot_take(&d.options, &d.armed_from);
+        r = arm_inputs_load(&d.options, &in);
+        if (r >= 0) {
+                dumps_prune(&in);
+                r = capture_arm(&d.options, &in, &d.armed);
+        }
+        arm_inputs_done(&in);
         if (r < 0) {
                 sd_notifyf(false, "STATUS=Failed to arm: %s", strerror(-r));
+                config_watch_free(d.watch);
+                file_snapshot_done(&d.armed_from);
                 return exit_code_for(r);
         }
         d.is_armed = true;
-        log_info("kdump armed: a kernel panic now saves a dump as %s says.", d.settings.config_path);
+        log_info("kdump armed: a kernel panic now saves a dump as %s says.", d.options.config_path);
         notify_armed(&d);
 
         r = sd_event_loop(e);
+        d.watch = config_watch_free(d.watch);
         arm_result_done(&d.armed);
+        file_snapshot_done(&d.armed_from);
         if (r < 0) {
                 log_error_errno(r, "Event loop failed: %m");
                 return EX_SOFTWARE;

@@ -1,6 +1,18 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* src/shared/kdumpd-settings.h: /etc/kdump/kdumpd.conf, its defaults, every
- * key, and the "FILE:LINE: error: …" messages for what is wrong in it. */
+ * key, and the "FILE:LINE: error: …" messages for what is wrong in it; then
+ * what kdumpd does with the settings file and two of its keys: the reload
+ * when the file changes (config-watch.h) and keep_dumps / min_free_mb
+ * (dump-space.h). */
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <systemd/sd-event.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config-watch.h"
+#include "dump-space.h"
+#include "fileio.h"
 #include "kdumpd-settings.h"
 #include "tests.h"
 
@@ -330,4 +342,302 @@ TEST(shipped_file_examples_parse) {
                 n++;
         }
         ASSERT_GE(n, 7);
+}
+
+/* keep_dumps and min_free_mb act through src/kdumpd/dump-space.h: which
+ * directories count as dumps, which of them go, and what is never touched. */
+
+TEST(dump_dir_names) {
+        ASSERT_TRUE(dump_dir_name_is_dump("127.0.0.1-2024-01-02-03:04:05"));
+        ASSERT_TRUE(dump_dir_name_is_dump("web-01.example.com-2024-12-31-23:59:59"));
+        ASSERT_TRUE(dump_dir_name_is_dump("h-2024-01-02-03:04:05"));
+        ASSERT_FALSE(dump_dir_name_is_dump("2024-01-02-03:04:05"));
+        ASSERT_FALSE(dump_dir_name_is_dump("-2024-01-02-03:04:05"));
+        ASSERT_FALSE(dump_dir_name_is_dump(".h-2024-01-02-03:04:05"));
+        ASSERT_FALSE(dump_dir_name_is_dump("h_2024-01-02-03:04:05"));
+        ASSERT_FALSE(dump_dir_name_is_dump("h-2024-01-02-03-04-05"));
+        ASSERT_FALSE(dump_dir_name_is_dump("h-2024-01-02-03:04:5x"));
+        ASSERT_FALSE(dump_dir_name_is_dump("h-2024-01-02-03:04:05.old"));
+        ASSERT_FALSE(dump_dir_name_is_dump("lost+found"));
+        ASSERT_FALSE(dump_dir_name_is_dump(""));
+        ASSERT_FALSE(dump_dir_name_is_dump(NULL));
+}
+
+static void make_dir(const char *dir, const char *name) {
+        _cleanup_free_ char *p = test_path(dir, name);
+        ASSERT_OK(mkdir(p, 0700) < 0 ? -errno : 0);
+}
+
+static bool exists(const char *dir, const char *name) {
+        _cleanup_free_ char *p = test_path(dir, name);
+        struct stat st;
+        return lstat(p, &st) >= 0;
+}
+
+/* A dump area with dumps of two hosts, things that only look like dumps,
+ * and a directory outside that symlinks point to. */
+static char *dump_area(void) {
+        char *crash = test_path(test_tmpdir(), "crash");
+        _cleanup_free_ char *outside = test_path(test_tmpdir(), "outside"), *link = NULL, *inner = NULL;
+
+        make_dir(test_tmpdir(), "crash");
+        make_dir(test_tmpdir(), "outside");
+        free(test_write_file(outside, "precious", "keep me\n"));
+        make_dir(crash, "b-host-2024-03-01-10:00:00");
+        make_dir(crash, "a-host-2024-03-01-09:00:00");
+        make_dir(crash, "a-host-2023-12-31-23:59:59");
+        make_dir(crash, "a-host-2024-05-05-05:05:05");
+        make_dir(crash, "a-host-2024-05-05-05:05:05.old");
+        make_dir(crash, "lost+found");
+        /* contents of the oldest two: files, a subdirectory, a symlink out */
+        free(test_write_file(crash, "a-host-2023-12-31-23:59:59/vmcore", "core"));
+        free(test_write_file(crash, "a-host-2023-12-31-23:59:59/vmcore-dmesg.txt", "dmesg"));
+        free(test_write_file(crash, "a-host-2023-12-31-23:59:59/sub/deeper/file", "x"));
+        free(test_write_file(crash, "a-host-2024-03-01-09:00:00/vmcore-incomplete", "core"));
+        inner = test_path(crash, "a-host-2024-03-01-09:00:00/escape");
+        ASSERT_OK(symlink(outside, inner) < 0 ? -errno : 0);
+        /* a file and a symlink with dump names: not dump directories */
+        free(test_write_file(crash, "c-host-2020-01-01-00:00:00", "not a directory"));
+        link = test_path(crash, "d-host-2020-01-01-00:00:00");
+        ASSERT_OK(symlink(outside, link) < 0 ? -errno : 0);
+        return crash;
+}
+
+TEST(dump_dirs_list_oldest_first) {
+        _cleanup_free_ char *crash = dump_area();
+        _cleanup_strv_free_ char **l = NULL;
+
+        ASSERT_OK(dump_dirs_list(crash, &l));
+        ASSERT_STRV_EQ(l, STRV_MAKE("a-host-2023-12-31-23:59:59", "a-host-2024-03-01-09:00:00",
+                                    "b-host-2024-03-01-10:00:00", "a-host-2024-05-05-05:05:05"));
+}
+
+TEST(dump_dirs_prune_deletes_the_oldest) {
+        _cleanup_free_ char *crash = dump_area(), *outside = test_path(test_tmpdir(), "outside");
+        _cleanup_strv_free_ char **removed = NULL, **left = NULL;
+
+        ASSERT_EQ(dump_dirs_prune(crash, 2, &removed), 2);
+        ASSERT_STRV_EQ(removed, STRV_MAKE("a-host-2023-12-31-23:59:59", "a-host-2024-03-01-09:00:00"));
+        ASSERT_OK(dump_dirs_list(crash, &left));
+        ASSERT_STRV_EQ(left, STRV_MAKE("b-host-2024-03-01-10:00:00", "a-host-2024-05-05-05:05:05"));
+        /* what is not a dump directory stays, and no symlink was followed */
+        ASSERT_TRUE(exists(crash, "a-host-2024-05-05-05:05:05.old"));
+        ASSERT_TRUE(exists(crash, "lost+found"));
+        ASSERT_TRUE(exists(crash, "c-host-2020-01-01-00:00:00"));
+        ASSERT_TRUE(exists(crash, "d-host-2020-01-01-00:00:00"));
+        ASSERT_TRUE(exists(outside, "precious"));
+
+        /* nothing more to do */
+        removed = strv_free(removed);
+        ASSERT_EQ(dump_dirs_prune(crash, 2, &removed), 0);
+        ASSERT_STRV_EQ(removed, STRV_EMPTY);
+}
+
+TEST(dump_dirs_prune_keep_all) {
+        _cleanup_free_ char *crash = dump_area(), *missing = test_path(test_tmpdir(), "missing");
+        _cleanup_strv_free_ char **removed = NULL, **left = NULL;
+
+        ASSERT_EQ(dump_dirs_prune(crash, 0, &removed), 0);
+        ASSERT_STRV_EQ(removed, STRV_EMPTY);
+        ASSERT_EQ(dump_dirs_prune(crash, 4, NULL), 0);
+        ASSERT_EQ(dump_dirs_prune(crash, 100, NULL), 0);
+        ASSERT_OK(dump_dirs_list(crash, &left));
+        ASSERT_EQ(strv_length(left), 4);
+        /* no dump directory yet: nothing to do, no error */
+        ASSERT_EQ(dump_dirs_prune(missing, 1, NULL), 0);
+        strv_free(left);
+        ASSERT_OK(dump_dirs_list(missing, &left));
+        ASSERT_STRV_EQ(left, STRV_EMPTY);
+}
+
+TEST(dump_space_of_a_path_not_made_yet) {
+        _cleanup_free_ char *missing = test_path(test_tmpdir(), "not/made/yet");
+        struct statvfs sv;
+        uint64_t avail = 0, here = 0;
+
+        ASSERT_OK(dump_space_available(missing, &avail));
+        ASSERT_OK(statvfs(test_tmpdir(), &sv) < 0 ? -errno : 0);
+        here = (uint64_t) sv.f_bavail * sv.f_frsize;
+        /* the same filesystem; other writers may change it a little */
+        ASSERT_TRUE(avail / 2 <= here && here / 2 <= avail);
+        ASSERT_ERROR(dump_space_available("relative/path", &avail), EINVAL);
+}
+
+/* The reload trigger: src/kdumpd/config-watch.h, on a real inotify and a
+ * real sd-event loop, with a short debounce. */
+
+#define TEST_DEBOUNCE_USEC (100 * 1000ULL)
+
+typedef struct WatchRecord {
+        unsigned calls;
+        char **changed; /* of the last call */
+} WatchRecord;
+
+static void on_test_change(ConfigWatch *w, char * const *changed, void *userdata) {
+        WatchRecord *rec = userdata;
+        rec->calls++;
+        strv_free(rec->changed);
+        rec->changed = NULL;
+        ASSERT_OK(strv_extend_strv(&rec->changed, changed));
+}
+
+/* Runs the loop for timeout_usec; the debounce timer fires inside it. */
+static void loop_run(sd_event *e, uint64_t timeout_usec) {
+        uint64_t now, end;
+        ASSERT_OK(sd_event_now(e, CLOCK_MONOTONIC, &now));
+        end = now + timeout_usec;
+        for (;;) {
+                ASSERT_OK(sd_event_now(e, CLOCK_MONOTONIC, &now));
+                if (now >= end)
+                        break;
+                ASSERT_OK(sd_event_run(e, end - now));
+        }
+}
+
+static sd_event *watch_setup_debounce(WatchRecord *rec, char * const *paths, uint64_t debounce_usec,
+                                      ConfigWatch **ret) {
+        sd_event *e = NULL;
+        int r = sd_event_new(&e);
+        if (r < 0)
+                SKIP_TEST("no sd-event here");
+        ASSERT_OK(config_watch_new(e, debounce_usec, on_test_change, rec, ret));
+        for (char * const *p = paths; *p; p++) {
+                r = config_watch_add(*ret, *p);
+                if (r == -ENOSYS || r == -EMFILE || r == -ENOSPC)
+                        SKIP_TEST("inotify is not available");
+                ASSERT_OK(r);
+        }
+        return e;
+}
+
+static sd_event *watch_setup(WatchRecord *rec, char * const *paths, ConfigWatch **ret) {
+        return watch_setup_debounce(rec, paths, TEST_DEBOUNCE_USEC, ret);
+}
+
+static void write_in_place(const char *path, const char *text) {
+        FILE *f = ASSERT_NOT_NULL(fopen(path, "we"));
+        ASSERT_TRUE(fputs(text, f) >= 0);
+        ASSERT_EQ(fclose(f), 0);
+}
+
+TEST(watch_sees_a_file_replaced_by_rename) {
+        _cleanup_free_ char *a = test_write_file(test_tmpdir(), "etc/kdump.conf", "path /var/crash\n");
+        _cleanup_free_ char *b = test_write_file(test_tmpdir(), "etc/kdump/kdumpd.conf", "");
+        _cleanup_(config_watch_freep) ConfigWatch *w = NULL;
+        WatchRecord rec = {};
+        sd_event *e = watch_setup(&rec, STRV_MAKE(a, b), &w);
+
+        /* as an editor saves: a new file renamed over the old one */
+        ASSERT_OK(write_file_atomic(a, "path /srv/crash\n", 16, 0644));
+        loop_run(e, 4 * TEST_DEBOUNCE_USEC);
+        ASSERT_EQ(rec.calls, 1);
+        ASSERT_STRV_EQ(rec.changed, STRV_MAKE(a));
+
+        /* and written in place */
+        write_in_place(b, "keep_dumps = 2\n");
+        loop_run(e, 4 * TEST_DEBOUNCE_USEC);
+        ASSERT_EQ(rec.calls, 2);
+        ASSERT_STRV_EQ(rec.changed, STRV_MAKE(b));
+
+        /* deleted */
+        ASSERT_OK(unlink(b) < 0 ? -errno : 0);
+        loop_run(e, 4 * TEST_DEBOUNCE_USEC);
+        ASSERT_EQ(rec.calls, 3);
+        ASSERT_STRV_EQ(rec.changed, STRV_MAKE(b));
+
+        w = config_watch_free(w);
+        sd_event_unref(e);
+        strv_free(rec.changed);
+}
+
+TEST(watch_debounces_a_burst) {
+        _cleanup_free_ char *a = test_write_file(test_tmpdir(), "kdump.conf", "");
+        _cleanup_free_ char *b = test_write_file(test_tmpdir(), "kdumpd.conf", "");
+        _cleanup_(config_watch_freep) ConfigWatch *w = NULL;
+        WatchRecord rec = {};
+        /* a longer quiet period: a slow machine must not split the burst */
+        uint64_t debounce = 5 * TEST_DEBOUNCE_USEC;
+        sd_event *e = watch_setup_debounce(&rec, STRV_MAKE(a, b), debounce, &w);
+
+        /* both files in one directory, changed several times within the
+         * quiet period: one call naming both */
+        for (int i = 0; i < 5; i++) {
+                write_in_place(a, "path /var/crash\n");
+                write_in_place(b, "keep_dumps = 1\n");
+                loop_run(e, debounce / 10);
+        }
+        ASSERT_EQ(rec.calls, 0);
+        loop_run(e, 3 * debounce);
+        ASSERT_EQ(rec.calls, 1);
+        ASSERT_STRV_EQ(rec.changed, STRV_MAKE(a, b));
+
+        w = config_watch_free(w);
+        sd_event_unref(e);
+        strv_free(rec.changed);
+}
+
+TEST(watch_ignores_other_files) {
+        _cleanup_free_ char *a = test_write_file(test_tmpdir(), "kdump.conf", "");
+        _cleanup_free_ char *other = test_path(test_tmpdir(), "kdump.conf.swp");
+        _cleanup_(config_watch_freep) ConfigWatch *w = NULL;
+        WatchRecord rec = {};
+        sd_event *e = watch_setup(&rec, STRV_MAKE(a), &w);
+
+        write_in_place(other, "editor state");
+        ASSERT_OK(unlink(other) < 0 ? -errno : 0);
+        /* reading the watched file is no change either */
+        free(test_read_file(a));
+        loop_run(e, 4 * TEST_DEBOUNCE_USEC);
+        ASSERT_EQ(rec.calls, 0);
+
+        w = config_watch_free(w);
+        sd_event_unref(e);
+}
+
+TEST(watch_waits_for_a_missing_directory) {
+        _cleanup_free_ char *dir = test_path(test_tmpdir(), "kdump");
+        _cleanup_free_ char *path = test_path(dir, "kdumpd.conf");
+        _cleanup_(config_watch_freep) ConfigWatch *w = NULL;
+        WatchRecord rec = {};
+        sd_event *e = watch_setup(&rec, STRV_MAKE(path), &w);
+
+        /* mkdir -p /etc/kdump && cp kdumpd.conf /etc/kdump/ */
+        make_dir(test_tmpdir(), "kdump");
+        write_in_place(path, "keep_dumps = 1\n");
+        loop_run(e, 4 * TEST_DEBOUNCE_USEC);
+        ASSERT_EQ(rec.calls, 1);
+        ASSERT_STRV_EQ(rec.changed, STRV_MAKE(path));
+
+        /* the directory goes, with the file in it */
+        ASSERT_OK(unlink(path) < 0 ? -errno : 0);
+        ASSERT_OK(rmdir(dir) < 0 ? -errno : 0);
+        loop_run(e, 4 * TEST_DEBOUNCE_USEC);
+        ASSERT_EQ(rec.calls, 2);
+
+        /* and comes back */
+        make_dir(test_tmpdir(), "kdump");
+        loop_run(e, 4 * TEST_DEBOUNCE_USEC);
+        ASSERT_EQ(rec.calls, 3);
+        write_in_place(path, "keep_dumps = 2\n");
+        loop_run(e, 4 * TEST_DEBOUNCE_USEC);
+        ASSERT_EQ(rec.calls, 4);
+        ASSERT_STRV_EQ(rec.changed, STRV_MAKE(path));
+
+        w = config_watch_free(w);
+        sd_event_unref(e);
+        strv_free(rec.changed);
+}
+
+TEST(watch_refuses_relative_paths) {
+        _cleanup_(config_watch_freep) ConfigWatch *w = NULL;
+        sd_event *e = NULL;
+        WatchRecord rec = {};
+
+        if (sd_event_new(&e) < 0)
+                SKIP_TEST("no sd-event here");
+        ASSERT_OK(config_watch_new(e, TEST_DEBOUNCE_USEC, on_test_change, &rec, &w));
+        ASSERT_ERROR(config_watch_add(w, "kdump.conf"), EINVAL);
+        ASSERT_ERROR(config_watch_add(w, "/etc/"), EINVAL);
+        w = config_watch_free(w);
+        sd_event_unref(e);
 }

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "dump-space.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "macro.h"
+#include "strv.h"
+
+/* "YYYY-MM-DD-HH:MM:SS", as dump_dir_create() writes it (strftime). */
+static const char stamp_pattern[] = "0000-00-00-00:00:00";
+#define STAMP_LEN (sizeof(stamp_pattern) - 1)
+
+bool dump_dir_name_is_dump(const char *name) {
+        size_t len;
+        const char *stamp;
+
+        if (!name)
+                return false;
+        len = strlen(name);
+        /* at least one character of host, then '-', then the stamp */
+        if (len < STAMP_LEN + 2 || name[0] == '.' || strchr(name, '/'))
+                return false;
+        stamp = name + len - STAMP_LEN;
+        if (stamp[-1] != '-')
+                return false;
+        for (size_t i = 0; i < STAMP_LEN; i++)
+                if (stamp_pattern[i] == '0' ? !isdigit((unsigned char) stamp[i]) : stamp[i] != stamp_pattern[i])
+                        return false;
+        return true;
+}
+
+/* Oldest first: by the stamp (it sorts as it reads), then by the whole
+ * name so that the order is total. */
+static int dump_name_compare(const void *a, const void *b) {
+        const char *x = *(char * const *) a, *y = *(char * const *) b;
+        int c = strcmp(x + strlen(x) - STAMP_LEN, y + strlen(y) - STAMP_LEN);
+        return c != 0 ? c : strcmp(x, y);
+}
+
+static int dump_dirs_list_fd(int fd, char ***ret) {
+        _cleanup_strv_free_ char **l = calloc(1, sizeof(char *));
+        DIR *d;
+        struct dirent *de;
+        int dup_fd, r = 0;
+
+        if (!l)
+                return -ENOMEM;
+        /* closedir() closes the fd it was given; keep ours. */
+        dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (dup_fd < 0)
+                return negative_errno();
+        d = fdopendir(dup_fd);
+        if (!d) {
+                r = negative_errno();
+                close(dup_fd);
+                return r;
+        }
+        rewinddir(d);
+        while ((errno = 0, de = readdir(d))) {
+                struct stat st;
+                if (!dump_dir_name_is_dump(de->d_name))
+                        continue;
+                if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+                        continue;
+                if (strv_extend(&l, de->d_name) < 0) {
+                        r = -ENOMEM;
+                        break;
+                }
+        }
+        if (r == 0 && errno != 0)
+                r = negative_errno();
+        closedir(d);
+        if (r < 0)
+                return r;
+        qsort(l, strv_length(l), sizeof(char *), dump_name_compare);
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+int dump_dirs_list(const char *dir, char ***ret) {
+        _cleanup_close_ int fd = -EBADF;
+
+        assert_return(dir && ret, -EINVAL);
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) {
+                if (errno != ENOENT)
+                        return negative_errno();
+                char **empty = calloc(1, sizeof(char *));
+                if (!empty)
+                        return -ENOMEM;
+                *ret = empty;
+                return 0;
+        }
+        return dump_dirs_list_fd(fd, ret);
+}
+
+/* rm -r of name under parent, on the filesystem dev only, following no
+ * symlink (a symlink is removed itself, as a file). */
+static int remove_tree_at(int parent, const char *name, dev_t dev, unsigned depth) {
+        struct stat st;
+        DIR *d;
+        struct dirent *de;
+        int fd, r = 0;
+
+        if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return negative_errno();
+        if (!S_ISDIR(st.st_mode))
+                return unlinkat(parent, name, 0) < 0 ? negative_errno() : 0;
+        if (st.st_dev != dev)
+                return -EXDEV; /* something is mounted here: not ours to delete */
+        if (depth > 64)
+                return -ELOOP;
+        fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        d = fdopendir(fd);
+        if (!d) {
+                r = negative_errno();
+                close(fd);
+                return r;
+        }
+        while ((errno = 0, de = readdir(d))) {
+                if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                        continue;
+                int q = remove_tree_at(dirfd(d), de->d_name, dev, depth + 1);
+                if (q < 0 && r == 0)
+                        r = q;
+        }
+        if (r == 0 && errno != 0)
+                r = negative_errno();
+        closedir(d);
+        if (r < 0)
+                return r;
+        return unlinkat(parent, name, AT_REMOVEDIR) < 0 ? negative_errno() : 0;
+}
+
+int dump_dirs_prune(const char *dir, unsigned keep, char ***ret_removed) {
+        _cleanup_strv_free_ char **dumps = NULL, **removed = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        struct stat st;
+        size_t n;
+        int r = 0;
+
+        assert_return(dir, -EINVAL);
+        if (keep == 0)
+                goto done;
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) {
+                if (errno == ENOENT)
+                        goto done;
+                return negative_errno();
+        }
+        if (fstat(fd, &st) < 0)
+                return negative_errno();
+        r = dump_dirs_list_fd(fd, &dumps);
+        if (r < 0)
+                return r;
+        n = strv_length(dumps);
+        for (size_t i = 0; n > keep && i < n - keep; i++) {
+                int q = remove_tree_at(fd, dumps[i], st.st_dev, 0);
+                if (q < 0) {
+                        if (r == 0)
+                                r = q;
+                        continue;
+                }
+                if (strv_extend(&removed, dumps[i]) < 0 && r == 0)
+                        r = -ENOMEM;
+        }
+done:
+        if (ret_removed) {
+                if (!removed && !(removed = calloc(1, sizeof(char *))))
+                        return -ENOMEM;
+                *ret_removed = TAKE_PTR(removed);
+        }
+        return r < 0 ? r : (int) strv_length(ret_removed ? *ret_removed : removed);
+}
+
+int dump_space_available(const char *path, uint64_t *ret) {
+        _cleanup_free_ char *p = NULL;
+        struct statvfs sv;
+
+        assert_return(path && path[0] == '/' && ret, -EINVAL);
+        p = strdup(path);
+        if (!p)
+                return -ENOMEM;
+        /* The capture program creates the dump path when it is missing:
+         * what counts is the filesystem it will be created on. */
+        while (statvfs(p, &sv) < 0) {
+                if (errno != ENOENT && errno != ENOTDIR)
+                        return negative_errno();
+                char *slash = strrchr(p, '/');
+                if (slash == p && p[1] == 0)
+                        return negative_errno();
+                if (slash == p)
+                        slash[1] = 0;
+                else
+                        *slash = 0;
+        }
+        *ret = (uint64_t) sv.f_bavail * (uint64_t) sv.f_frsize;
+        return 0;
+}
