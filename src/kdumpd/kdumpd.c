@@ -144,6 +144,7 @@ static void daemon_reload(Daemon *d, const char *why, bool skip_if_unchanged) {
         file_snapshot_done(&d->armed_from);
         d->armed_from = snap;
         snap = (FileSnapshot) {};
+        log_info("kdump re-armed: capture kernel %s loaded with %s.", d->armed.kver, d->armed.initrd);
         notify_armed(d);
 }
 
