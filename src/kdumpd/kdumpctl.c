@@ -167,11 +167,15 @@ static int verb_check(int argc, char *argv[]) {
                         log_error_errno(k, "Failed to check the configuration against this machine: %m");
                         ok = false;
                 }
-                if (kdumpd_settings_kernel(settings) && access(kernel, R_OK) < 0) {
+                /* kdumpd refuses to arm with it, as it does with a
+                 * missing hook: an error of this file on this machine. */
+                if (k >= 0 && kdumpd_settings_kernel(settings) && access(kernel, R_OK) < 0) {
                         int e = errno;
-                        (void) config_diagnostics_add(&diag, settings_path, 0, false,
-                                                      "kernel image \"%s\" is not readable (%s): kdumpd cannot arm "
-                                                      "with \"kernel = %s\" on this machine", kernel, strerror(e), kver);
+                        if (config_diagnostics_add(&diag, settings_path, 0, true,
+                                                   "kernel image \"%s\" is not readable (%s): kdumpd cannot arm "
+                                                   "with \"kernel = %s\" on this machine", kernel, strerror(e),
+                                                   kver) < 0)
+                                ok = false;
                 }
         }
         config_diagnostics_print(&diag, stderr);
