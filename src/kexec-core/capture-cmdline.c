@@ -107,6 +107,11 @@ int capture_cmdline_build(const char *running, char * const *append, char * cons
         /* Repeated parameters of the running kernel (console=tty0
          * console=ttyS0) all carry over, in order. */
         for (char **i = in; i && *i; i++) {
+                /* After "--" the kernel hands everything to the first boot's
+                 * init; nothing there is ours, and whatever we append after
+                 * it would never reach the capture kernel. */
+                if (strcmp(*i, "--") == 0)
+                        break;
                 if (name_in(*i, dropped) || removed_by(*i, remove))
                         continue;
                 if ((r = strv_extend(&out, *i)) < 0)

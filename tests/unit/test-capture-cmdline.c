@@ -251,3 +251,16 @@ TEST(arguments) {
         ASSERT_ERROR(capture_cmdline_build("ro", NULL, NULL, NULL), EINVAL);
         ASSERT_TRUE(s == (char *) 0x1);
 }
+
+TEST(init_arguments_after_double_dash_dropped) {
+        /* "--" hands the rest to the first boot's init; our additions must
+         * come before anything of that, or the capture kernel never sees them. */
+        char *append[] = { (char *) "kdump_extra=1", NULL };
+        _cleanup_strv_free_ char **l = build("root=/dev/vda console=ttyS0 -- --init-flag single", append, NULL);
+        ASSERT_EQ(index_of(l, "--"), -1);
+        ASSERT_EQ(index_of(l, "--init-flag"), -1);
+        ASSERT_EQ(index_of(l, "single"), -1);
+        ASSERT_GE(index_of(l, "console=ttyS0"), 0);
+        ASSERT_GE(index_of(l, "kdump_extra=1"), 0);
+        assert_required_once(l);
+}
