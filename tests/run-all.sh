@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite: unit tests (meson suite "unit") and the real-crash
-# scenarios in QEMU (tests/vm). Ends with "N passed, N failed" over both.
+# The whole test suite: unit tests (meson suite "unit"), a short run of the
+# kdump.conf fuzzer (tests/fuzz, FUZZ_SECONDS, default 60), and the
+# real-crash scenarios in QEMU (tests/vm). Ends with "N passed, N failed"
+# over all of them.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -22,6 +24,15 @@ rm -f "$unit_log"
 unit_ok=${unit_ok:-0}
 [ "$unit_ok" -gt 0 ] || unit_fail=$((unit_fail + 1))   # no unit test ran: that is a failure
 
+fuzz_log=$(mktemp)
+tests/fuzz/run-fuzz.sh "${FUZZ_SECONDS:-60}" 2>&1 | tee "$fuzz_log"
+fuzz_rc=${PIPESTATUS[0]}
+fuzz_ok=0 fuzz_fail=0 fuzz_skip=0
+if [ "$fuzz_rc" -eq 77 ]; then fuzz_skip=1
+elif [ "$fuzz_rc" -eq 0 ] && grep -q '^fuzz: 1 passed, 0 failed' "$fuzz_log"; then fuzz_ok=1
+else fuzz_fail=1; fi
+rm -f "$fuzz_log"
+
 vm_log=$(mktemp)
 tests/vm/run-suite.sh 2>&1 | tee "$vm_log"
 vm_rc=${PIPESTATUS[0]}
@@ -37,6 +48,7 @@ fi
 [ "$vm_rc" -ne 0 ] && [ "$vm_rc" -ne 77 ] && [ "$vm_fail" -eq 0 ] && vm_fail=1
 
 echo "unit: ${unit_ok} passed, ${unit_fail} failed, ${unit_skip:-0} skipped"
+echo "fuzz: ${fuzz_ok} passed, ${fuzz_fail} failed, ${fuzz_skip} skipped"
 echo "vm: ${vm_ok} passed, ${vm_fail} failed, ${vm_skip} skipped"
-echo "$((unit_ok + vm_ok)) passed, $((unit_fail + vm_fail)) failed, $(( ${unit_skip:-0} + vm_skip )) skipped"
-[ $((unit_fail + vm_fail)) -eq 0 ]
+echo "$((unit_ok + fuzz_ok + vm_ok)) passed, $((unit_fail + fuzz_fail + vm_fail)) failed, $(( ${unit_skip:-0} + fuzz_skip + vm_skip )) skipped"
+[ $((unit_fail + fuzz_fail + vm_fail)) -eq 0 ]

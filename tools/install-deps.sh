@@ -12,6 +12,8 @@ packages=(
     qemu-system-x86 qemu-utils debootstrap e2fsprogs util-linux
     # man pages render check
     groff-base man-db
+    # the kdump.conf fuzzer (libFuzzer)
+    clang libclang-rt-14-dev
 )
 
 missing=()
