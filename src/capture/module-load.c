@@ -18,7 +18,7 @@ static void kmod_unrefp(struct kmod_ctx **c) {
 
 /* Loads every module an alias or name resolves to; returns how many were
  * newly inserted, or -errno. */
-static int load_lookup(struct kmod_ctx *ctx, const char *alias) {
+static int load_lookup(struct kmod_ctx *ctx, const char *alias, unsigned flags) {
         struct kmod_list *list = NULL, *i;
         int inserted = 0, r;
 
@@ -31,8 +31,10 @@ static int load_lookup(struct kmod_ctx *ctx, const char *alias) {
                 struct kmod_module *m = kmod_module_get_module(i);
                 int state = kmod_module_get_initstate(m);
                 if (state != KMOD_MODULE_LIVE && state != KMOD_MODULE_BUILTIN && state != KMOD_MODULE_COMING) {
-                        r = kmod_module_probe_insert_module(m, 0, NULL, NULL, NULL, NULL);
-                        if (r < 0)
+                        r = kmod_module_probe_insert_module(m, flags, NULL, NULL, NULL, NULL);
+                        if (r > 0) /* KMOD_PROBE_APPLY_BLACKLIST: blacklisted, as asked */
+                                log_info("Module %s is blacklisted; not loading it.", kmod_module_get_name(m));
+                        else if (r < 0)
                                 log_warning_errno(r, "Failed to load module %s: %m", kmod_module_get_name(m));
                         else {
                                 log_info("Loaded module %s.", kmod_module_get_name(m));
@@ -52,7 +54,7 @@ int modules_load_names(char * const *names) {
         if (!ctx)
                 return log_error_errno(-ENOMEM, "Failed to set up libkmod.");
         for (char * const *n = names; n && *n; n++) {
-                int r = load_lookup(ctx, *n);
+                int r = load_lookup(ctx, *n, 0);
                 if (r < 0) {
                         log_warning_errno(r, "Module %s could not be loaded: %m", *n);
                         failed++;
@@ -87,7 +89,9 @@ static int coldplug_pass(struct kmod_ctx *ctx) {
                         snprintf(mpath, sizeof(mpath), "%s/%s/modalias", path, d->d_name);
                         if (read_one_line_file(mpath, &alias) < 0 || !*alias)
                                 continue;
-                        int r = load_lookup(ctx, alias);
+                        /* Like modprobe: a blacklist keeps a module from
+                         * being loaded for a device, not by its name. */
+                        int r = load_lookup(ctx, alias, KMOD_PROBE_APPLY_BLACKLIST);
                         if (r > 0)
                                 inserted += r;
                 }

@@ -263,7 +263,7 @@ int initramfs_ensure(const KdumpConfig *config, const char *config_path, const B
                             *tmpdir = NULL, *baked_path = NULL, *confdir = NULL, *cmd = NULL;
         _cleanup_strv_free_ char **env = NULL;
         _cleanup_strv_free_ char **collector = NULL, **files = NULL, **hooks = NULL;
-        _cleanup_free_ char *hook_list = NULL;
+        _cleanup_free_ char *hook_list = NULL, *modprobe = NULL;
         _cleanup_(target_fs_done) TargetFs target = {};
         _cleanup_strv_free_ char **argv = NULL;
         int r;
@@ -345,7 +345,9 @@ int initramfs_ensure(const KdumpConfig *config, const char *config_path, const B
             strv_extendf(&env, "KDUMP_EXTRA_BINS=%s", strempty(kdump_config_string(config, "extra_bins"))) < 0 ||
             strv_extendf(&env, "KDUMP_EXTRA_MODULES=%s", strempty(kdump_config_string(config, "extra_modules"))) < 0 ||
             !(hook_list = strv_join(hooks, "\n")) ||
-            strv_extendf(&env, "KDUMP_HOOK_FILES=%s", hook_list) < 0) {
+            strv_extendf(&env, "KDUMP_HOOK_FILES=%s", hook_list) < 0 ||
+            !(modprobe = strv_join((char **) kdump_config_modprobe_lines(config), "\n")) ||
+            strv_extendf(&env, "KDUMP_MODPROBE_CONF=%s", modprobe) < 0) {
                 r = log_oom();
                 goto cleanup;
         }

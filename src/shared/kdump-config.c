@@ -87,8 +87,8 @@ static const Directive directives[] = {
         { "auto_reset_crashkernel", DK_YESNO },
         { "fence_kdump_nodes", DK_ARGS },
         { "fence_kdump_args", DK_ARGS },
-        { "options", DK_OBSOLETE, .note = "dracut_args or a file in /etc/modprobe.d/" },
-        { "blacklist", DK_OBSOLETE, .note = "a \"blacklist\" line in /etc/modprobe.d/ or rd.driver.blacklist= in dracut_args" },
+        { "options", DK_OBSOLETE, .note = "an \"options\" line in a file in /etc/modprobe.d/" },
+        { "blacklist", DK_OBSOLETE, .note = "a \"blacklist\" line in a file in /etc/modprobe.d/" },
 };
 
 /* The order of the normalised output, and what it holds. Target lines are
@@ -121,6 +121,7 @@ static cfg_opt_t schema[] = {
 struct KdumpConfig {
         cfg_t *cfg;
         char *source;                      /* the file name used in messages */
+        char **modprobe;                   /* "options m a=b", "blacklist m": the old words, kept */
         unsigned line[ELEMENTSOF(schema)]; /* where each value was set; 0 = default */
 };
 
@@ -309,6 +310,43 @@ static void set_target(ParseState *s, const Directive *d, const char *kind, cons
         set_value(s, "target_location", location);
 }
 
+static bool is_module_name(const char *w) {
+        return *w && w[strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")] == 0;
+}
+
+/* "options <module> <option>…" and "blacklist <module>…" from RHEL 5/6:
+ * still honoured, as modprobe.d lines in the capture image, because what
+ * they do there (a driver's options, a driver kept out) still makes sense. */
+static void handle_modprobe_word(ParseState *s, const Directive *d, const char *value) {
+        _cleanup_strv_free_ char **w = NULL;
+        bool options = strcmp(d->name, "options") == 0;
+        int r = shell_split(value, &w);
+
+        if (r == -ENOMEM) {
+                s->oom = 1;
+                return;
+        }
+        if (r < 0 || !w[0] || !is_module_name(w[0]) || (options && !w[1])) {
+                diag_error(s, options ? "\"options\" needs a module name and its options, not \"%s\""
+                                      : "\"blacklist\" needs module names, not \"%s\"",
+                           value);
+                return;
+        }
+        for (char **m = w; !options && *m; m++)
+                if (!is_module_name(*m)) {
+                        diag_error(s, "\"blacklist\": \"%s\" is not a module name", *m);
+                        return;
+                }
+        diag_warning(s, "\"%s\" is obsolete (honoured for now); use %s", d->name, d->note);
+        if (options)
+                r = strv_extendf(&s->config->modprobe, "options %s", value);
+        else
+                for (char **m = w; r >= 0 && *m; m++)
+                        r = strv_extendf(&s->config->modprobe, "blacklist %s", *m);
+        if (r < 0)
+                s->oom = 1;
+}
+
 static void handle_directive(ParseState *s, const Directive *d, const char *value) {
         switch (d->kind) {
         case DK_TARGET_FS:
@@ -407,7 +445,7 @@ static void handle_directive(ParseState *s, const Directive *d, const char *valu
                 }
                 break;
         case DK_OBSOLETE:
-                diag_warning(s, "\"%s\" is obsolete and ignored; use %s", d->name, d->note);
+                handle_modprobe_word(s, d, value);
                 return;
         }
         set_value(s, d->name, value);
@@ -518,6 +556,7 @@ KdumpConfig *kdump_config_free(KdumpConfig *c) {
         if (c->cfg)
                 cfg_free(c->cfg);
         free(c->source);
+        strv_free(c->modprobe);
         free(c);
         return NULL;
 }
@@ -587,6 +626,10 @@ int kdump_config_parse_file(const char *path, ConfigDiagnostics *diag, KdumpConf
 
 static const char *get(const KdumpConfig *c, const char *key) {
         return cfg_getstr(c->cfg, key);
+}
+
+char * const *kdump_config_modprobe_lines(const KdumpConfig *c) {
+        return c->modprobe;
 }
 
 const char *kdump_config_source(const KdumpConfig *c) {
@@ -718,6 +761,8 @@ int kdump_config_format(const KdumpConfig *c, FILE *out) {
         }
         if (kind && strcmp(kind, "ssh") == 0 && !get(c, "sshkey"))
                 fprintf(out, "sshkey %s\n", KDUMP_DEFAULT_SSHKEY);
+        for (char **m = c->modprobe; m && *m; m++)
+                fprintf(out, "%s\n", *m);
         return ferror(out) ? -EIO : 0;
 }
 
@@ -754,6 +799,8 @@ int kdump_config_with_target(const KdumpConfig *c, const char *fstype, const cha
                         return -ENOMEM;
         }
         memcpy(n->line, c->line, sizeof(n->line));
+        if (strv_extend_strv(&n->modprobe, c->modprobe) < 0)
+                return -ENOMEM;
         n->source = c->source ? strdup(c->source) : NULL;
         if (c->source && !n->source)
                 return -ENOMEM;

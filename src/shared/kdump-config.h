@@ -74,6 +74,9 @@ int kdump_config_with_target(const KdumpConfig *c, const char *fstype, const cha
 const char *kdump_config_source(const KdumpConfig *c);
 unsigned kdump_config_line(const KdumpConfig *c, const char *directive);
 
+/* The old "options"/"blacklist" lines, as modprobe.d lines, in file order. */
+char * const *kdump_config_modprobe_lines(const KdumpConfig *c);
+
 DumpTargetType kdump_config_target_type(const KdumpConfig *c);
 /* For DUMP_TARGET_FS: the filesystem type; for the network ones the directive. */
 const char *kdump_config_target_kind(const KdumpConfig *c);
