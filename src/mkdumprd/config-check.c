@@ -79,12 +79,13 @@ static int check_collector(const KdumpConfig *c, ConfigDiagnostics *diag) {
                 ADD(false, "core_collector",
                     "-F writes a flattened dump that must be converted with \"makedumpfile -R\" before it can be read");
 
-        /* makedumpfile checks its own options without touching a vmcore. */
+        /* makedumpfile checks its own options without touching a vmcore.
+         * With -F it writes to stdout and takes no output file. */
         if (strv_extend(&check, argv[0]) < 0 || strv_extend(&check, "--check-params") < 0 ||
             strv_extend_strv(&check, argv + 1) < 0 || strv_extend(&check, "/proc/vmcore") < 0 ||
-            strv_extend(&check, "/var/crash/vmcore") < 0)
+            (!strv_contains(argv, "-F") && strv_extend(&check, "/var/crash/vmcore") < 0))
                 return -ENOMEM;
-        r = spawn_and_wait(check, NULL);
+        r = spawn_and_wait_quiet(check, NULL);
         if (r != 0)
                 ADD(true, "core_collector", "makedumpfile rejects the options in \"%s\"", kdump_config_core_collector(c));
         return 0;

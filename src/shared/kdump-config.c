@@ -530,6 +530,28 @@ static size_t directive_index(const char *name) {
         abort();
 }
 
+/* ssh and raw targets take the dump as a stream, which only makedumpfile's
+ * flattened format (-F) can be: add it when the admin left it out, as the
+ * tools before us did, so the normalised file says what will run. */
+static void add_flattened_for_streams(ParseState *s) {
+        const char *kind = cfg_getstr(s->cfg, "target_kind"), *collector = cfg_getstr(s->cfg, "core_collector");
+        _cleanup_strv_free_ char **argv = NULL;
+        _cleanup_free_ char *with_f = NULL;
+
+        if (!kind || (strcmp(kind, "ssh") != 0 && strcmp(kind, "raw") != 0))
+                return;
+        if (shell_split(collector, &argv) < 0 || !argv[0] || strcmp(argv[0], "makedumpfile") != 0 ||
+            strv_contains(argv, "-F"))
+                return;
+        if (asprintf(&with_f, "%s -F", collector) < 0) {
+                s->oom = 1;
+                return;
+        }
+        unsigned line = s->config->line[schema_index("core_collector")];
+        set_value(s, "core_collector", with_f);
+        s->config->line[schema_index("core_collector")] = line;
+}
+
 /* Rules that involve more than one line. */
 static void check_combinations(ParseState *s) {
         unsigned l_default = s->seen[directive_index("default")];
@@ -548,6 +570,7 @@ static void check_combinations(ParseState *s) {
                 diag_error(s, "\"force_rebuild 1\" (line %u) and \"force_no_rebuild 1\" (line %u) contradict each other",
                            l_force, l_noforce);
         }
+        add_flattened_for_streams(s);
 }
 
 KdumpConfig *kdump_config_free(KdumpConfig *c) {

@@ -2,13 +2,15 @@
 #include "spawn.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "macro.h"
 
-int spawn_and_wait(char * const *argv, char * const *env_extra) {
+static int spawn_internal(char * const *argv, char * const *env_extra, bool quiet) {
         int status;
         pid_t pid;
 
@@ -18,6 +20,13 @@ int spawn_and_wait(char * const *argv, char * const *env_extra) {
         if (pid < 0)
                 return negative_errno();
         if (pid == 0) {
+                if (quiet) {
+                        int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+                        if (null >= 0) {
+                                dup2(null, STDOUT_FILENO);
+                                dup2(null, STDERR_FILENO);
+                        }
+                }
                 for (char * const *e = env_extra; e && *e; e++)
                         putenv(*e);
                 execvp(argv[0], argv);
@@ -32,4 +41,12 @@ int spawn_and_wait(char * const *argv, char * const *env_extra) {
                 return WEXITSTATUS(status);
         }
         return 128 + WTERMSIG(status);
+}
+
+int spawn_and_wait(char * const *argv, char * const *env_extra) {
+        return spawn_internal(argv, env_extra, false);
+}
+
+int spawn_and_wait_quiet(char * const *argv, char * const *env_extra) {
+        return spawn_internal(argv, env_extra, true);
 }

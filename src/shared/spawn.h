@@ -6,3 +6,7 @@
  * the environment, waits for it, and returns its exit status (0…255), or
  * 128+signal if it was killed, or a negative errno if it could not run. */
 int spawn_and_wait(char * const *argv, char * const *env_extra);
+
+/* The same, with the child's stdout and stderr sent to /dev/null: for
+ * programs asked a yes/no question whose chatter is not ours to show. */
+int spawn_and_wait_quiet(char * const *argv, char * const *env_extra);
