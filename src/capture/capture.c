@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dump-target.h"
+#include "block-device.h"
 #include "dump-writer.h"
 #include "hook-dir.h"
 #include "log.h"

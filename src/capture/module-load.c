@@ -3,58 +3,114 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <libkmod.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 
 #include "fileio.h"
 #include "log.h"
 #include "macro.h"
+#include "module-index.h"
+#include "strv.h"
 
-static void kmod_unrefp(struct kmod_ctx **c) {
-        if (*c)
-                kmod_unref(*c);
+#ifndef MODULE_INIT_COMPRESSED_FILE
+#define MODULE_INIT_COMPRESSED_FILE 4
+#endif
+
+static int index_open(ModuleIndex **ret) {
+        _cleanup_free_ char *moddir = NULL;
+        struct utsname u;
+        int r;
+
+        if (uname(&u) < 0)
+                return negative_errno();
+        if (asprintf(&moddir, "/lib/modules/%s", u.release) < 0)
+                return log_oom();
+        r = module_index_load(moddir, "/etc/modprobe.d", ret);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read the module index in %s: %m", moddir);
+        return 0;
 }
 
-/* Loads every module an alias or name resolves to; returns how many were
- * newly inserted, or -errno. */
-static int load_lookup(struct kmod_ctx *ctx, const char *alias, unsigned flags) {
-        struct kmod_list *list = NULL, *i;
+/* A module is loaded when /sys/module/<name> exists (builtins have one too
+ * when they have parameters; they are never loaded from a file anyway). */
+static bool module_is_loaded(const char *path) {
+        const char *b = strrchr(path, '/');
+        char name[256], sys[300];
+
+        snprintf(name, sizeof(name), "%.*s", (int) strcspn(b ? b + 1 : path, "."), b ? b + 1 : path);
+        module_name_normalize(name);
+        snprintf(sys, sizeof(sys), "/sys/module/%s/initstate", name);
+        return access(sys, F_OK) == 0;
+}
+
+/* Inserts one module file; 1 when it was inserted now, 0 when it was there. */
+static int insert_file(const ModuleIndex *idx, const char *path) {
+        _cleanup_close_ int fd = -EBADF;
+        const char *b = strrchr(path, '/');
+        char name[256];
+        int flags = 0;
+
+        if (module_is_loaded(path))
+                return 0;
+        snprintf(name, sizeof(name), "%.*s", (int) strcspn(b ? b + 1 : path, "."), b ? b + 1 : path);
+        module_name_normalize(name);
+        if (strstr(path, ".ko.xz") || strstr(path, ".ko.zst") || strstr(path, ".ko.gz"))
+                flags |= MODULE_INIT_COMPRESSED_FILE; /* the kernel decompresses it */
+
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        const char *options = module_index_options(idx, name);
+        if (syscall(SYS_finit_module, fd, strempty(options), flags) < 0) {
+                if (errno == EEXIST)
+                        return 0;
+                return negative_errno();
+        }
+        log_info("Loaded module %s%s%s.", name, options ? " " : "", strempty(options));
+        return 1;
+}
+
+/* Loads what name_or_alias stands for, with its dependencies. Returns how
+ * many modules were newly inserted, or -ENOENT when nothing matches. */
+static int load_one(const ModuleIndex *idx, const char *name_or_alias, bool apply_blacklist) {
+        _cleanup_strv_free_ char **names = NULL;
         int inserted = 0, r;
 
-        r = kmod_module_new_from_lookup(ctx, alias, &list);
+        r = module_index_resolve(idx, name_or_alias, apply_blacklist, &names);
         if (r < 0)
                 return r;
-        if (!list)
+        if (!names || !names[0])
                 return -ENOENT;
-        kmod_list_foreach(i, list) {
-                struct kmod_module *m = kmod_module_get_module(i);
-                int state = kmod_module_get_initstate(m);
-                if (state != KMOD_MODULE_LIVE && state != KMOD_MODULE_BUILTIN && state != KMOD_MODULE_COMING) {
-                        r = kmod_module_probe_insert_module(m, flags, NULL, NULL, NULL, NULL);
-                        if (r > 0) /* KMOD_PROBE_APPLY_BLACKLIST: blacklisted, as asked */
-                                log_info("Module %s is blacklisted; not loading it.", kmod_module_get_name(m));
-                        else if (r < 0)
-                                log_warning_errno(r, "Failed to load module %s: %m", kmod_module_get_name(m));
-                        else {
-                                log_info("Loaded module %s.", kmod_module_get_name(m));
-                                inserted++;
-                        }
+        for (char **n = names; *n; n++) {
+                _cleanup_strv_free_ char **paths = NULL;
+                r = module_index_load_order(idx, *n, &paths);
+                if (r < 0) {
+                        log_warning_errno(r, "Cannot resolve module %s: %m", *n);
+                        continue;
                 }
-                kmod_module_unref(m);
+                for (char **p = paths; p && *p; p++) {
+                        r = insert_file(idx, *p);
+                        if (r < 0)
+                                log_warning_errno(r, "Failed to load module %s: %m", *p);
+                        else
+                                inserted += r;
+                }
         }
-        kmod_module_unref_list(list);
         return inserted;
 }
 
 int modules_load_names(char * const *names) {
-        _cleanup_(kmod_unrefp) struct kmod_ctx *ctx = kmod_new(NULL, NULL);
+        _cleanup_(module_index_freep) ModuleIndex *idx = NULL;
         int failed = 0;
 
-        if (!ctx)
-                return log_error_errno(-ENOMEM, "Failed to set up libkmod.");
+        if (index_open(&idx) < 0)
+                return (int) strv_length(names);
         for (char * const *n = names; n && *n; n++) {
-                int r = load_lookup(ctx, *n, 0);
+                int r = load_one(idx, *n, false);
                 if (r < 0) {
                         log_warning_errno(r, "Module %s could not be loaded: %m", *n);
                         failed++;
@@ -63,7 +119,7 @@ int modules_load_names(char * const *names) {
         return failed;
 }
 
-static int coldplug_pass(struct kmod_ctx *ctx) {
+static int coldplug_pass(const ModuleIndex *idx) {
         DIR *buses = opendir("/sys/bus");
         struct dirent *b;
         int inserted = 0;
@@ -91,7 +147,7 @@ static int coldplug_pass(struct kmod_ctx *ctx) {
                                 continue;
                         /* Like modprobe: a blacklist keeps a module from
                          * being loaded for a device, not by its name. */
-                        int r = load_lookup(ctx, alias, KMOD_PROBE_APPLY_BLACKLIST);
+                        int r = load_one(idx, alias, true);
                         if (r > 0)
                                 inserted += r;
                 }
@@ -102,13 +158,14 @@ static int coldplug_pass(struct kmod_ctx *ctx) {
 }
 
 int modules_coldplug(void) {
-        _cleanup_(kmod_unrefp) struct kmod_ctx *ctx = kmod_new(NULL, NULL);
+        _cleanup_(module_index_freep) ModuleIndex *idx = NULL;
         int total = 0;
 
-        if (!ctx)
-                return log_error_errno(-ENOMEM, "Failed to set up libkmod.");
+        if (index_open(&idx) < 0)
+                return 0;
+        /* A bus driver creates the devices the next driver binds to. */
         for (int pass = 0; pass < 8; pass++) {
-                int r = coldplug_pass(ctx);
+                int r = coldplug_pass(idx);
                 if (r <= 0)
                         break;
                 total += r;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "block-device.h"
 #include "dump-target.h"
 #include "macro.h"
 #include "spawn.h"

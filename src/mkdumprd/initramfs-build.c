@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "config-check.h"
+#include "block-device.h"
 #include "dump-target.h"
 #include "hook-dir.h"
 #include "fileio.h"

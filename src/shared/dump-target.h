@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Where a dump goes on disk: the filesystem that holds a path (libmount),
- * its identity (libblkid), and finding that filesystem again by identity
- * in the capture kernel, where there is no udev and no /dev/disk/by-*. */
+/* Where a dump goes on disk: the filesystem that holds a path (libmount)
+ * and its identity (libblkid, block-device.h). */
 #pragma once
 
 typedef struct TargetFs {
@@ -18,8 +17,3 @@ void target_fs_done(TargetFs *t);
  * mountinfo is normally "/proc/self/mountinfo". -ENODEV when it is not a
  * block-device filesystem (tmpfs, nfs, …). */
 int target_fs_for_path(const char *mountinfo, const char *path, TargetFs *ret);
-
-/* Turns "UUID=…", "LABEL=…", "PARTUUID=…", "PARTLABEL=…" or "/dev/…" into
- * a device node by probing every block device in /proc/partitions.
- * -ENODEV when none matches (yet), -ENOTUNIQ when more than one does. */
-int block_device_find(const char *spec, char **ret_devnode);

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "block-device.h"
+
+#include <blkid.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "macro.h"
+
+static void blkid_free_probep(blkid_probe *p) {
+        if (*p)
+                blkid_free_probe(*p);
+}
+
+/* Reads one superblock value; -ENODATA when the device has none. */
+int block_device_probe_value(const char *devnode, const char *name, char **ret) {
+        _cleanup_(blkid_free_probep) blkid_probe pr = NULL;
+        const char *v;
+        int r;
+
+        pr = blkid_new_probe_from_filename(devnode);
+        if (!pr)
+                return errno > 0 ? -errno : -EIO;
+        blkid_probe_enable_superblocks(pr, 1);
+        blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_UUID | BLKID_SUBLKS_LABEL | BLKID_SUBLKS_TYPE);
+        blkid_probe_enable_partitions(pr, 1);
+        blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+        /* libblkid: 0 found, 1 nothing, -2 ambivalent, -1 error */
+        r = blkid_do_safeprobe(pr);
+        if (r == 1)
+                return -ENODATA;
+        if (r == -2)
+                return -ENOTUNIQ;
+        if (r < 0)
+                return -EIO;
+        if (blkid_probe_lookup_value(pr, name, &v, NULL) < 0)
+                return -ENODATA;
+        char *c = strdup(v);
+        if (!c)
+                return -ENOMEM;
+        *ret = c;
+        return 0;
+}
+
+int block_device_find(const char *spec, char **ret_devnode) {
+        static const struct {
+                const char *prefix;
+                const char *tag;
+        } tags[] = {
+                { "UUID=", "UUID" },
+                { "LABEL=", "LABEL" },
+                { "PARTUUID=", "PART_ENTRY_UUID" },
+                { "PARTLABEL=", "PART_ENTRY_NAME" },
+        };
+        _cleanup_fclose_ FILE *f = NULL;
+        _cleanup_free_ char *found = NULL;
+        const char *tag = NULL, *want = NULL;
+        char line[256];
+
+        assert_return(spec && ret_devnode, -EINVAL);
+
+        if (strncmp(spec, "/dev/", 5) == 0) {
+                if (access(spec, F_OK) < 0)
+                        return -ENODEV;
+                char *c = strdup(spec);
+                if (!c)
+                        return -ENOMEM;
+                *ret_devnode = c;
+                return 0;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(tags); i++)
+                if (strncmp(spec, tags[i].prefix, strlen(tags[i].prefix)) == 0) {
+                        tag = tags[i].tag;
+                        want = spec + strlen(tags[i].prefix);
+                }
+        if (!tag || !*want)
+                return -EINVAL;
+
+        f = fopen("/proc/partitions", "re");
+        if (!f)
+                return negative_errno();
+        while (fgets(line, sizeof(line), f)) {
+                char name[128], devnode[160];
+                unsigned maj, min;
+                unsigned long long blocks;
+                _cleanup_free_ char *value = NULL;
+
+                if (sscanf(line, " %u %u %llu %127s", &maj, &min, &blocks, name) != 4)
+                        continue;
+                snprintf(devnode, sizeof(devnode), "/dev/%s", name);
+                if (block_device_probe_value(devnode, tag, &value) < 0)
+                        continue;
+                if (strcmp(value, want) != 0)
+                        continue;
+                if (found)
+                        return -ENOTUNIQ;
+                found = strdup(devnode);
+                if (!found)
+                        return -ENOMEM;
+        }
+        if (!found)
+                return -ENODEV;
+        *ret_devnode = TAKE_PTR(found);
+        return 0;
+}
