@@ -4,7 +4,7 @@
 # and demo.sh; expects $here (tests/vm) and $top (the source tree).
 
 VM_CACHE=${KDUMPD_VM_CACHE:-/var/cache/kdumpd-vm}
-VM_CRASHKERNEL=${VM_CRASHKERNEL:-128M}
+VM_CRASHKERNEL=${VM_CRASHKERNEL:-96M}
 VM_MEMORY=${VM_MEMORY:-1024}
 VM_TIMEOUT=${VM_TIMEOUT:-1500}
 
@@ -26,12 +26,15 @@ vm_check_tools() {
     return 77
 }
 
-# Prints the directory of the cached guest (rootfs/, vmlinuz, initrd.img),
-# building it first when the recipe changed or it is missing.
-vm_base_image() {
-    local key dir
-    key=$(sha256sum "$here/image-recipe.sh" | cut -c1-16)
-    dir=$VM_CACHE/debian12-$key
+# Prints the directory of a cached guest (rootfs/, vmlinuz, initrd.img)
+# made by running the recipes in order on one output directory, building it
+# first when a recipe changed or it is missing. The key is the hash of the
+# recipes' text.
+vm_cached_image() {
+    local name=$1 key dir
+    shift
+    key=$(cat "$@" | sha256sum | cut -c1-16)
+    dir=$VM_CACHE/$name-$key
     mkdir -p "$VM_CACHE"
     (
         flock 9
@@ -39,17 +42,24 @@ vm_base_image() {
             vm_log "building the guest image $dir (debootstrap; a few minutes)"
             rm -rf "$dir.tmp"
             mkdir -p "$dir.tmp"
-            if ! bash "$here/image-recipe.sh" "$dir.tmp" >"$VM_CACHE/build-$key.log" 2>&1; then
-                vm_log "image recipe failed; last lines of $VM_CACHE/build-$key.log:"
-                tail -n 30 "$VM_CACHE/build-$key.log" >&2
-                exit 1
-            fi
+            local recipe
+            for recipe in "$@"; do
+                if ! bash "$recipe" "$dir.tmp" >>"$VM_CACHE/build-$key.log" 2>&1; then
+                    vm_log "image recipe $recipe failed; last lines of $VM_CACHE/build-$key.log:"
+                    tail -n 30 "$VM_CACHE/build-$key.log" >&2
+                    exit 1
+                fi
+            done
             touch "$dir.tmp/complete"
             rm -rf "$dir"
             mv "$dir.tmp" "$dir"
         fi
     ) 9>"$VM_CACHE/.lock" || return 1
     echo "$dir"
+}
+
+vm_base_image() {
+    vm_cached_image debian12 "$here/image-recipe.sh"
 }
 
 # Builds our tree, installs it with meson into a staging dir, and makes
@@ -72,11 +82,20 @@ vm_install_build() {
         fi
     done
 
-    root=$work/root
+    vm_make_disk "$base" "$work/stage" "$work/disk.raw"
+}
+
+# Makes a guest disk: the cached root tree, then stage (may be empty)
+# on top, then the test driver.
+vm_make_disk() {
+    local base=$1 stage=$2 disk=$3 root
+    root=$(mktemp -d "$(dirname "$disk")/root.XXXXXX") && rmdir "$root" || return 1
     # Hard links make the copy instant; every write below replaces files
     # (--remove-destination) so the cache is never modified through them.
     cp -al "$base/rootfs" "$root" || return 1
-    cp -a --remove-destination "$work/stage/." "$root/" || return 1
+    if [ -n "$stage" ]; then
+        cp -a --remove-destination "$stage/." "$root/" || return 1
+    fi
     install -d "$root/usr/local/lib/kdumpd-vmtest/scenarios"
     install -m 0755 "$here/guest/vmtest-guest.sh" "$root/usr/local/lib/kdumpd-vmtest/"
     cp "$here/scenarios/"*.kdump.conf "$root/usr/local/lib/kdumpd-vmtest/scenarios/"
@@ -84,7 +103,7 @@ vm_install_build() {
     install -m 0644 "$here/guest/kdumpd-vmtest.service" "$root/etc/systemd/system/"
     mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
     ln -sf /etc/systemd/system/kdumpd-vmtest.service "$root/etc/systemd/system/multi-user.target.wants/"
-    mkfs.ext4 -q -F -L kdumpd-root -d "$root" "$work/disk.raw" 4G || return 1
+    mkfs.ext4 -q -F -L kdumpd-root -d "$root" "$disk" 4G || return 1
     rm -rf "$root"
 }
 
@@ -104,13 +123,14 @@ vm_boot() {
     timeout "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -m "$VM_MEMORY" -smp 1 \
         -display none -monitor none -serial "file:$serial" -no-reboot -net none \
         -kernel "$base/vmlinuz" -initrd "$base/initrd.img" \
-        -append "root=/dev/vda rw console=ttyS0,115200 crashkernel=$VM_CRASHKERNEL kdumpd_test=$name kdumpd_phase=$phase systemd.journald.forward_to_console=0 systemd.show_status=0" \
+        -append "root=/dev/vda rw console=ttyS0,115200 crashkernel=$VM_CRASHKERNEL kdumpd_test=$name kdumpd_phase=$phase systemd.journald.forward_to_console=0 systemd.show_status=0${VM_EXTRA_APPEND:+ $VM_EXTRA_APPEND}" \
         -drive "file=$work/$name.qcow2,if=virtio,format=qcow2" \
         ${extra_disk:+-drive "file=$extra_disk,if=virtio,format=raw"} &
     pid=$!
     local -A seen=()
     local markers=("VMTEST: boot-done" "VMTEST: enable-now" "VMTEST: crash-now" "sysrq: Trigger a crash"
-                   "kdump: capture kernel started" "kdump: dump-vmcore" "Saved vmcore to" "VMTEST: after-boot-status")
+                   "kdump: capture kernel started" "kdump: dump-vmcore" "Saved vmcore to" "VMTEST: after-boot-status"
+                   "VMTEST: bench-arm" "running makedumpfile --dump-dmesg" "saved vmcore in")
     while kill -0 "$pid" 2>/dev/null; do
         for m in "${markers[@]}"; do
             [ -n "${seen[$m]:-}" ] && continue

@@ -8,7 +8,7 @@
 # env:   KDUMPD_VM_CACHE   guest image cache (default /var/cache/kdumpd-vm)
 #        KDUMPD_VM_JOBS    guests at once (default 2)
 #        KDUMPD_VM_KEEP=1  keep the work directory
-#        VM_CRASHKERNEL    crashkernel= for the guest (default 128M)
+#        VM_CRASHKERNEL    crashkernel= for the guest (default 96M)
 #        CI=true           a missing tool is a failure, never a skip
 set -uo pipefail
 

@@ -18,6 +18,31 @@ journal_tail() {
     journalctl -b -u kdump --no-pager -o cat 2>/dev/null | tail -n 40 | while IFS= read -r l; do say "journal: $l"; done
 }
 
+# The benchmark (bench/): the same steps for us and for Debian's
+# kdump-tools, timed the same way, and nothing else.
+bench=$(arg kdumpd_bench)
+if [ -n "$bench" ]; then
+    case $bench in
+        ours) unit=kdump; img=/var/lib/kdump/initramfs-$(uname -r).img
+              cp "$here/scenarios/local.kdump.conf" /etc/kdump.conf ;;
+        peer) unit=kdump-tools; img=/var/lib/kdump/initrd.img-$(uname -r) ;;
+    esac
+    t0=$(cut -d' ' -f1 /proc/uptime)
+    systemctl enable --now "$unit"
+    rc=$?
+    t1=$(cut -d' ' -f1 /proc/uptime)
+    say "bench-arm rc=$rc seconds=$(echo "$t0 $t1" | awk '{printf "%.1f", $2 - $1}')"
+    systemctl restart "$unit"
+    t2=$(cut -d' ' -f1 /proc/uptime)
+    say "bench-rearm rc=$? seconds=$(echo "$t1 $t2" | awk '{printf "%.1f", $2 - $1}')"
+    say "bench-loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+    say "bench-initramfs-bytes=$(stat -L -c %s "$img" 2>/dev/null || echo 0)"
+    [ $rc -eq 0 ] || journalctl -b -u "$unit" --no-pager -o cat | tail -n 30 | while IFS= read -r l; do say "journal: $l"; done
+    say "crash-now"
+    sync
+    echo c >/proc/sysrq-trigger
+fi
+
 if [ "$phase" = after ]; then
     # The service is enabled: it must have armed itself on this boot.
     systemctl is-active --quiet kdump
