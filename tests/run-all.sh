@@ -5,7 +5,7 @@
 # over all of them.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 
 tools/install-deps.sh || { echo "run-all: installing dependencies failed"; exit 1; }
 

@@ -10,8 +10,8 @@ packages=(
     systemd dracut-core makedumpfile
     # the vm suite: a Debian guest under QEMU, read back without mounting
     qemu-system-x86 qemu-utils debootstrap e2fsprogs util-linux
-    # man pages render check
-    groff-base man-db
+    # man pages render check, shell lint of the dracut module
+    groff-base man-db shellcheck
     # the kdump.conf fuzzer (libFuzzer)
     clang libclang-rt-14-dev
 )

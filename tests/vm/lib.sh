@@ -65,7 +65,7 @@ vm_base_image() {
 # Builds our tree, installs it with meson into a staging dir, and makes
 # $work/disk.raw: the cached guest plus our files plus the test driver.
 vm_install_build() {
-    local base=$1 work=$2 root
+    local base=$1 work=$2
     vm_log "building kdumpd and installing it into the guest"
     meson setup "$work/build" "$top" --prefix=/usr --buildtype=debugoptimized -Dtests=false >"$work/meson-setup.log" 2>&1 &&
         ninja -C "$work/build" >"$work/ninja.log" 2>&1 &&
@@ -210,8 +210,8 @@ vm_run_scenario() {
 
 # Reads the dump back from the guest's disk without mounting it.
 vm_check_dump() {
-    local work=$1 name=$2 dumpdir=$3 disk=$4 out=$work/$name.dump ok=0
-    local raw=$work/$name.raw
+    local work=$1 name=$2 dumpdir=$3 disk=$4 ok=0
+    local out=$work/$name.dump raw=$work/$name.raw
     mkdir -p "$out"
     qemu-img convert -O raw "$disk" "$raw" || return 1
     local listing dir
@@ -225,7 +225,8 @@ vm_check_dump() {
     fi
     local mode=${dir%% *} d=${dir#* }
     echo "dump directory: $dumpdir/$d"
-    [ "$mode" = 040700 ] && echo "ok: dump directory mode 0700" || { echo "not ok: dump directory mode $mode, want 040700"; ok=1; }
+    if [ "$mode" = 040700 ]; then echo "ok: dump directory mode 0700"
+    else echo "not ok: dump directory mode $mode, want 040700"; ok=1; fi
     local files
     files=$(debugfs -R "ls -p $dumpdir/$d" "$raw" 2>/dev/null)
     for f in vmcore vmcore-dmesg.txt; do
