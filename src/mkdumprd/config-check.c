@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <ifaddrs.h>
 #include <libkmod.h>
+#include <libmount.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,6 +180,39 @@ static int check_fence_nodes(const KdumpConfig *c, ConfigDiagnostics *diag) {
         return 0;
 }
 
+static void mnt_unref_tablep(struct libmnt_table **t) {
+        mnt_unref_table(*t);
+}
+
+/* Where devnode's filesystem root is mounted; -ENOENT when it is not (or
+ * only a subdirectory of it is, which tells nothing about path). */
+static int mounted_root_of(const char *devnode, char **ret) {
+        _cleanup_(mnt_unref_tablep) struct libmnt_table *tb = mnt_new_table_from_file("/proc/self/mountinfo");
+        struct libmnt_iter *it;
+        struct libmnt_fs *fs;
+        int r = -ENOENT;
+
+        if (!tb)
+                return -ENOENT;
+        it = mnt_new_iter(MNT_ITER_FORWARD);
+        if (!it)
+                return -ENOMEM;
+        while (r == -ENOENT && mnt_table_next_fs(tb, it, &fs) == 0) {
+                const char *src = mnt_fs_get_srcpath(fs), *root = mnt_fs_get_root(fs);
+                if (!src || strcmp(src, devnode) != 0 || !root || strcmp(root, "/") != 0)
+                        continue;
+                char *m = strdup(mnt_fs_get_target(fs));
+                if (!m)
+                        r = -ENOMEM;
+                else {
+                        *ret = m;
+                        r = 0;
+                }
+        }
+        mnt_free_iter(it);
+        return r;
+}
+
 static int check_target(const KdumpConfig *c, ConfigDiagnostics *diag) {
         _cleanup_free_ char *dev = NULL;
         int r;
@@ -193,6 +227,23 @@ static int check_target(const KdumpConfig *c, ConfigDiagnostics *diag) {
                     kdump_config_target_location(c), strerror(-r));
                 return 0;
         }
+
+        /* Where the target is mounted now, path must already exist on it:
+         * a typo there would otherwise only show when the dump is written
+         * somewhere nobody looks. An unmounted target cannot be checked
+         * without mounting it; the capture program creates path then. */
+        _cleanup_free_ char *mountpoint = NULL, *where = NULL;
+        struct stat st;
+        r = mounted_root_of(dev, &mountpoint);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return 0;
+        if (asprintf(&where, "%s%s", strcmp(mountpoint, "/") == 0 ? "" : mountpoint, kdump_config_path(c)) < 0)
+                return -ENOMEM;
+        if (stat(where, &st) < 0 || !S_ISDIR(st.st_mode))
+                ADD(true, "path", "path \"%s\" does not exist on the dump target (mounted on %s); create \"%s\"",
+                    kdump_config_path(c), mountpoint, where);
         return 0;
 }
 

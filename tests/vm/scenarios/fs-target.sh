@@ -5,4 +5,5 @@ SCENARIO_DESC="ext4 LABEL= target on a second disk, path /dumps, hooks, extra_bi
 EXTRA_DISK_LABEL=kdumpdisk
 DUMP_DIR=/dumps
 EXPECT_SERIAL=("VMTEST-CAPTURE: kdump_pre ran" "VMTEST-CAPTURE: pre.d ran"
-               "VMTEST-CAPTURE: kdump_post status=0" "Loaded module loop")
+               "VMTEST-CAPTURE: kdump_post status=0" "Loaded module loop"
+               "VMTEST: path-check rc=0" "VMTEST: path-check-after-mkdir rc=0")
