@@ -20,7 +20,7 @@ work=$(mktemp -d /var/tmp/kdumpd-bench.XXXXXX)
 echo "bench: work directory $work, crashkernel=$VM_CRASHKERNEL, ${VM_MEMORY} MiB guests"
 
 base=$(vm_base_image) || exit 1
-peer=$(vm_cached_image debian12-peer "$here/image-recipe.sh" "$top/bench/peer-recipe.sh") || exit 1
+peer=$(vm_cached_image debian12-peer "$top/bench/peer-recipe.sh" "$base") || exit 1
 vm_install_build "$base" "$work" || exit 1          # ours: $work/disk.raw
 vm_make_disk "$peer" "" "$work/peer-disk.raw" || exit 1
 

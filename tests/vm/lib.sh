@@ -26,30 +26,29 @@ vm_check_tools() {
     return 77
 }
 
-# Prints the directory of a cached guest (rootfs/, vmlinuz, initrd.img)
-# made by running the recipes in order on one output directory, building it
-# first when a recipe changed or it is missing. The key is the hash of the
-# recipes' text.
+# Prints the directory of a cached guest (rootfs/, vmlinuz, initrd.img),
+# building it with the recipe (OUTDIR as its argument) when the recipe
+# changed or the image is missing. With a parent image, the recipe runs on a
+# copy of it. The key is the hash of the recipe's text (and the parent's key).
 vm_cached_image() {
-    local name=$1 key dir
-    shift
-    key=$(cat "$@" | sha256sum | cut -c1-16)
+    local name=$1 recipe=$2 parent=${3:-} key dir
+    key=$( { cat "$recipe"; [ -n "$parent" ] && basename "$parent"; } | sha256sum | cut -c1-16)
     dir=$VM_CACHE/$name-$key
     mkdir -p "$VM_CACHE"
     (
         flock 9
         if [ ! -e "$dir/complete" ]; then
-            vm_log "building the guest image $dir (debootstrap; a few minutes)"
+            vm_log "building the guest image $dir (a few minutes)"
             rm -rf "$dir.tmp"
             mkdir -p "$dir.tmp"
-            local recipe
-            for recipe in "$@"; do
-                if ! bash "$recipe" "$dir.tmp" >>"$VM_CACHE/build-$key.log" 2>&1; then
-                    vm_log "image recipe $recipe failed; last lines of $VM_CACHE/build-$key.log:"
-                    tail -n 30 "$VM_CACHE/build-$key.log" >&2
-                    exit 1
-                fi
-            done
+            if [ -n "$parent" ]; then
+                cp -a "$parent/." "$dir.tmp/" && rm -f "$dir.tmp/complete" || exit 1
+            fi
+            if ! bash "$recipe" "$dir.tmp" >"$VM_CACHE/build-$key.log" 2>&1; then
+                vm_log "image recipe $recipe failed; last lines of $VM_CACHE/build-$key.log:"
+                tail -n 30 "$VM_CACHE/build-$key.log" >&2
+                exit 1
+            fi
             touch "$dir.tmp/complete"
             rm -rf "$dir"
             mv "$dir.tmp" "$dir"
