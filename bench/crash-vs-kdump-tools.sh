@@ -48,7 +48,9 @@ stamp=$(debugfs -R "ls -p /var/crash" "$work/peer.raw" 2>/dev/null | awk -F/ '$6
 peer_core=
 if [ -n "$stamp" ]; then
     debugfs -R "dump /var/crash/$stamp/dump.$stamp $work/peer.vmcore" "$work/peer.raw" >/dev/null 2>&1
-    if makedumpfile --dump-dmesg "$work/peer.vmcore" "$work/peer.dmesg" >/dev/null 2>&1 &&
+    # kdump-tools writes makedumpfile's flattened format (-F): reassemble it.
+    if makedumpfile -R "$work/peer.vmcore.elf" <"$work/peer.vmcore" >/dev/null 2>&1 &&
+        makedumpfile --dump-dmesg "$work/peer.vmcore.elf" "$work/peer.dmesg" >/dev/null 2>&1 &&
         grep -q "sysrq: Trigger a crash" "$work/peer.dmesg"; then
         ok_peer=valid
     fi
@@ -77,4 +79,5 @@ row "boot + arm + panic + save, QEMU start->exit (s)" "${O[cycle]}" "${P[cycle]}
 row "capture initramfs (bytes)" "${O[img]}" "${P[img]}"
 row "vmcore (bytes)" "$ours_core" "$peer_core"
 printf '%-44s %14s %14s\n' "dump (makedumpfile --dump-dmesg shows the panic)" "$ok_ours" "$ok_peer"
+echo "(each side's default collector: kdumpd makedumpfile -l -d 31, kdump-tools makedumpfile -F -c -d 31)"
 [ "$ok_ours" = valid ]

@@ -130,7 +130,11 @@ vm_boot() {
     local markers=("VMTEST: boot-done" "VMTEST: enable-now" "VMTEST: crash-now" "sysrq: Trigger a crash"
                    "kdump: capture kernel started" "kdump: dump-vmcore" "Saved vmcore to" "VMTEST: after-boot-status"
                    "VMTEST: bench-arm" "running makedumpfile --dump-dmesg" "saved vmcore in")
-    while kill -0 "$pid" 2>/dev/null; do
+    # Polled five times a second; a scan after QEMU ended catches what
+    # came in its last moments (stamped with the exit time).
+    local alive=1
+    while [ $alive -eq 1 ]; do
+        kill -0 "$pid" 2>/dev/null || alive=0
         for m in "${markers[@]}"; do
             [ -n "${seen[$m]:-}" ] && continue
             if grep -qF "$m" "$serial"; then
@@ -138,7 +142,7 @@ vm_boot() {
                 echo "$phase:$m $(echo "$start $(vm_now)" | awk '{printf "%.1f", $2 - $1}')" >>"$work/$name.times"
             fi
         done
-        sleep 1
+        [ $alive -eq 1 ] && sleep 0.2
     done
     wait "$pid"
     local rc=$?
