@@ -46,6 +46,18 @@ int read_full_file(const char *path, char **ret, size_t *ret_size) {
         return 0;
 }
 
+int read_text_file(const char *path, char **ret) {
+        _cleanup_free_ char *text = NULL;
+        size_t size;
+        int r = read_full_file(path, &text, &size);
+        if (r < 0)
+                return r;
+        if (memchr(text, 0, size))
+                return -EBADMSG;
+        *ret = TAKE_PTR(text);
+        return 0;
+}
+
 int read_one_line_file(const char *path, char **ret) {
         _cleanup_free_ char *buf = NULL;
         int r = read_full_file(path, &buf, NULL);

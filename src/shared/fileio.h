@@ -7,6 +7,10 @@
 
 /* Reads the whole file into a NUL-terminated buffer. */
 int read_full_file(const char *path, char **ret, size_t *ret_size);
+/* Reads a whole text file; -EBADMSG when it holds a NUL byte, which would
+ * silently cut it short for everything that reads it as a string. */
+int read_text_file(const char *path, char **ret);
+
 /* Reads the first line, without its newline. */
 int read_one_line_file(const char *path, char **ret);
 

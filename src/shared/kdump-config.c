@@ -634,16 +634,12 @@ int kdump_config_parse_string(const char *name, const char *text, ConfigDiagnost
 
 int kdump_config_parse_file(const char *path, ConfigDiagnostics *diag, KdumpConfig **ret) {
         _cleanup_free_ char *text = NULL;
-        size_t size;
         int r;
 
         assert_return(path && ret, -EINVAL);
-        r = read_full_file(path, &text, &size);
+        r = read_text_file(path, &text);
         if (r < 0)
                 return r;
-        /* A NUL byte would silently cut the file short. */
-        if (memchr(text, 0, size))
-                return -EBADMSG;
         return kdump_config_parse_string(path, text, diag, ret);
 }
 
