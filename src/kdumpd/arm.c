@@ -24,12 +24,6 @@ void arm_inputs_done(ArmInputs *in) {
         *in = (ArmInputs) {};
 }
 
-static void diagnostics_log(ConfigDiagnostics *diag) {
-        for (char **m = diag->messages; m && *m; m++)
-                log_full_errno(strstr(*m, ": error: ") ? LOG_ERR : LOG_WARNING, 0, "%s", *m);
-        config_diagnostics_done(diag);
-}
-
 int arm_inputs_load(const ArmOptions *o, ArmInputs *ret) {
         _cleanup_kdump_config_free_ KdumpConfig *config = NULL;
         _cleanup_kdumpd_settings_free_ KdumpdSettings *settings = NULL;
@@ -40,7 +34,7 @@ int arm_inputs_load(const ArmOptions *o, ArmInputs *ret) {
          * shows every mistake in both. */
         r = kdump_config_parse_file(o->config_path, &diag, &config);
         q = kdumpd_settings_load(o->settings_path, &diag, &settings);
-        diagnostics_log(&diag);
+        log_config_diagnostics(&diag);
 
         if (r == -EINVAL)
                 log_error_errno(r, "%s has errors; nothing was changed.", o->config_path);

@@ -15,6 +15,7 @@
 
 #include "block-device.h"
 #include "dump-target.h"
+#include "fileio.h"
 #include "macro.h"
 #include "spawn.h"
 #include "strv.h"
@@ -25,11 +26,6 @@
                                            __VA_ARGS__) < 0)                                                \
                         return -ENOMEM;                                                                     \
         } while (0)
-
-static bool is_executable_file(const char *path) {
-        struct stat st;
-        return stat(path, &st) >= 0 && S_ISREG(st.st_mode) && access(path, X_OK) >= 0;
-}
 
 /* Finds a program the way execvp() will in the capture image's PATH. */
 static bool program_exists(const char *name) {

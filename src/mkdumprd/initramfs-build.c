@@ -205,10 +205,8 @@ static int check_machine(const KdumpConfig *config, const char *kver) {
                         r = hook_dir_list(dirs[i], &diag, &l);
                 }
         }
-        for (char **m = diag.messages; m && *m; m++)
-                log_full_errno(strstr(*m, ": error: ") ? LOG_ERR : LOG_WARNING, 0, "%s", *m);
         bool bad = diag.n_errors > 0;
-        config_diagnostics_done(&diag);
+        log_config_diagnostics(&diag);
         if (r < 0)
                 return log_error_errno(r, "Failed to check the configuration against this machine: %m");
         if (bad)

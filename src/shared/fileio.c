@@ -131,6 +131,11 @@ fail:
         return r;
 }
 
+bool is_executable_file(const char *path) {
+        struct stat st;
+        return stat(path, &st) >= 0 && S_ISREG(st.st_mode) && access(path, X_OK) >= 0;
+}
+
 int mkdir_p(const char *path, mode_t mode) {
         _cleanup_free_ char *p = strdup(path);
         if (!p)

@@ -2,6 +2,7 @@
 /* Reading whole files and replacing files atomically (temp + fsync + rename). */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -24,6 +25,9 @@ int tempfile_beside(const char *path, char **ret_template);
 
 /* fsync()s the directory that holds path. */
 int fsync_parent_dir(const char *path);
+
+/* A regular file this process may execute (what execv() will run). */
+bool is_executable_file(const char *path);
 
 /* Like mkdir -p, with mode for every directory it creates. */
 int mkdir_p(const char *path, mode_t mode);

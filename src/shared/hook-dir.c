@@ -5,16 +5,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "fileio.h"
 #include "macro.h"
 #include "strv.h"
-
-static bool is_executable_file(const char *path) {
-        struct stat st;
-        return stat(path, &st) >= 0 && S_ISREG(st.st_mode) && access(path, X_OK) >= 0;
-}
 
 int hook_dir_list(const char *dir, ConfigDiagnostics *diag, char ***ret) {
         _cleanup_strv_free_ char **l = NULL;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "log.h"
 
+#include "kdump-config.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,4 +49,10 @@ int log_internal(int level, int error, const char *file, int line, const char *f
         (void) file;
         (void) line;
         return -e;
+}
+
+void log_config_diagnostics(struct ConfigDiagnostics *d) {
+        for (char **m = d->messages; m && *m; m++)
+                log_full_errno(strstr(*m, ": error: ") ? LOG_ERR : LOG_WARNING, 0, "%s", *m);
+        config_diagnostics_done(d);
 }

@@ -12,6 +12,10 @@ int log_internal(int level, int error, const char *file, int line, const char *f
         __attribute__((format(printf, 5, 6)));
 void log_set_max_level(int level);
 
+struct ConfigDiagnostics;
+/* Logs each "FILE:LINE: error|warning: …" line at its level and empties d. */
+void log_config_diagnostics(struct ConfigDiagnostics *d);
+
 #define log_full_errno(level, error, ...) log_internal(level, error, __FILE__, __LINE__, __VA_ARGS__)
 #define log_error_errno(error, ...) log_full_errno(LOG_ERR, error, __VA_ARGS__)
 #define log_warning_errno(error, ...) log_full_errno(LOG_WARNING, error, __VA_ARGS__)
