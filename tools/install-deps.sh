@@ -10,6 +10,8 @@ packages=(
     systemd dracut-core makedumpfile
     # the vm suite: a Debian guest under QEMU, read back without mounting
     qemu-system-x86 qemu-utils debootstrap e2fsprogs util-linux
+    # its network targets: servers in a namespace per scenario (tests/vm/net.sh)
+    iproute2 nfs-ganesha nfs-ganesha-vfs rpcbind openssh-server openssh-client dropbear-bin
     # man pages render check, shell lint of the dracut module
     groff-base man-db shellcheck
     # the kdump.conf fuzzer (libFuzzer)

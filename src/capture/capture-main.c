@@ -20,10 +20,12 @@
 #include "log.h"
 #include "macro.h"
 #include "module-load.h"
+#include "net-plan.h"
 #include "strv.h"
 
 #define CAPTURE_CONFIG "/etc/kdump.conf"
 #define CAPTURE_MODULES "/etc/kdump/modules"
+#define CAPTURE_NET_PLAN "/etc/kdump/net"
 #define VMCORE "/proc/vmcore"
 
 static void mount_api_filesystems(void) {
@@ -119,11 +121,32 @@ int main(int argc, char *argv[]) {
 
         load_target_modules();
 
+        /* Network targets: the plan mkdumprd recorded; the dump directory
+         * is named after our address, as kdump-utils names it. */
+        _cleanup_(net_plan_done) NetPlan net = {};
+        bool have_net = false;
+        _cleanup_free_ char *plan_text = NULL;
+        if (read_text_file(CAPTURE_NET_PLAN, &plan_text) >= 0) {
+                r = net_plan_parse(plan_text, &net);
+                if (r < 0)
+                        log_error_errno(r, "kdump: %s cannot be read: %m", CAPTURE_NET_PLAN);
+                else
+                        have_net = true;
+        }
+
         Capture c = {
                 .config = config,
                 .vmcore = VMCORE,
                 .mount_dir = "/kdumproot",
-                .host = "127.0.0.1",
+                .host = have_net ? net.address : "127.0.0.1",
+                .net = have_net ? &net : NULL,
+                .ssh = {
+                        .destination = kdump_config_target_location(config),
+                        .home = CAPTURE_SSH_HOME,
+                        .key = CAPTURE_SSH_KEY,
+                        .client = "dbclient",
+                },
+                .scratch_dir = "/run/kdump",
         };
         KdumpAction a = capture_run(&c);
         capture_done(&c);

@@ -11,7 +11,11 @@
 #include <unistd.h>
 
 #include "block-device.h"
+#include "deadline.h"
+#include "net-up.h"
+#include "nfs-mount.h"
 #include "dump-writer.h"
+#include "fileio.h"
 #include "hook-dir.h"
 #include "log.h"
 #include "macro.h"
@@ -22,28 +26,52 @@
 
 typedef int (*StepFunc)(Capture *c);
 
+static bool is_network_target(const Capture *c) {
+        DumpTargetType t = kdump_config_target_type(c->config);
+        return t == DUMP_TARGET_NFS || t == DUMP_TARGET_SSH;
+}
+
+static int net_up_real(Capture *c) {
+        long delay = 0;
+        const char *v = kdump_config_string(c->config, "link_delay");
+
+        if (!c->net)
+                return log_error_errno(-EOPNOTSUPP, "kdump: this capture image has no network plan; cannot reach %s.",
+                                       kdump_config_target_location(c->config));
+        if (v)
+                delay = strtol(v, NULL, 10);
+        return net_up(c->net, delay, c->target_deadline);
+}
+
 static int mount_target_real(Capture *c) {
         const char *spec = kdump_config_target_location(c->config), *fstype = kdump_config_target_kind(c->config);
-        long timeout = kdump_config_disk_timeout(c->config);
+        DumpTargetType type = kdump_config_target_type(c->config);
         _cleanup_free_ char *dev = NULL;
         int r = -ENODEV;
 
-        if (kdump_config_target_type(c->config) != DUMP_TARGET_FS || !spec)
+        if (type == DUMP_TARGET_SSH)
+                return 0; /* nothing to mount: ensure_dump_dir() reaches the server */
+        (void) mkdir(c->mount_dir, 0700);
+        if (type == DUMP_TARGET_NFS) {
+                r = nfs_mount(fstype, spec, c->mount_dir, c->target_deadline);
+                if (r < 0)
+                        return r;
+                c->mounted = true;
+                return 0;
+        }
+        if (type != DUMP_TARGET_FS || !spec)
                 return log_error_errno(-EOPNOTSUPP, "This capture image has no block-device target; cannot dump.");
-        if (timeout < 0)
-                timeout = DEFAULT_DISK_TIMEOUT_SEC;
 
         /* Block devices appear asynchronously after their driver loads. */
-        for (long waited = 0; waited <= timeout * 10; waited++) {
+        for (;;) {
                 r = block_device_find(spec, &dev);
-                if (r >= 0 || (r != -ENODEV && r != -ENOENT))
+                if (r >= 0 || (r != -ENODEV && r != -ENOENT) || now_usec() >= c->target_deadline)
                         break;
                 usleep(100 * 1000);
         }
         if (r < 0)
-                return log_error_errno(r, "Dump target %s did not appear within %lds: %m", spec, timeout);
+                return log_error_errno(r, "Dump target %s did not appear within disk_timeout: %m", spec);
 
-        (void) mkdir(c->mount_dir, 0700);
         if (mount(dev, c->mount_dir, fstype, 0, NULL) < 0)
                 return log_error_errno(-errno, "Failed to mount %s (%s) on %s: %m", dev, fstype, c->mount_dir);
         c->mounted = true;
@@ -60,12 +88,19 @@ static void unmount_target_real(Capture *c) {
 }
 
 const CaptureOps capture_ops_real = {
+        .net_up = net_up_real,
         .mount_target = mount_target_real,
         .unmount_target = unmount_target_real,
 };
 
 static const CaptureOps *ops(const Capture *c) {
         return c->ops ? c->ops : &capture_ops_real;
+}
+
+static int step_net_up(Capture *c) {
+        if (!is_network_target(c))
+                return 0;
+        return ops(c)->net_up(c);
 }
 
 static int step_wait_target(Capture *c) {
@@ -117,6 +152,8 @@ static int ensure_dump_dir(Capture *c) {
 
         if (c->dump_dir)
                 return 0;
+        if (kdump_config_target_type(c->config) == DUMP_TARGET_SSH)
+                return ssh_dump_dir_create(&c->ssh, path, c->host, time(NULL), c->target_deadline, &c->dump_dir);
         if (asprintf(&base, "%s%s", c->mount_dir, strcmp(path, "/") == 0 ? "" : path) < 0)
                 return log_oom();
         r = dump_dir_create(base, c->host, time(NULL), &c->dump_dir);
@@ -126,13 +163,42 @@ static int ensure_dump_dir(Capture *c) {
         return 0;
 }
 
+/* Over ssh the kernel log is extracted into local memory, then sent. */
+static int ssh_dump_dmesg(Capture *c) {
+        _cleanup_free_ char *local = NULL;
+        int r = mkdir_p(c->scratch_dir, 0700);
+        if (r < 0)
+                return r;
+        r = dump_save_dmesg(c->vmcore, c->scratch_dir);
+        if (r != 0)
+                return r;
+        if (asprintf(&local, "%s/vmcore-dmesg.txt", c->scratch_dir) < 0)
+                return -ENOMEM;
+        r = ssh_send_file(&c->ssh, local, c->dump_dir, "vmcore-dmesg.txt", deadline_after_sec(60));
+        (void) unlink(local);
+        return r;
+}
+
+static int ssh_dump_vmcore(Capture *c) {
+        _cleanup_strv_free_ char **argv = NULL;
+        int r = shell_split(kdump_config_core_collector(c->config), &argv);
+        if (r < 0 || !argv[0])
+                return r < 0 ? r : -EINVAL;
+        if (strv_extend(&argv, c->vmcore) < 0)
+                return -ENOMEM;
+        return ssh_save_vmcore(&c->ssh, argv, c->dump_dir);
+}
+
 static int step_dump_dmesg(Capture *c) {
         int r = ensure_dump_dir(c);
         if (r < 0)
                 return r;
         /* The kernel log is small and is what an admin reads first: save it
          * before the vmcore, which may not fit. Failing here is not fatal. */
-        r = dump_save_dmesg(c->vmcore, c->dump_dir);
+        if (kdump_config_target_type(c->config) == DUMP_TARGET_SSH)
+                r = ssh_dump_dmesg(c);
+        else
+                r = dump_save_dmesg(c->vmcore, c->dump_dir);
         if (r != 0)
                 log_warning("Could not save vmcore-dmesg.txt (%s %d); going on with the vmcore.",
                             r < 0 ? "error" : "exit status", r < 0 ? -r : r);
@@ -150,14 +216,18 @@ static int step_dump_vmcore(Capture *c) {
         if (r < 0)
                 return r;
         log_info("Saving vmcore with \"%s\".", collector);
-        r = dump_save_vmcore(c->vmcore, c->dump_dir, collector);
+        if (kdump_config_target_type(c->config) == DUMP_TARGET_SSH)
+                r = ssh_dump_vmcore(c);
+        else
+                r = dump_save_vmcore(c->vmcore, c->dump_dir, collector);
         c->dump_status = r < 0 ? 1 : r;
         if (r < 0)
                 return log_error_errno(r, "Failed to save the vmcore: %m");
         if (r > 0)
                 return log_error_errno(-EPROTO, "core_collector \"%s\" failed with exit status %d.", collector, r);
         sync();
-        log_info("Saved vmcore to %s/vmcore.", c->dump_dir);
+        log_info("Saved vmcore to %s/vmcore%s.", c->dump_dir,
+                 kdump_config_target_type(c->config) == DUMP_TARGET_SSH ? ".flat on the ssh server" : "");
         return 0;
 }
 
@@ -176,6 +246,7 @@ static const struct {
         CaptureState on_success;
         CaptureState on_failure;
 } steps[_CAPTURE_STATE_MAX] = {
+        [CAPTURE_NET_UP] = { "net-up", step_net_up, CAPTURE_WAIT_TARGET, CAPTURE_FAILURE_ACTION },
         [CAPTURE_WAIT_TARGET] = { "wait-target", step_wait_target, CAPTURE_PRE_HOOKS, CAPTURE_FAILURE_ACTION },
         [CAPTURE_PRE_HOOKS] = { "pre-hooks", step_pre_hooks, CAPTURE_DUMP_DMESG, CAPTURE_FAILURE_ACTION },
         [CAPTURE_DUMP_DMESG] = { "dump-dmesg", step_dump_dmesg, CAPTURE_DUMP_VMCORE, CAPTURE_FAILURE_ACTION },
@@ -190,13 +261,22 @@ const char *capture_state_to_string(CaptureState s) {
 }
 
 KdumpAction capture_run(Capture *c) {
-        CaptureState s = CAPTURE_WAIT_TARGET;
+        CaptureState s = CAPTURE_NET_UP, failed = _CAPTURE_STATE_MAX;
 
+        if (c->target_deadline == 0) {
+                long timeout = kdump_config_disk_timeout(c->config);
+                c->target_deadline = deadline_after_sec(timeout < 0 ? DEFAULT_DISK_TIMEOUT_SEC : timeout);
+        }
         while (steps[s].run) {
                 log_info("kdump: %s", steps[s].name);
                 int r = steps[s].run(c);
+                if (r < 0 && failed == _CAPTURE_STATE_MAX)
+                        failed = s;
                 s = r < 0 ? steps[s].on_failure : steps[s].on_success;
         }
+        if (failed != _CAPTURE_STATE_MAX)
+                log_error("kdump: dump failed in step %s; running failure_action \"%s\".", steps[failed].name,
+                          kdump_action_to_string(kdump_config_failure_action(c->config)));
         /* A failed vmcore stays a failure whatever the post hooks did. */
         if (s == CAPTURE_FINAL_ACTION && c->dump_status != 0)
                 s = CAPTURE_FAILURE_ACTION;

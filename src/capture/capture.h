@@ -2,9 +2,14 @@
 /* The capture state machine: one function per step, a table of transitions. */
 #pragma once
 
+#include <stdint.h>
+
 #include "kdump-config.h"
+#include "net-plan.h"
+#include "ssh-target.h"
 
 typedef enum CaptureState {
+        CAPTURE_NET_UP,
         CAPTURE_WAIT_TARGET,
         CAPTURE_PRE_HOOKS,
         CAPTURE_DUMP_DMESG,
@@ -20,7 +25,10 @@ typedef struct Capture Capture;
 /* What touches the machine beyond files: real in the capture kernel, fakes
  * in the unit tests (which run the whole machine on a temp dir). */
 typedef struct CaptureOps {
-        /* Finds the target device, mounts it on c->mount_dir. */
+        /* Network targets: configures the interface of c->net. */
+        int (*net_up)(Capture *c);
+        /* Finds the target device (or the NFS export), mounts it on
+         * c->mount_dir; for ssh, nothing to mount. */
         int (*mount_target)(Capture *c);
         void (*unmount_target)(Capture *c);
 } CaptureOps;
@@ -37,6 +45,10 @@ struct Capture {
         bool mounted;
         const CaptureOps *ops;    /* NULL: capture_ops_real */
         const char *root;         /* prefix for the hook directories: "" */
+        const NetPlan *net;       /* network targets: how to reach the server */
+        SshTarget ssh;            /* the ssh target: client, key, known_hosts */
+        const char *scratch_dir;  /* local tmpfs for what is sent over ssh: "/run/kdump" */
+        uint64_t target_deadline; /* reaching the target (network, device, server) ends here */
 };
 
 const char *capture_state_to_string(CaptureState s);

@@ -13,10 +13,12 @@
 #include "config-check.h"
 #include "crash-region.h"
 #include "initramfs-build.h"
+#include "net-target.h"
 #include "kdump-config.h"
 #include "kdumpd-settings.h"
 #include "log.h"
 #include "macro.h"
+#include "propagate.h"
 #include "spawn.h"
 #include "strv.h"
 
@@ -194,6 +196,20 @@ static int verb_check(int argc, char *argv[]) {
         return EX_OK;
 }
 
+static int verb_propagate(void) {
+        _cleanup_kdump_config_free_ KdumpConfig *config = NULL;
+        ConfigDiagnostics diag = {};
+        int r = kdump_config_parse_file(KDUMP_CONFIG_PATH, &diag, &config);
+
+        config_diagnostics_print(&diag, stderr);
+        config_diagnostics_done(&diag);
+        if (r < 0) {
+                log_error_errno(r, "Cannot use %s: %m", KDUMP_CONFIG_PATH);
+                return EX_CONFIG;
+        }
+        return propagate_ssh_key(config);
+}
+
 static void help(void) {
         printf("kdumpctl COMMAND\n"
                "kdumpctl check [--config FILE] [--settings FILE]\n\n"
@@ -204,6 +220,8 @@ static void help(void) {
                "             what is loaded\n"
                "  status     say whether a capture kernel is loaded (exit 0 armed, 3 not)\n"
                "  rebuild    rebuild the capture initramfs now\n"
+               "  propagate  ssh target: create kdump's key if missing, record the server's host\n"
+               "             keys in " KDUMP_SSH_KNOWN_HOSTS ", install the key on the server\n"
                "  showmem    show the memory reserved for the crash kernel\n"
                "  check      check " KDUMP_CONFIG_PATH " and " KDUMPD_SETTINGS_PATH " as kdumpd would;\n"
                "             print the effective configuration (exit 0) or every error (exit 1)\n"
@@ -237,6 +255,8 @@ int main(int argc, char *argv[]) {
                 return verb_showmem();
         if (strcmp(verb, "rebuild") == 0)
                 return verb_rebuild();
+        if (strcmp(verb, "propagate") == 0)
+                return verb_propagate();
         log_error("Unknown command \"%s\"; see \"kdumpctl --help\".", verb);
         return EX_USAGE;
 }

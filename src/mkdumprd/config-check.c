@@ -7,6 +7,8 @@
 #include <libkmod.h>
 #include <libmount.h>
 #include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 #include "dump-target.h"
 #include "fileio.h"
 #include "macro.h"
+#include "net-target.h"
 #include "spawn.h"
 #include "strv.h"
 
@@ -243,12 +246,62 @@ static int check_target(const KdumpConfig *c, ConfigDiagnostics *diag) {
         return 0;
 }
 
+/* A TCP connection within a few seconds: a server that is down now may be
+ * up when the machine crashes, so this is only a warning. */
+static bool server_answers(const char *host, const char *port) {
+        struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
+        bool ok = false;
+
+        if (getaddrinfo(host, port, &hints, &res) != 0)
+                return false;
+        for (struct addrinfo *a = res; a && !ok; a = a->ai_next) {
+                _cleanup_close_ int fd = socket(a->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+                if (fd < 0)
+                        continue;
+                if (connect(fd, a->ai_addr, a->ai_addrlen) == 0)
+                        ok = true;
+                else if (errno == EINPROGRESS) {
+                        struct pollfd p = { .fd = fd, .events = POLLOUT };
+                        int err = 0;
+                        socklen_t l = sizeof(err);
+                        ok = poll(&p, 1, 3000) == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &l) == 0 && err == 0;
+                }
+        }
+        freeaddrinfo(res);
+        return ok;
+}
+
+static int check_network_target(const KdumpConfig *c, ConfigDiagnostics *diag) {
+        DumpTargetType t = kdump_config_target_type(c);
+        _cleanup_free_ char *host = NULL;
+        const char *kind = kdump_config_target_kind(c);
+
+        if (t != DUMP_TARGET_NFS && t != DUMP_TARGET_SSH)
+                return 0;
+        if (net_target_host(t, kdump_config_target_location(c), &host) < 0)
+                return -ENOMEM;
+        if (t == DUMP_TARGET_SSH) {
+                const char *key = kdump_config_sshkey(c);
+                if (access(key, R_OK) < 0)
+                        ADD(true, "sshkey", "sshkey \"%s\" cannot be read (%s); run \"kdumpctl propagate\"", key,
+                            strerror(errno));
+                if (!program_exists("dbclient") || !program_exists("dropbearconvert"))
+                        ADD(true, "target_kind",
+                            "the ssh target needs dbclient and dropbearconvert in the capture image; install "
+                            "Debian's dropbear-bin");
+        }
+        if (!server_answers(host, t == DUMP_TARGET_SSH ? "22" : "2049"))
+                ADD(false, "target_kind", "%s server \"%s\" does not answer now (port %s); the dump will only land "
+                    "if it is up when the machine crashes", kind, host, t == DUMP_TARGET_SSH ? "22" : "2049");
+        return 0;
+}
+
 int config_check_machine(const KdumpConfig *c, const char *kver, ConfigDiagnostics *diag) {
         int r;
 
         if ((r = check_target(c, diag)) < 0 || (r = check_hooks(c, diag)) < 0 || (r = check_collector(c, diag)) < 0 ||
             (r = check_extra_bins(c, diag)) < 0 || (r = check_extra_modules(c, kver, diag)) < 0 ||
-            (r = check_fence_nodes(c, diag)) < 0)
+            (r = check_fence_nodes(c, diag)) < 0 || (r = check_network_target(c, diag)) < 0)
                 return r;
         return 0;
 }

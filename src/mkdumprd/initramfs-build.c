@@ -14,6 +14,7 @@
 #include "block-device.h"
 #include "dump-target.h"
 #include "hook-dir.h"
+#include "net-target.h"
 #include "fileio.h"
 #include "log.h"
 #include "macro.h"
@@ -74,8 +75,8 @@ static void manifest_add_file(FILE *m, const char *path) {
                         st.st_mtim.tv_nsec);
 }
 
-static int manifest_build(const BuildPaths *p, const char *baked_config, const TargetFs *t, char * const *files,
-                          char **ret) {
+static int manifest_build(const BuildPaths *p, const char *baked_config, const TargetFs *t, const NetTarget *net,
+                          char * const *files, char **ret) {
         char *buf = NULL;
         size_t size = 0;
         _cleanup_free_ char *modules_dep = NULL;
@@ -92,8 +93,13 @@ static int manifest_build(const BuildPaths *p, const char *baked_config, const T
         manifest_add_file(m, "/usr/sbin/makedumpfile");
         for (char * const *f = files; f && *f; f++)
                 manifest_add_file(m, *f);
-        if (t)
+        if (t && t->device)
                 fprintf(m, "target-device %s %s\n", t->device, t->fstype);
+        if (net && net->plan.mac) {
+                (void) net_plan_format(&net->plan, m);
+                if (net->known_hosts)
+                        fprintf(m, "known-hosts-begin\n%sknown-hosts-end\n", net->known_hosts);
+        }
         fprintf(m, "config-begin\n%sconfig-end\n", baked_config);
         if (fclose(m) != 0) {
                 free(buf);
@@ -106,7 +112,8 @@ static int manifest_build(const BuildPaths *p, const char *baked_config, const T
 /* The config as the capture program will read it: the target made
  * explicit and path relative to the target filesystem's root. */
 static int bake_config(const KdumpConfig *config, const char *config_path, TargetFs *ret_target,
-                       char **ret_text) {
+                       NetTarget *ret_net, char **ret_text) {
+        _cleanup_(net_target_done) NetTarget net = {};
         _cleanup_kdump_config_free_ KdumpConfig *baked = NULL;
         _cleanup_(target_fs_done) TargetFs t = {};
         _cleanup_free_ char *spec = NULL;
@@ -148,10 +155,23 @@ static int bake_config(const KdumpConfig *config, const char *config_path, Targe
                         return log_oom();
                 break;
         }
+        case DUMP_TARGET_NFS:
+        case DUMP_TARGET_SSH:
+                /* The server by address (there is no resolver in the
+                 * image), path as kdump.conf says: on the export, or on
+                 * the ssh server. */
+                r = net_target_prepare(config, &net);
+                if (r < 0)
+                        return r;
+                r = kdump_config_with_target(config, kdump_config_target_kind(config), net.location,
+                                             kdump_config_path(config), &baked);
+                if (r < 0)
+                        return log_oom();
+                break;
         default:
                 return log_error_errno(-EOPNOTSUPP,
                                        "%s: error: dump target \"%s\" is not supported by this kdumpd build yet; "
-                                       "use a local path or \"<fstype> <device>\"",
+                                       "use a local path, \"<fstype> <device>\", nfs or ssh",
                                        config_path, kdump_config_target_kind(config));
         }
 
@@ -160,6 +180,8 @@ static int bake_config(const KdumpConfig *config, const char *config_path, Targe
                 return log_error_errno(r, "Failed to write the capture configuration: %m");
         *ret_target = t;
         t = (TargetFs) {};
+        *ret_net = net;
+        net = (NetTarget) {};
         return 0;
 }
 
@@ -264,7 +286,9 @@ int initramfs_ensure(const KdumpConfig *config, const char *config_path, const B
         _cleanup_strv_free_ char **collector = NULL, **files = NULL, **hooks = NULL;
         _cleanup_free_ char *hook_list = NULL, *modprobe = NULL;
         _cleanup_(target_fs_done) TargetFs target = {};
+        _cleanup_(net_target_done) NetTarget net = {};
         _cleanup_strv_free_ char **argv = NULL;
+        _cleanup_free_ char *net_modules = NULL;
         int r;
 
         assert_return(config && p && p->kver && p->kernel && p->state_dir, -EINVAL);
@@ -279,10 +303,13 @@ int initramfs_ensure(const KdumpConfig *config, const char *config_path, const B
         if (r < 0)
                 return log_error_errno(r, "Failed to list the hook directories: %m");
 
-        r = bake_config(config, config_path, &target, &baked);
+        r = bake_config(config, config_path, &target, &net, &baked);
         if (r < 0)
                 return r;
-        r = manifest_build(p, baked, &target, files, &manifest);
+        /* The ssh key's identity decides too (it is converted, not copied). */
+        if (kdump_config_target_type(config) == DUMP_TARGET_SSH && strv_extend(&files, kdump_config_sshkey(config)) < 0)
+                return log_oom();
+        r = manifest_build(p, baked, &target, &net, files, &manifest);
         if (r < 0)
                 return log_oom();
         if (initramfs_path(p, &img) < 0 || manifest_path(p, &mpath) < 0)
@@ -322,6 +349,17 @@ int initramfs_ensure(const KdumpConfig *config, const char *config_path, const B
                 goto cleanup;
         }
 
+        if (net.plan.mac) {
+                r = net_target_write(&net, config, tmpdir);
+                if (r < 0)
+                        goto cleanup;
+                net_modules = strv_join(net.modules, " ");
+                if (!net_modules) {
+                        r = log_oom();
+                        goto cleanup;
+                }
+        }
+
         r = dracut_argv(config, p, baked_path, confdir, tmpimg, &argv);
         if (r < 0) {
                 log_error_errno(r, "%s: error: dracut_args cannot be split into words: %m", config_path);
@@ -338,6 +376,9 @@ int initramfs_ensure(const KdumpConfig *config, const char *config_path, const B
         if (strv_extendf(&env, "KDUMP_TARGET_DEVICE=%s", strempty(target.device)) < 0 ||
             strv_extendf(&env, "KDUMP_TARGET_FSTYPE=%s", strempty(target.fstype)) < 0 ||
             strv_extendf(&env, "KDUMP_COLLECTOR=%s", collector[0]) < 0 ||
+            strv_extendf(&env, "KDUMP_TARGET_TYPE=%s", dump_target_type_to_string(kdump_config_target_type(config))) < 0 ||
+            strv_extendf(&env, "KDUMP_NET_DIR=%s", net.plan.mac ? tmpdir : "") < 0 ||
+            strv_extendf(&env, "KDUMP_NET_MODULES=%s", strempty(net_modules)) < 0 ||
             strv_extendf(&env, "KDUMP_PRE=%s", strempty(kdump_config_string(config, "kdump_pre"))) < 0 ||
             strv_extendf(&env, "KDUMP_POST=%s", strempty(kdump_config_string(config, "kdump_post"))) < 0 ||
             strv_extendf(&env, "KDUMP_EMERGENCY=%s", strempty(kdump_config_string(config, "kdump_emergency"))) < 0 ||
@@ -385,6 +426,11 @@ int initramfs_ensure(const KdumpConfig *config, const char *config_path, const B
 cleanup:
         if (baked_path)
                 (void) unlink(baked_path);
+        for (const char *const *n = (const char *const[]) { "net", "known_hosts", "id_dropbear", NULL }; *n && tmpdir; n++) {
+                _cleanup_free_ char *f = NULL;
+                if (asprintf(&f, "%s/%s", tmpdir, *n) >= 0)
+                        (void) unlink(f);
+        }
         if (tmpimg)
                 (void) unlink(tmpimg);
         if (confdir)

@@ -10,7 +10,7 @@
 
 #include "macro.h"
 
-static int spawn_internal(char * const *argv, char * const *env_extra, bool quiet) {
+static int spawn_internal(char * const *argv, char * const *env_extra, bool quiet, int stdin_fd, int stdout_fd) {
         int status;
         pid_t pid;
 
@@ -27,6 +27,10 @@ static int spawn_internal(char * const *argv, char * const *env_extra, bool quie
                                 dup2(null, STDERR_FILENO);
                         }
                 }
+                if (stdin_fd >= 0)
+                        dup2(stdin_fd, STDIN_FILENO);
+                if (stdout_fd >= 0)
+                        dup2(stdout_fd, STDOUT_FILENO);
                 for (char * const *e = env_extra; e && *e; e++)
                         putenv(*e);
                 execvp(argv[0], argv);
@@ -44,9 +48,13 @@ static int spawn_internal(char * const *argv, char * const *env_extra, bool quie
 }
 
 int spawn_and_wait(char * const *argv, char * const *env_extra) {
-        return spawn_internal(argv, env_extra, false);
+        return spawn_internal(argv, env_extra, false, -1, -1);
 }
 
 int spawn_and_wait_quiet(char * const *argv, char * const *env_extra) {
-        return spawn_internal(argv, env_extra, true);
+        return spawn_internal(argv, env_extra, true, -1, -1);
+}
+
+int spawn_and_wait_io(char * const *argv, char * const *env_extra, int stdin_fd, int stdout_fd) {
+        return spawn_internal(argv, env_extra, false, stdin_fd, stdout_fd);
 }

@@ -10,3 +10,6 @@ int spawn_and_wait(char * const *argv, char * const *env_extra);
 /* The same, with the child's stdout and stderr sent to /dev/null: for
  * programs asked a yes/no question whose chatter is not ours to show. */
 int spawn_and_wait_quiet(char * const *argv, char * const *env_extra);
+
+/* The same, with stdin and stdout from the given fds (-1: inherited). */
+int spawn_and_wait_io(char * const *argv, char * const *env_extra, int stdin_fd, int stdout_fd);

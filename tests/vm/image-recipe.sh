@@ -27,6 +27,9 @@ packages=(
     linux-image-amd64 initramfs-tools
     dracut-core makedumpfile xz-utils
     libconfuse2 libsystemd0 libmount1 libblkid1
+    # network targets: the address of the guest (ip), kdumpctl propagate
+    # (ssh, ssh-keygen, ssh-keyscan), the capture image's ssh client (dbclient)
+    iproute2 openssh-client dropbear-bin
 )
 
 rootfs=$out/rootfs

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2154 # $here and $top are set by the sourcing script
 # Pieces of the vm suite: tools, the cached guest image, installing our
 # build into a guest disk, and running one scenario. Sourced by run-suite.sh
 # and demo.sh; expects $here (tests/vm) and $top (the source tree).
@@ -9,6 +10,9 @@ VM_MEMORY=${VM_MEMORY:-1024}
 VM_TIMEOUT=${VM_TIMEOUT:-1500}
 
 vm_log() { echo "vm: $*" >&2; }
+
+# shellcheck source-path=SCRIPTDIR source=net.sh
+source "$here/net.sh"
 
 # 0: all there; 77: skip (not CI); 1: missing in CI, which is a failure.
 vm_check_tools() {
@@ -66,6 +70,7 @@ vm_base_image() {
 vm_install_build() {
     local base=$1 work=$2
     vm_log "building kdumpd and installing it into the guest"
+    # shellcheck disable=SC2015 # the block runs when any step fails
     meson setup "$work/build" "$top" --prefix=/usr --buildtype=debugoptimized -Dtests=false >"$work/meson-setup.log" 2>&1 &&
         ninja -C "$work/build" >"$work/ninja.log" 2>&1 &&
         DESTDIR="$work/stage" meson install -C "$work/build" --no-rebuild >"$work/install.log" 2>&1 || {
@@ -98,7 +103,16 @@ vm_make_disk() {
     install -d "$root/usr/local/lib/kdumpd-vmtest/scenarios"
     install -m 0755 "$here/guest/vmtest-guest.sh" "$root/usr/local/lib/kdumpd-vmtest/"
     cp "$here/scenarios/"*.kdump.conf "$root/usr/local/lib/kdumpd-vmtest/scenarios/"
-    for f in "$here/scenarios/"*.setup; do [ -e "$f" ] && install -m 0755 "$f" "$root/usr/local/lib/kdumpd-vmtest/scenarios/"; done
+    for f in "$here/scenarios/"*.setup "$here/scenarios/"*.precrash; do
+        [ -e "$f" ] && install -m 0755 "$f" "$root/usr/local/lib/kdumpd-vmtest/scenarios/"
+    done
+    # The admin's key (one per work directory): network scenarios log in
+    # with it to the dump user on the test's ssh server (kdumpctl propagate).
+    net_admin_key "$(dirname "$disk")" || return 1
+    install -d -m 0700 "$root/root/.ssh"
+    rm -f "$root/root/.ssh/id_ed25519" "$root/root/.ssh/id_ed25519.pub"
+    install -m 0600 "$(dirname "$disk")/admin_ed25519" "$root/root/.ssh/id_ed25519"
+    install -m 0644 "$(dirname "$disk")/admin_ed25519.pub" "$root/root/.ssh/id_ed25519.pub"
     install -m 0644 "$here/guest/kdumpd-vmtest.service" "$root/etc/systemd/system/"
     mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
     ln -sf /etc/systemd/system/kdumpd-vmtest.service "$root/etc/systemd/system/multi-user.target.wants/"
@@ -111,25 +125,36 @@ vm_now() { date +%s.%1N; }
 
 # Boots the guest once; records when marker lines first appear on the
 # serial console into $work/$name.times ("marker seconds-since-start").
+# A network scenario (NET=yes, set by vm_run_scenario) boots inside its
+# namespace with a virtio-net on the namespace's tap, and its HOST_ACTION
+# runs once when HOST_ACTION_MARKER first shows on the console (its output
+# in $work/$name.host-action, its exit status in $work/$name.host-action.rc).
 vm_boot() {
     local base=$1 work=$2 name=$3 phase=$4
     local serial=$work/$name.serial.$phase
     local extra_disk=
     [ -f "$work/$name.disk2.raw" ] && extra_disk=$work/$name.disk2.raw
-    local start pid
+    local start pid in_ns=() net_args=(-net none) net_append=
+    if [ "${NET:-no}" = yes ]; then
+        in_ns=(ip netns exec "$(net_ns "$work" "$name")")
+        net_args=("${NET_QEMU_ARGS[@]}")
+        net_append=" $NET_GUEST_APPEND"
+    fi
+    local action=${HOST_ACTION:-} action_marker=${HOST_ACTION_MARKER:-"VMTEST: host-action"}
     : >"$serial"
     start=$(vm_now)
-    timeout "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -m "$VM_MEMORY" -smp 1 \
-        -display none -monitor none -serial "file:$serial" -no-reboot -net none \
+    "${in_ns[@]}" timeout "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -m "$VM_MEMORY" -smp 1 \
+        -display none -monitor none -serial "file:$serial" -no-reboot "${net_args[@]}" \
         -kernel "$base/vmlinuz" -initrd "$base/initrd.img" \
-        -append "root=/dev/vda rw console=ttyS0,115200 crashkernel=$VM_CRASHKERNEL kdumpd_test=$name kdumpd_phase=$phase systemd.journald.forward_to_console=0 systemd.show_status=0${VM_EXTRA_APPEND:+ $VM_EXTRA_APPEND}" \
+        -append "root=/dev/vda rw console=ttyS0,115200 crashkernel=$VM_CRASHKERNEL kdumpd_test=$name kdumpd_phase=$phase systemd.journald.forward_to_console=0 systemd.show_status=0$net_append${VM_EXTRA_APPEND:+ $VM_EXTRA_APPEND}" \
         -drive "file=$work/$name.qcow2,if=virtio,format=qcow2" \
         ${extra_disk:+-drive "file=$extra_disk,if=virtio,format=raw"} &
     pid=$!
     local -A seen=()
     local markers=("VMTEST: boot-done" "VMTEST: enable-now" "VMTEST: crash-now" "sysrq: Trigger a crash"
                    "kdump: capture kernel started" "kdump: dump-vmcore" "Saved vmcore to" "VMTEST: after-boot-status"
-                   "VMTEST: bench-arm" "running makedumpfile --dump-dmesg" "saved vmcore in")
+                   "VMTEST: bench-arm" "running makedumpfile --dump-dmesg" "saved vmcore in"
+                   "kdump: dump failed")
     # Polled five times a second; a scan after QEMU ended catches what
     # came in its last moments (stamped with the exit time).
     local alive=1
@@ -142,6 +167,12 @@ vm_boot() {
                 echo "$phase:$m $(echo "$start $(vm_now)" | awk '{printf "%.1f", $2 - $1}')" >>"$work/$name.times"
             fi
         done
+        if [ -n "$action" ] && [ ! -e "$work/$name.host-action.rc" ] && grep -qF "$action_marker" "$serial"; then
+            echo "$phase:host-action $(echo "$start $(vm_now)" | awk '{printf "%.1f", $2 - $1}')" >>"$work/$name.times"
+            "$action" "$work" "$name" >"$work/$name.host-action" 2>&1
+            echo $? >"$work/$name.host-action.rc"
+            echo "$phase:host-action-done $(echo "$start $(vm_now)" | awk '{printf "%.1f", $2 - $1}')" >>"$work/$name.times"
+        fi
         [ $alive -eq 1 ] && sleep 0.2
     done
     wait "$pid"
@@ -161,9 +192,18 @@ vm_expect_line() {
     fi
 }
 
+# A scenario is scenarios/NAME.sh (variables below), NAME.kdump.conf (the
+# guest's /etc/kdump.conf), and optionally NAME.setup (runs in the guest
+# before kdump is enabled) and NAME.precrash (runs in the guest right
+# before the crash). Network scenarios (NET=yes, see net.sh) also set
+# NFS_VERSIONS, NFS_MKDIRS, CHECK=nfs|ssh|none, EXPECT_NO_DUMP,
+# HOST_ACTION and HOST_ACTION_MARKER.
 vm_run_scenario() {
     local base=$1 work=$2 name=$3 ok=0 rc
     local SCENARIO_DESC="" DUMP_DIR=/var/crash EXPECT_AFTER_BOOT=no EXTRA_DISK_LABEL="" EXPECT_SERIAL=()
+    # shellcheck disable=SC2034 # NFS_VERSIONS, NFS_MKDIRS, EXPECT_NO_DUMP: read by net.sh
+    local NET=no NFS_VERSIONS="" NFS_MKDIRS=() CHECK=disk EXPECT_NO_DUMP=no
+    local HOST_ACTION="" HOST_ACTION_MARKER="VMTEST: host-action"
     # shellcheck source=/dev/null
     source "$here/scenarios/$name.sh"
     echo "scenario $name: $SCENARIO_DESC"
@@ -173,6 +213,11 @@ vm_run_scenario() {
     # A second disk, empty but for a labelled filesystem, for "<fstype> LABEL=" targets.
     if [ -n "$EXTRA_DISK_LABEL" ]; then
         mkfs.ext4 -q -F -L "$EXTRA_DISK_LABEL" "$work/$name.disk2.raw" 1G || return 1
+    fi
+    if [ "$NET" = yes ] && ! net_setup "$work" "$name"; then
+        echo "not ok: could not set up the network namespace and its servers"
+        net_teardown "$work" "$name"
+        return 1
     fi
 
     vm_boot "$base" "$work" "$name" crash
@@ -194,6 +239,21 @@ vm_run_scenario() {
     for e in "${EXPECT_SERIAL[@]}"; do
         vm_expect_line "$s" "$e" "console shows \"$e\"" || ok=1
     done
+    if [ "$NET" = yes ]; then
+        vm_expect_line "$s" "VMTEST: net-up rc=0" "the guest's network interface is configured" || ok=1
+    fi
+    if [ -f "$here/scenarios/$name.precrash" ]; then
+        vm_expect_line "$s" "VMTEST: precrash rc=0" "the precrash step succeeded" || ok=1
+    fi
+    if [ -n "$HOST_ACTION" ]; then
+        if [ "$(cat "$work/$name.host-action.rc" 2>/dev/null)" = 0 ]; then
+            echo "ok: host action $HOST_ACTION ran on \"$HOST_ACTION_MARKER\""
+        else
+            echo "not ok: host action $HOST_ACTION: ran: $([ -e "$work/$name.host-action.rc" ] && echo "yes, rc=$(cat "$work/$name.host-action.rc")" || echo no)"
+            sed 's/^/  /' "$work/$name.host-action" 2>/dev/null | tail -n 10
+            ok=1
+        fi
+    fi
 
     if [ "$EXPECT_AFTER_BOOT" = yes ] && [ $ok -eq 0 ]; then
         vm_boot "$base" "$work" "$name" after
@@ -201,9 +261,18 @@ vm_run_scenario() {
         vm_expect_line "$s" "VMTEST: after-boot-status rc=0" "armed again on the next boot" || ok=1
     fi
 
-    local disk=$work/$name.qcow2
-    [ -n "$EXTRA_DISK_LABEL" ] && disk=$work/$name.disk2.raw
-    vm_check_dump "$work" "$name" "$DUMP_DIR" "$disk" || ok=1
+    if [ "$NET" = yes ]; then
+        net_check_dump "$work" "$name" "$CHECK" "$DUMP_DIR" || ok=1
+        if net_teardown "$work" "$name"; then
+            echo "ok: the servers stopped and the namespace is gone"
+        else
+            echo "not ok: the network namespace could not be cleaned up"; ok=1
+        fi
+    else
+        local disk=$work/$name.qcow2
+        [ -n "$EXTRA_DISK_LABEL" ] && disk=$work/$name.disk2.raw
+        vm_check_dump "$work" "$name" "$DUMP_DIR" "$disk" || ok=1
+    fi
 
     sed 's/^/time: /' "$work/$name.times"
     grep -ao 'VMTEST: [a-z-]*=[0-9]*' "$s" | sed 's/^VMTEST: /measured: /' | sort -u
@@ -222,21 +291,19 @@ vm_check_dump() {
     dir=$(echo "$listing" | awk -F/ '$6 ~ /^127\.0\.0\.1-[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]-[0-9][0-9]:[0-9][0-9]:[0-9][0-9]$/ {print $3 " " $6}' | tail -n1)
     if [ -z "$dir" ]; then
         echo "not ok: no dump directory 127.0.0.1-YYYY-MM-DD-HH:MM:SS in $dumpdir"
-        echo "$listing" | sed 's/^/  /'
+        awk '{print "  " $0}' <<<"$listing"
         rm -f "$raw"
         return 1
     fi
     local mode=${dir%% *} d=${dir#* }
     echo "dump directory: $dumpdir/$d"
-    if [ "$mode" = 040700 ]; then echo "ok: dump directory mode 0700"
-    else echo "not ok: dump directory mode $mode, want 040700"; ok=1; fi
+    vm_expect_mode "dump directory" "$mode" 040700 || ok=1
     local files
     files=$(debugfs -R "ls -p $dumpdir/$d" "$raw" 2>/dev/null)
     for f in vmcore vmcore-dmesg.txt; do
         local m
         m=$(echo "$files" | awk -F/ -v f="$f" '$6 == f {print $3}')
-        if [ "$m" = 100600 ]; then echo "ok: $f exists with mode 0600"
-        else echo "not ok: $f mode \"$m\", want 100600"; ok=1; fi
+        vm_expect_mode "$f" "$m" 100600 || ok=1
     done
     if echo "$files" | awk -F/ '{print $6}' | grep -q incomplete; then
         echo "not ok: an -incomplete file was left behind"; ok=1
@@ -244,6 +311,28 @@ vm_check_dump() {
     debugfs -R "dump $dumpdir/$d/vmcore $out/vmcore" "$raw" >/dev/null 2>&1
     debugfs -R "dump $dumpdir/$d/vmcore-dmesg.txt $out/vmcore-dmesg.txt" "$raw" >/dev/null 2>&1
     rm -f "$raw"
+    vm_check_vmcore "$out" || ok=1
+    return $ok
+}
+
+# "ok"/"not ok" for a mode: debugfs's ("040700", "100600") or stat's
+# ("700", "600"); the message shows the last four digits.
+vm_expect_mode() {
+    local what=$1 got=$2 want=$3
+    if [ "$got" = "$want" ]; then
+        echo "ok: $what mode 0${want: -3}"
+    else
+        echo "not ok: $what mode \"$got\", want $want"
+        return 1
+    fi
+}
+
+# The checks every saved dump gets, on copies in OUT: OUT/vmcore (ELF or
+# kdump-compressed, not flattened) must hold the sysrq panic in its kernel
+# log, and so must OUT/vmcore-dmesg.txt.
+vm_check_vmcore() {
+    local out=$1 ok=0
+    rm -f "$out/dmesg-from-vmcore.txt"
     echo "vmcore size: $(stat -c %s "$out/vmcore" 2>/dev/null || echo 0) bytes"
     if makedumpfile --dump-dmesg "$out/vmcore" "$out/dmesg-from-vmcore.txt" >"$out/makedumpfile.log" 2>&1 &&
         grep -q "sysrq: Trigger a crash" "$out/dmesg-from-vmcore.txt"; then

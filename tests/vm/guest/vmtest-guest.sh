@@ -18,6 +18,34 @@ journal_tail() {
     journalctl -b -u kdump --no-pager -o cat 2>/dev/null | tail -n 40 | while IFS= read -r l; do say "journal: $l"; done
 }
 
+# Network scenarios: the host's namespace is on the other end of the first
+# non-loopback interface; give it the addresses from the command line
+# (kdumpd_ip=ADDR/LEN, kdumpd_ip6=ADDR/LEN), in both phases.
+net_up() {
+    ip4=$(arg kdumpd_ip)
+    ip6=$(arg kdumpd_ip6)
+    dev=
+    for _ in $(seq 60); do
+        for d in /sys/class/net/*; do
+            [ "${d##*/}" = lo ] || [ ! -e "$d" ] || { dev=${d##*/}; break; }
+        done
+        [ -n "$dev" ] && break
+        sleep 0.5
+    done
+    [ -n "$dev" ] || return 1
+    ip link set lo up
+    ip link set "$dev" up || return 1
+    ip addr replace "$ip4" dev "$dev" || return 1
+    if [ -n "$ip6" ]; then
+        ip -6 addr replace "$ip6" dev "$dev" nodad || return 1
+    fi
+    say "net: $dev $(ip -o addr show dev "$dev" | awk '{print $4}' | tr '\n' ' ')"
+}
+if [ -n "$(arg kdumpd_ip)" ]; then
+    net_up
+    say "net-up rc=$?"
+fi
+
 # The benchmark (bench/): the same steps for us and for Debian's
 # kdump-tools, timed the same way, and nothing else.
 bench=$(arg kdumpd_bench)
@@ -99,6 +127,11 @@ img=/var/lib/kdump/initramfs-$(uname -r).img
 say "initramfs-bytes=$(stat -c %s "$img" 2>/dev/null || echo 0)"
 say "crashkernel-bytes=$(cat /sys/kernel/kexec_crash_size)"
 journal_tail
+# The scenario's last step before the crash (a host action, say).
+if [ -x "$here/scenarios/$name.precrash" ]; then
+    "$here/scenarios/$name.precrash"
+    say "precrash rc=$?"
+fi
 say "crash-now"
 sync
 echo c >/proc/sysrq-trigger

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "child.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "macro.h"
+#include "deadline.h"
+
+static pid_t child_start(char * const *argv, char * const *env_extra, int stdin_fd, int stdout_fd, int close_fd) {
+        pid_t pid = fork();
+        if (pid != 0)
+                return pid < 0 ? -1 : pid;
+
+        (void) setsid();
+        if (stdin_fd < 0)
+                stdin_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (stdin_fd >= 0 && stdin_fd != STDIN_FILENO)
+                dup2(stdin_fd, STDIN_FILENO);
+        if (stdout_fd >= 0 && stdout_fd != STDOUT_FILENO)
+                dup2(stdout_fd, STDOUT_FILENO);
+        if (close_fd >= 0)
+                close(close_fd);
+        for (char * const *e = env_extra; e && *e; e++)
+                putenv(*e);
+        execvp(argv[0], argv);
+        _exit(127);
+}
+
+static int status_to_result(int status) {
+        if (WIFEXITED(status))
+                return WEXITSTATUS(status) == 127 ? -ENOENT : WEXITSTATUS(status);
+        return 128 + WTERMSIG(status);
+}
+
+/* Waits for every pid in pids (n of them), killing those left at the
+ * deadline. results[i] gets child_run()'s value for pids[i]. */
+static void wait_all(pid_t *pids, int *results, size_t n, uint64_t deadline_usec) {
+        size_t left = n;
+        bool killed = false;
+
+        while (left > 0) {
+                for (size_t i = 0; i < n; i++) {
+                        int status;
+                        if (pids[i] <= 0)
+                                continue;
+                        pid_t p = waitpid(pids[i], &status, WNOHANG);
+                        if (p == pids[i] || (p < 0 && errno == ECHILD)) {
+                                if (results[i] != -ETIME)
+                                        results[i] = p == pids[i] ? status_to_result(status) : -ECHILD;
+                                pids[i] = 0;
+                                left--;
+                        }
+                }
+                if (left == 0)
+                        break;
+                if (!killed && deadline_usec > 0 && now_usec() >= deadline_usec) {
+                        for (size_t i = 0; i < n; i++)
+                                if (pids[i] > 0) {
+                                        kill(-pids[i], SIGKILL);
+                                        kill(pids[i], SIGKILL);
+                                        results[i] = -ETIME;
+                                }
+                        killed = true;
+                }
+                usleep(20 * 1000);
+        }
+}
+
+int child_run(char * const *argv, char * const *env_extra, int stdin_fd, int stdout_fd, uint64_t deadline_usec) {
+        int result = 0;
+
+        assert_return(argv && argv[0], -EINVAL);
+        pid_t pid = child_start(argv, env_extra, stdin_fd, stdout_fd, -1);
+        if (pid < 0)
+                return negative_errno();
+        wait_all(&pid, &result, 1, deadline_usec);
+        return result;
+}
+
+int child_run_pipe(char * const *producer, char * const *consumer, char * const *env_extra, uint64_t deadline_usec,
+                   int *ret_which) {
+        int fds[2], results[2] = {};
+        pid_t pids[2];
+
+        assert_return(producer && producer[0] && consumer && consumer[0], -EINVAL);
+        if (pipe2(fds, O_CLOEXEC) < 0)
+                return negative_errno();
+        pids[0] = child_start(producer, env_extra, -1, fds[1], fds[0]);
+        pids[1] = pids[0] > 0 ? child_start(consumer, env_extra, fds[0], -1, fds[1]) : -1;
+        close(fds[0]);
+        close(fds[1]);
+        if (pids[0] < 0 || pids[1] < 0) {
+                int r = negative_errno();
+                if (pids[0] > 0) {
+                        kill(pids[0], SIGKILL);
+                        (void) waitpid(pids[0], NULL, 0);
+                }
+                return r;
+        }
+        wait_all(pids, results, 2, deadline_usec);
+        /* A producer killed by SIGPIPE only says that the consumer went away. */
+        if (results[0] == 128 + SIGPIPE && results[1] != 0)
+                results[0] = 0;
+        for (int i = 0; i < 2; i++)
+                if (results[i] != 0) {
+                        if (ret_which)
+                                *ret_which = i;
+                        return results[i];
+                }
+        return 0;
+}

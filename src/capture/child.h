@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Children of the capture program with a deadline: nobody watches the
+ * capture boot, so a helper that hangs (a server that never answers, an
+ * ssh client asking a question nobody can answer) is killed when its time
+ * is up. Children run in their own session: no controlling terminal. */
+#pragma once
+
+#include <stdint.h>
+
+/* Runs argv with stdin from stdin_fd and stdout to stdout_fd (-1: /dev/null
+ * for stdin, the console for stdout), env_extra added to the environment.
+ * Returns its exit status (0…255), 128+signal, -ETIME when it was killed at
+ * deadline_usec (CLOCK_MONOTONIC; 0: no deadline), or -errno. */
+int child_run(char * const *argv, char * const *env_extra, int stdin_fd, int stdout_fd, uint64_t deadline_usec);
+
+/* Runs producer | consumer. Returns 0 when both exit 0; otherwise the
+ * first failure, producer's first, in child_run()'s terms, with *ret_which
+ * set to 0 (producer) or 1 (consumer). */
+int child_run_pipe(char * const *producer, char * const *consumer, char * const *env_extra, uint64_t deadline_usec,
+                   int *ret_which);

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "nfs-mount.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "deadline.h"
+#include "log.h"
+#include "macro.h"
+
+/* timeo is in tenths of a second: 10 s a try, 3 tries, then an error. */
+#define NFS_TIMEOUTS "soft,timeo=100,retrans=3"
+
+int nfs_mount_options(const char *server, const char *version, char **ret) {
+        bool v6 = strchr(server, ':') != NULL, v3 = strcmp(version, "3") == 0;
+
+        assert_return(server && version && ret, -EINVAL);
+        /* addr= because the kernel resolves no names; nolock because there
+         * is no rpc.statd; v3 looks the MOUNT service up through the
+         * server's rpcbind, over the same transport. */
+        if (asprintf(ret, "vers=%s,%s%s%s,addr=%s", version, v3 ? (v6 ? "proto=tcp6,mountproto=tcp6," : "proto=tcp,mountproto=tcp,") : "",
+                     v3 ? "nolock," : "", NFS_TIMEOUTS, server) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+/* The server part of host:/export, brackets removed. */
+static int split_location(const char *location, char **ret_server) {
+        const char *end;
+
+        if (location[0] == '[') {
+                end = strchr(location, ']');
+                if (!end || end[1] != ':')
+                        return -EINVAL;
+                *ret_server = strndup(location + 1, (size_t) (end - location - 1));
+        } else {
+                end = strchr(location, ':');
+                if (!end)
+                        return -EINVAL;
+                *ret_server = strndup(location, (size_t) (end - location));
+        }
+        return *ret_server ? 0 : -ENOMEM;
+}
+
+/* mount(2) in a child: a mount that hangs in the kernel is killable
+ * (NFS waits are), PID 1 is not. */
+static int mount_once(const char *source, const char *fstype, const char *where, const char *options,
+                      uint64_t deadline_usec) {
+        int status;
+        pid_t pid = fork();
+
+        if (pid < 0)
+                return negative_errno();
+        if (pid == 0)
+                _exit(mount(source, where, fstype, 0, options) < 0 ? (errno & 0xff) : 0);
+        for (;;) {
+                pid_t p = waitpid(pid, &status, WNOHANG);
+                if (p == pid)
+                        break;
+                if (p < 0 && errno != EINTR)
+                        return negative_errno();
+                if (now_usec() >= deadline_usec) {
+                        kill(pid, SIGKILL);
+                        (void) waitpid(pid, &status, 0);
+                        return -ETIME;
+                }
+                usleep(20 * 1000);
+        }
+        if (!WIFEXITED(status))
+                return -EIO;
+        return -WEXITSTATUS(status);
+}
+
+int nfs_mount(const char *kind, const char *location, const char *where, uint64_t deadline_usec) {
+        static const char *const v4[] = { "4.2", "4.1", "4.0", NULL };
+        static const char *const any[] = { "4.2", "4.1", "4.0", "3", NULL };
+        const char *const *versions = strcmp(kind, "nfs4") == 0 ? v4 : any;
+        _cleanup_free_ char *server = NULL;
+        int r, tries = 0;
+
+        assert_return(kind && location && where, -EINVAL);
+        r = split_location(location, &server);
+        if (r < 0)
+                return log_error_errno(r, "kdump: cannot read the NFS target \"%s\": %m", location);
+
+        for (;;) {
+                tries++;
+                for (const char *const *v = versions; *v; v++) {
+                        _cleanup_free_ char *options = NULL;
+                        if (nfs_mount_options(server, *v, &options) < 0)
+                                return log_oom();
+                        r = mount_once(location, strcmp(*v, "3") == 0 ? "nfs" : "nfs4", where, options, deadline_usec);
+                        if (r == 0) {
+                                log_info("kdump: mounted %s (NFS version %s) on %s.", location, *v, where);
+                                return 0;
+                        }
+                        log_debug("kdump: mount %s with \"%s\": %s", location, options, strerror(-r));
+                        /* This version is not spoken there: the next one may be. */
+                        if (r != -EPROTONOSUPPORT && r != -EPROTO)
+                                break;
+                }
+                if (r == -ETIME || now_usec() >= deadline_usec)
+                        break;
+                if (tries == 1)
+                        log_notice("kdump: NFS server %s does not answer yet (%s); trying until the deadline.", server,
+                                   strerror(-r));
+                sleep(1);
+        }
+        return log_error_errno(r == -ETIME ? -ETIMEDOUT : r, "kdump: cannot mount the NFS target %s: %m", location);
+}

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "ssh-target.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "child.h"
+#include "deadline.h"
+#include "log.h"
+#include "macro.h"
+#include "strv.h"
+
+/* Seconds between keepalives; Dropbear gives up on a server that misses
+ * a few, so a dead server ends the stream instead of hanging it. */
+#define SSH_KEEPALIVE_SEC "15"
+
+/* The remote side runs one shell command; every value in it is quoted
+ * (shell_quote), none is pasted in as it is. */
+static int ssh_run(const SshTarget *t, const char *remote_command, int stdin_fd, uint64_t deadline_usec) {
+        _cleanup_strv_free_ char **env = NULL;
+        char *argv[] = { (char *) t->client, (char *) "-i", (char *) t->key, (char *) "-K", (char *) SSH_KEEPALIVE_SEC,
+                         (char *) t->destination, (char *) remote_command, NULL };
+
+        if (strv_extendf(&env, "HOME=%s", t->home) < 0)
+                return -ENOMEM;
+        return child_run(argv, env, stdin_fd, -1, deadline_usec);
+}
+
+static int describe(int r, const char *what, const SshTarget *t) {
+        if (r == -ETIME)
+                return log_error_errno(-ETIMEDOUT, "kdump: ssh %s: no answer in time while trying to %s.", t->destination, what);
+        if (r < 0)
+                return log_error_errno(r, "kdump: ssh %s: cannot %s: %m", t->destination, what);
+        if (r > 0)
+                return log_error_errno(-EPROTO,
+                                       "kdump: ssh %s: failed to %s (exit status %d): the server refused the key, its "
+                                       "host key is not the one recorded when the image was built, or the command failed.",
+                                       t->destination, what, r);
+        return 0;
+}
+
+int ssh_dump_dir_create(const SshTarget *t, const char *path, const char *host, time_t now, uint64_t deadline_usec,
+                        char **ret_dir) {
+        _cleanup_free_ char *dir = NULL, *qpath = NULL, *qdir = NULL, *cmd = NULL;
+        char stamp[32];
+        struct tm tm;
+        int r;
+
+        assert_return(t && path && host && ret_dir, -EINVAL);
+        if (!gmtime_r(&now, &tm) || strftime(stamp, sizeof(stamp), "%Y-%m-%d-%H:%M:%S", &tm) == 0)
+                return -EINVAL;
+        if (asprintf(&dir, "%s/%s-%s", strcmp(path, "/") == 0 ? "" : path, host, stamp) < 0)
+                return log_oom();
+        qpath = shell_quote(path);
+        qdir = shell_quote(dir);
+        if (!qpath || !qdir || asprintf(&cmd, "umask 077 && mkdir -p -- %s && mkdir -- %s", qpath, qdir) < 0)
+                return log_oom();
+        r = ssh_run(t, cmd, -1, deadline_usec);
+        if (r != 0)
+                return describe(r, "create the dump directory", t);
+        log_info("kdump: created %s:%s (0700).", t->destination, dir);
+        *ret_dir = TAKE_PTR(dir);
+        return 0;
+}
+
+int ssh_send_file(const SshTarget *t, const char *local, const char *dir, const char *name, uint64_t deadline_usec) {
+        _cleanup_free_ char *target = NULL, *qtarget = NULL, *cmd = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        assert_return(t && local && dir && name, -EINVAL);
+        fd = open(local, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return log_error_errno(-errno, "kdump: cannot open %s: %m", local);
+        if (asprintf(&target, "%s/%s", dir, name) < 0 || !(qtarget = shell_quote(target)) ||
+            asprintf(&cmd, "umask 077 && cat > %s", qtarget) < 0)
+                return log_oom();
+        r = ssh_run(t, cmd, fd, deadline_usec);
+        return describe(r, "copy the file", t);
+}
+
+int ssh_save_vmcore(const SshTarget *t, char * const *collector, const char *dir) {
+        _cleanup_free_ char *tmp = NULL, *final = NULL, *qtmp = NULL, *qfinal = NULL, *cmd = NULL, *mv = NULL;
+        _cleanup_strv_free_ char **env = NULL;
+        int which = 0, r;
+
+        assert_return(t && collector && collector[0] && dir, -EINVAL);
+        if (asprintf(&tmp, "%s/vmcore-incomplete", dir) < 0 || asprintf(&final, "%s/vmcore.flat", dir) < 0 ||
+            !(qtmp = shell_quote(tmp)) || !(qfinal = shell_quote(final)) ||
+            asprintf(&cmd, "umask 077 && cat > %s", qtmp) < 0 || asprintf(&mv, "mv -- %s %s", qtmp, qfinal) < 0 ||
+            strv_extendf(&env, "HOME=%s", t->home) < 0)
+                return log_oom();
+        char *client[] = { (char *) t->client, (char *) "-i", (char *) t->key, (char *) "-K", (char *) SSH_KEEPALIVE_SEC,
+                           (char *) t->destination, cmd, NULL };
+
+        /* No deadline: the collector takes as long as the memory it reads;
+         * a dead server ends the client through the keepalives. */
+        r = child_run_pipe(collector, client, env, 0, &which);
+        if (r != 0) {
+                if (which == 0)
+                        return r < 0 ? log_error_errno(r, "kdump: core_collector \"%s\" failed: %m", collector[0]) : r;
+                return describe(r, "stream the dump", t);
+        }
+        /* Only a whole stream gets the final name. */
+        r = ssh_run(t, mv, -1, deadline_after_sec(60));
+        if (r != 0)
+                return describe(r, "rename vmcore-incomplete to vmcore.flat", t);
+        log_info("kdump: saved %s:%s.", t->destination, final);
+        return 0;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The ssh dump target: the dump goes to user@server as a stream through
+ * Dropbear's ssh client (dbclient, a fraction of OpenSSH's size with its
+ * libraries), authenticated with the key mkdumprd converted into the image
+ * and checked against the server's host keys recorded at build time. */
+#pragma once
+
+#include <stdint.h>
+#include <time.h>
+
+/* Where the image keeps what dbclient needs: HOME/.ssh/known_hosts and the key. */
+#define CAPTURE_SSH_HOME "/etc/kdump/ssh"
+#define CAPTURE_SSH_KEY CAPTURE_SSH_HOME "/id_dropbear"
+
+typedef struct SshTarget {
+        const char *destination; /* "user@10.0.0.1" */
+        const char *home;        /* CAPTURE_SSH_HOME */
+        const char *key;         /* CAPTURE_SSH_KEY */
+        const char *client;      /* "dbclient" */
+} SshTarget;
+
+/* Creates <path>/<host>-<stamp> on the server (0700, path too when it is
+ * missing) and returns its name there. Proves at the same time that the
+ * server answers, knows our key and is the one we recorded. */
+int ssh_dump_dir_create(const SshTarget *t, const char *path, const char *host, time_t now, uint64_t deadline_usec,
+                        char **ret_dir);
+
+/* Copies the local file to <dir>/<name> on the server (0600). */
+int ssh_send_file(const SshTarget *t, const char *local, const char *dir, const char *name, uint64_t deadline_usec);
+
+/* Runs the collector (its argv, writing the flattened dump to stdout) into
+ * <dir>/vmcore-incomplete on the server and renames that to vmcore.flat
+ * when both ends succeeded. Returns 0, a collector or client exit status
+ * (> 0), or -errno. */
+int ssh_save_vmcore(const SshTarget *t, char * const *collector, const char *dir);

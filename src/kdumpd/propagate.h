@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* kdumpctl propagate: makes the ssh dump target usable by the capture
+ * kernel: kdump's own key (created when missing), installed on the
+ * server with the admin's ssh login, and the server's host keys recorded
+ * for the image to check against. */
+#pragma once
+
+#include "kdump-config.h"
+
+/* Returns a sysexits code; says on stdout what it did. */
+int propagate_ssh_key(const KdumpConfig *c);

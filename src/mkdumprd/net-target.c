@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "net-target.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "log.h"
+#include "macro.h"
+#include "net-route.h"
+#include "spawn.h"
+#include "strv.h"
+
+void net_target_done(NetTarget *t) {
+        net_plan_done(&t->plan);
+        free(t->host);
+        free(t->location);
+        free(t->known_hosts);
+        strv_free(t->modules);
+        *t = (NetTarget) {};
+}
+
+int net_target_host(DumpTargetType type, const char *location, char **ret) {
+        const char *start = location, *end;
+
+        assert_return(location && ret, -EINVAL);
+        if (type == DUMP_TARGET_SSH) {
+                start = strchr(location, '@');
+                if (!start)
+                        return -EINVAL;
+                start++;
+                end = start + strlen(start);
+        } else if (location[0] == '[') {
+                start = location + 1;
+                end = strchr(start, ']');
+        } else
+                end = strchr(location, ':');
+        if (!end || end == start)
+                return -EINVAL;
+        *ret = strndup(start, (size_t) (end - start));
+        return *ret ? 0 : -ENOMEM;
+}
+
+static bool host_pattern_matches(const char *patterns, const char *host, const char *address) {
+        _cleanup_free_ char *copy = strdup(patterns);
+        char *save = NULL;
+
+        if (!copy)
+                return false;
+        for (char *p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+                /* "[host]:22" is how OpenSSH writes the default port too */
+                size_t n = strlen(p);
+                if (p[0] == '[' && n > 5 && strcmp(p + n - 4, "]:22") == 0) {
+                        p[n - 4] = '\0';
+                        p++;
+                }
+                if (strcmp(p, host) == 0 || (address && strcmp(p, address) == 0))
+                        return true;
+        }
+        return false;
+}
+
+int known_hosts_for(const char *path, const char *host, const char *address, char **ret) {
+        _cleanup_free_ char *text = NULL;
+        char *buf = NULL, *save = NULL;
+        size_t size = 0;
+        unsigned found = 0;
+        int r;
+
+        assert_return(path && host && ret, -EINVAL);
+        r = read_text_file(path, &text);
+        if (r < 0)
+                return r;
+        FILE *out = open_memstream(&buf, &size);
+        if (!out)
+                return -ENOMEM;
+        for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                char hosts[1024], type[128], key[8192];
+                line += strspn(line, " \t");
+                if (*line == '#' || *line == '@' || sscanf(line, "%1023s %127s %8191s", hosts, type, key) != 3)
+                        continue;
+                if (!host_pattern_matches(hosts, host, address))
+                        continue;
+                /* Dropbear looks the server up by the name it was given,
+                 * which in the capture image is the address. */
+                fprintf(out, "%s %s %s\n", address ? address : host, type, key);
+                found++;
+        }
+        if (fclose(out) != 0) {
+                free(buf);
+                return -ENOMEM;
+        }
+        if (found == 0) {
+                free(buf);
+                return -ENOENT;
+        }
+        *ret = buf;
+        return 0;
+}
+
+#define CONF_ERROR(c, directive, ...)                                                                   \
+        log_error("%s:%u: error: " directive, kdump_config_source(c), kdump_config_line(c, "target_kind"), \
+                  __VA_ARGS__)
+
+int net_target_prepare(const KdumpConfig *c, NetTarget *ret) {
+        _cleanup_(net_target_done) NetTarget t = {};
+        DumpTargetType type = kdump_config_target_type(c);
+        const char *location = kdump_config_target_location(c), *kind = kdump_config_target_kind(c);
+        int r;
+
+        assert_return(c && ret && (type == DUMP_TARGET_NFS || type == DUMP_TARGET_SSH), -EINVAL);
+        r = net_target_host(type, location, &t.host);
+        if (r < 0) {
+                CONF_ERROR(c, "%s \"%s\" names no host", kind, location);
+                return -EINVAL;
+        }
+        r = net_plan_for_server(t.host, &t.plan);
+        switch (r) {
+        case 0:
+                break;
+        case -EADDRNOTAVAIL:
+                CONF_ERROR(c, "%s server \"%s\" has no address (DNS does not answer for it)", kind, t.host);
+                return -EINVAL;
+        case -ENETUNREACH:
+                CONF_ERROR(c, "%s server \"%s\": no route to it from this machine", kind, t.host);
+                return -EINVAL;
+        case -ELOOP:
+                CONF_ERROR(c, "%s server \"%s\" is this machine; a dump must leave it", kind, t.host);
+                return -EINVAL;
+        case -EOPNOTSUPP:
+                CONF_ERROR(c, "%s server \"%s\" is reached through a virtual interface (bridge, bond, VLAN, …), "
+                              "which the capture image cannot set up yet",
+                           kind, t.host);
+                return -EINVAL;
+        default:
+                return log_error_errno(r, "Failed to find the route to \"%s\": %m", t.host);
+        }
+
+        bool v6 = net_address_family(t.plan.server) == AF_INET6;
+        if (type == DUMP_TARGET_NFS) {
+                const char *export = location[0] == '[' ? strchr(location, ']') + 2 : strchr(location, ':') + 1;
+                r = asprintf(&t.location, v6 ? "[%s]:%s" : "%s:%s", t.plan.server, export);
+        } else
+                r = asprintf(&t.location, "%.*s@%s", (int) (strchr(location, '@') - location), location, t.plan.server);
+        if (r < 0)
+                return log_oom();
+
+        r = net_interface_modules(t.plan.interface, &t.modules);
+        if (r < 0)
+                return log_error_errno(r, "Failed to find the drivers of \"%s\": %m", t.plan.interface);
+        if (type == DUMP_TARGET_NFS) {
+                /* The kernel cannot load the version modules itself in the
+                 * capture image (no modprobe there): name them all. */
+                const char *nfs[] = { "nfs", "nfsv4", strcmp(kind, "nfs4") == 0 ? NULL : "nfsv3" };
+                for (size_t i = 0; i < ELEMENTSOF(nfs); i++)
+                        if (nfs[i] && strv_extend(&t.modules, nfs[i]) < 0)
+                                return log_oom();
+        } else {
+                r = known_hosts_for(KDUMP_SSH_KNOWN_HOSTS, t.host, t.plan.server, &t.known_hosts);
+                if (r == -ENOENT) {
+                        CONF_ERROR(c, "no host key of ssh server \"%s\" is recorded in %s; run \"kdumpctl propagate\"",
+                                   t.host, KDUMP_SSH_KNOWN_HOSTS);
+                        return -EINVAL;
+                }
+                if (r < 0)
+                        return log_error_errno(r, "Failed to read %s: %m", KDUMP_SSH_KNOWN_HOSTS);
+        }
+        log_info("Dump server %s (%s) via %s (%s) from %s/%u%s%s.", t.host, t.plan.server, t.plan.interface, t.plan.mac,
+                 t.plan.address, t.plan.prefixlen, t.plan.gateway ? ", gateway " : "", strempty(t.plan.gateway));
+        *ret = t;
+        t = (NetTarget) {};
+        return 0;
+}
+
+static int write_in(const char *dir, const char *name, const char *text) {
+        _cleanup_free_ char *path = NULL;
+        if (asprintf(&path, "%s/%s", dir, name) < 0)
+                return -ENOMEM;
+        return write_file_atomic(path, text, strlen(text), 0600);
+}
+
+int net_target_write(const NetTarget *t, const KdumpConfig *c, const char *dir) {
+        _cleanup_free_ char *plan = NULL, *key = NULL;
+        size_t size = 0;
+        int r;
+
+        FILE *f = open_memstream(&plan, &size);
+        if (!f)
+                return log_oom();
+        r = net_plan_format(&t->plan, f);
+        if (fclose(f) != 0 || r < 0)
+                return log_error_errno(r < 0 ? r : -ENOMEM, "Failed to write the network plan: %m");
+        r = write_in(dir, "net", plan);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write \"%s/net\": %m", dir);
+        if (kdump_config_target_type(c) != DUMP_TARGET_SSH)
+                return 0;
+
+        r = write_in(dir, "known_hosts", t->known_hosts);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write \"%s/known_hosts\": %m", dir);
+        if (asprintf(&key, "%s/id_dropbear", dir) < 0)
+                return log_oom();
+        /* dbclient reads only its own key format; OpenSSH's is converted
+         * here, where it is readable, and the image carries the copy. */
+        char *argv[] = { (char *) "dropbearconvert", (char *) "openssh", (char *) "dropbear",
+                         (char *) kdump_config_sshkey(c), key, NULL };
+        mode_t old = umask(0077);
+        r = spawn_and_wait_quiet(argv, NULL);
+        umask(old);
+        if (r != 0)
+                return log_error_errno(r < 0 ? r : -EINVAL,
+                                       "%s: error: dropbearconvert cannot convert sshkey \"%s\" (exit status %d); it must be "
+                                       "an OpenSSH private key without a passphrase",
+                                       kdump_config_source(c), kdump_config_sshkey(c), r);
+        return 0;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Network dump targets (nfs, ssh) as the capture image needs them: the
+ * server's address as DNS answers now, the route to it, the modules for
+ * the interface and for NFS, the ssh key in the client's format, and the
+ * server's host keys recorded by "kdumpctl propagate". */
+#pragma once
+
+#include "kdump-config.h"
+#include "net-plan.h"
+
+/* Written by kdumpctl propagate, read by mkdumprd: the host keys the
+ * capture image trusts, in OpenSSH known_hosts form. */
+#define KDUMP_SSH_KNOWN_HOSTS "/etc/kdump/ssh_known_hosts"
+
+typedef struct NetTarget {
+        NetPlan plan;
+        char *host;           /* as kdump.conf names it: "dumps.example.com" */
+        char *location;       /* with the address: "10.0.0.1:/export", "user@10.0.0.1" */
+        char *known_hosts;    /* ssh: the server's recorded keys, named by its address */
+        char **modules;       /* the interface's drivers, and NFS's */
+} NetTarget;
+
+void net_target_done(NetTarget *t);
+
+/* The host part of an nfs or ssh location ("[fd00::1]" comes without its
+ * brackets). */
+int net_target_host(DumpTargetType type, const char *location, char **ret);
+
+/* Reads the known_hosts lines for host (by name or address) from path and
+ * returns them named by address. -ENOENT when there is none. */
+int known_hosts_for(const char *path, const char *host, const char *address, char **ret);
+
+/* Resolves and routes the target of c and collects what the image needs.
+ * Logs failures in the "FILE:LINE: error:" form and returns -EINVAL. */
+int net_target_prepare(const KdumpConfig *c, NetTarget *ret);
+
+/* Writes into dir what the dracut module installs: "net" (the plan),
+ * and for ssh "known_hosts" and "id_dropbear" (the key converted with
+ * dropbearconvert), all 0600. Logs failures. */
+int net_target_write(const NetTarget *t, const KdumpConfig *c, const char *dir);

@@ -1,0 +1,15 @@
+# NFS target whose server goes away after kdump was armed (the host stops
+# ganesha and rpcbind when the guest says "VMTEST: host-action", right
+# before the crash): the capture must give up after disk_timeout, report
+# the failure, and reboot.
+SCENARIO_DESC="nfs4 target, server stopped before the crash: no dump, failure after disk_timeout"
+NET=yes
+NFS_VERSIONS="4"
+CHECK=none
+EXPECT_NO_DUMP=yes
+DUMP_DIR=/var/crash
+HOST_ACTION=net_stop_nfs
+HOST_ACTION_MARKER="VMTEST: host-action"
+EXPECT_SERIAL=("kdump: dump failed")
+# NFS modules (nfs, nfsv4, sunrpc: 6 MB unpacked) do not fit in 96M yet.
+VM_CRASHKERNEL=112M

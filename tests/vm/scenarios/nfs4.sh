@@ -1,0 +1,10 @@
+# NFSv4 target: the server speaks NFSv4 only; the dump goes to /dumps in
+# the export, made beforehand.
+SCENARIO_DESC="nfs4 10.213.0.1:/export (NFSv4-only server), path /dumps"
+NET=yes
+NFS_VERSIONS="4"
+NFS_MKDIRS=(dumps)
+CHECK=nfs
+DUMP_DIR=/dumps
+# NFS modules (nfs, nfsv4, sunrpc: 6 MB unpacked) do not fit in 96M yet.
+VM_CRASHKERNEL=112M
