@@ -78,10 +78,10 @@ static _noreturn_ void act(KdumpAction a) {
                 char *argv[] = { (char *) "/bin/sh", NULL };
                 log_notice("kdump: starting a shell; leave it to reboot.");
                 execv(argv[0], argv);
-                log_error_errno(-errno, "kdump: no shell in this image (%m). Rebooting.");
+                log_error_errno(-errno, "no shell in this image (%m). Rebooting.");
                 a = KDUMP_ACTION_REBOOT;
         } else if (a == KDUMP_ACTION_DUMP_TO_ROOTFS || a == KDUMP_ACTION_MOUNT_ROOT_RUN_INIT) {
-                log_error("kdump: action \"%s\" is not supported by this build yet; rebooting.", kdump_action_to_string(a));
+                log_error("action \"%s\" is not supported by this build yet; rebooting.", kdump_action_to_string(a));
                 a = KDUMP_ACTION_REBOOT;
         } else if (a < 0 || a >= (KdumpAction) ELEMENTSOF(how))
                 a = KDUMP_ACTION_REBOOT;
@@ -110,12 +110,12 @@ int main(int argc, char *argv[]) {
         config_diagnostics_print(&diag, stderr);
         config_diagnostics_done(&diag);
         if (r < 0) {
-                log_error_errno(r, "kdump: cannot read %s: %m; no dump is possible. Rebooting.", CAPTURE_CONFIG);
+                log_error_errno(r, "cannot read %s: %m; no dump is possible. Rebooting.", CAPTURE_CONFIG);
                 act(KDUMP_ACTION_REBOOT);
         }
 
         if (access(VMCORE, R_OK) < 0) {
-                log_error("kdump: %s does not exist: this is not a capture boot. Rebooting.", VMCORE);
+                log_error("%s does not exist: this is not a capture boot. Rebooting.", VMCORE);
                 act(kdump_config_failure_action(config));
         }
 
@@ -129,7 +129,7 @@ int main(int argc, char *argv[]) {
         if (read_text_file(CAPTURE_NET_PLAN, &plan_text) >= 0) {
                 r = net_plan_parse(plan_text, &net);
                 if (r < 0)
-                        log_error_errno(r, "kdump: %s cannot be read: %m", CAPTURE_NET_PLAN);
+                        log_error_errno(r, "%s cannot be read: %m", CAPTURE_NET_PLAN);
                 else
                         have_net = true;
         }

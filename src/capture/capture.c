@@ -36,7 +36,7 @@ static int net_up_real(Capture *c) {
         const char *v = kdump_config_string(c->config, "link_delay");
 
         if (!c->net)
-                return log_error_errno(-EOPNOTSUPP, "kdump: this capture image has no network plan; cannot reach %s.",
+                return log_error_errno(-EOPNOTSUPP, "this capture image has no network plan; cannot reach %s.",
                                        kdump_config_target_location(c->config));
         if (v)
                 delay = strtol(v, NULL, 10);
@@ -103,8 +103,17 @@ static int step_net_up(Capture *c) {
         return ops(c)->net_up(c);
 }
 
+static int ensure_dump_dir(Capture *c);
+
 static int step_wait_target(Capture *c) {
-        return ops(c)->mount_target(c);
+        int r = ops(c)->mount_target(c);
+        if (r < 0)
+                return r;
+        /* ssh: creating the dump directory is what proves that the server
+         * answers, takes our key and has the host key we recorded. */
+        if (kdump_config_target_type(c->config) == DUMP_TARGET_SSH)
+                return ensure_dump_dir(c);
+        return 0;
 }
 
 static int run_hook(const char *directive, const char *exe, const char *arg) {
@@ -275,7 +284,7 @@ KdumpAction capture_run(Capture *c) {
                 s = r < 0 ? steps[s].on_failure : steps[s].on_success;
         }
         if (failed != _CAPTURE_STATE_MAX)
-                log_error("kdump: dump failed in step %s; running failure_action \"%s\".", steps[failed].name,
+                log_error("dump failed in step %s; running failure_action \"%s\".", steps[failed].name,
                           kdump_action_to_string(kdump_config_failure_action(c->config)));
         /* A failed vmcore stays a failure whatever the post hooks did. */
         if (s == CAPTURE_FINAL_ACTION && c->dump_status != 0)

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "macro.h"
 #include "module-index.h"
+#include "module-xz.h"
 #include "strv.h"
 
 #ifndef MODULE_INIT_COMPRESSED_FILE
@@ -68,7 +69,18 @@ static int insert_file(const ModuleIndex *idx, const char *path) {
         if (syscall(SYS_finit_module, fd, strempty(options), flags) < 0) {
                 if (errno == EEXIST)
                         return 0;
-                return negative_errno();
+                /* EOPNOTSUPP: built without CONFIG_MODULE_DECOMPRESS;
+                 * EINVAL: older than 5.17, the flag is unknown. */
+                if (!(flags & MODULE_INIT_COMPRESSED_FILE) || (errno != EOPNOTSUPP && errno != EINVAL) ||
+                    !strstr(path, ".ko.xz"))
+                        return negative_errno();
+                _cleanup_free_ void *image = NULL;
+                size_t size = 0;
+                int r = xz_read_file(path, &image, &size);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to decompress %s: %m", path);
+                if (syscall(SYS_init_module, image, size, strempty(options)) < 0)
+                        return errno == EEXIST ? 0 : negative_errno();
         }
         log_info("Loaded module %s%s%s.", name, options ? " " : "", strempty(options));
         return 1;

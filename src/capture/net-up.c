@@ -142,12 +142,12 @@ int net_up(const NetPlan *p, long link_delay_sec, uint64_t deadline_usec) {
         while ((r = find_interface_by_mac(p->mac, ifname)) == -ENODEV && now_usec() < deadline_usec)
                 usleep(100 * 1000);
         if (r < 0)
-                return log_error_errno(r == -ENODEV ? -ETIMEDOUT : r, "kdump: no network interface with MAC %s (%s on the running system) appeared: %m",
+                return log_error_errno(r == -ENODEV ? -ETIMEDOUT : r, "no network interface with MAC %s (%s on the running system) appeared: %m",
                                        p->mac, strempty(p->interface));
 
         _cleanup_close_ int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
-                return log_error_errno(-errno, "kdump: cannot open a socket to configure %s: %m", ifname);
+                return log_error_errno(-errno, "cannot open a socket to configure %s: %m", ifname);
         if (v6) {
                 /* Duplicate address detection would hold the address back
                  * for a second or two; this address was ours a moment ago. */
@@ -157,11 +157,11 @@ int net_up(const NetPlan *p, long link_delay_sec, uint64_t deadline_usec) {
         }
         r = set_up(fd, ifname);
         if (r < 0)
-                return log_error_errno(r, "kdump: cannot bring %s up: %m", ifname);
+                return log_error_errno(r, "cannot bring %s up: %m", ifname);
         while (!carrier_up(ifname) && now_usec() < deadline_usec)
                 usleep(100 * 1000);
         if (!carrier_up(ifname))
-                return log_error_errno(-ETIMEDOUT, "kdump: %s has no link (no carrier): is the cable in?", ifname);
+                return log_error_errno(-ETIMEDOUT, "%s has no link (no carrier): is the cable in?", ifname);
         if (link_delay_sec > 0) {
                 log_info("kdump: link_delay: waiting %lds for %s's link to settle.", link_delay_sec, ifname);
                 sleep((unsigned) link_delay_sec);
@@ -170,11 +170,11 @@ int net_up(const NetPlan *p, long link_delay_sec, uint64_t deadline_usec) {
         int ifindex = (int) if_nametoindex(ifname);
         r = v6 ? add_address6(fd, ifindex, p) : add_address4(fd, ifname, p);
         if (r < 0)
-                return log_error_errno(r, "kdump: cannot set address %s/%u on %s: %m", p->address, p->prefixlen, ifname);
+                return log_error_errno(r, "cannot set address %s/%u on %s: %m", p->address, p->prefixlen, ifname);
         if (p->gateway) {
                 r = v6 ? add_route6(fd, ifindex, p->gateway) : add_route4(fd, ifname, p->gateway);
                 if (r < 0)
-                        return log_error_errno(r, "kdump: cannot add the route via %s on %s: %m", p->gateway, ifname);
+                        return log_error_errno(r, "cannot add the route via %s on %s: %m", p->gateway, ifname);
         }
         log_info("kdump: network up: %s (%s) %s/%u%s%s, dump server %s.", ifname, p->mac, p->address, p->prefixlen,
                  p->gateway ? " via " : "", strempty(p->gateway), p->server);

@@ -88,7 +88,7 @@ int nfs_mount(const char *kind, const char *location, const char *where, uint64_
         assert_return(kind && location && where, -EINVAL);
         r = split_location(location, &server);
         if (r < 0)
-                return log_error_errno(r, "kdump: cannot read the NFS target \"%s\": %m", location);
+                return log_error_errno(r, "cannot read the NFS target \"%s\": %m", location);
 
         for (;;) {
                 tries++;
@@ -113,5 +113,5 @@ int nfs_mount(const char *kind, const char *location, const char *where, uint64_
                                    strerror(-r));
                 sleep(1);
         }
-        return log_error_errno(r == -ETIME ? -ETIMEDOUT : r, "kdump: cannot mount the NFS target %s: %m", location);
+        return log_error_errno(r == -ETIME ? -ETIMEDOUT : r, "cannot mount the NFS target %s: %m", location);
 }

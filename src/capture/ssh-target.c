@@ -33,12 +33,12 @@ static int ssh_run(const SshTarget *t, const char *remote_command, int stdin_fd,
 
 static int describe(int r, const char *what, const SshTarget *t) {
         if (r == -ETIME)
-                return log_error_errno(-ETIMEDOUT, "kdump: ssh %s: no answer in time while trying to %s.", t->destination, what);
+                return log_error_errno(-ETIMEDOUT, "ssh %s: no answer in time while trying to %s.", t->destination, what);
         if (r < 0)
-                return log_error_errno(r, "kdump: ssh %s: cannot %s: %m", t->destination, what);
+                return log_error_errno(r, "ssh %s: cannot %s: %m", t->destination, what);
         if (r > 0)
                 return log_error_errno(-EPROTO,
-                                       "kdump: ssh %s: failed to %s (exit status %d): the server refused the key, its "
+                                       "ssh %s: failed to %s (exit status %d): the server refused the key, its "
                                        "host key is not the one recorded when the image was built, or the command failed.",
                                        t->destination, what, r);
         return 0;
@@ -76,7 +76,7 @@ int ssh_send_file(const SshTarget *t, const char *local, const char *dir, const 
         assert_return(t && local && dir && name, -EINVAL);
         fd = open(local, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
-                return log_error_errno(-errno, "kdump: cannot open %s: %m", local);
+                return log_error_errno(-errno, "cannot open %s: %m", local);
         if (asprintf(&target, "%s/%s", dir, name) < 0 || !(qtarget = shell_quote(target)) ||
             asprintf(&cmd, "umask 077 && cat > %s", qtarget) < 0)
                 return log_oom();
@@ -103,7 +103,7 @@ int ssh_save_vmcore(const SshTarget *t, char * const *collector, const char *dir
         r = child_run_pipe(collector, client, env, 0, &which);
         if (r != 0) {
                 if (which == 0)
-                        return r < 0 ? log_error_errno(r, "kdump: core_collector \"%s\" failed: %m", collector[0]) : r;
+                        return r < 0 ? log_error_errno(r, "core_collector \"%s\" failed: %m", collector[0]) : r;
                 return describe(r, "stream the dump", t);
         }
         /* Only a whole stream gets the final name. */

@@ -11,5 +11,3 @@ DUMP_DIR=/var/crash
 HOST_ACTION=net_stop_nfs
 HOST_ACTION_MARKER="VMTEST: host-action"
 EXPECT_SERIAL=("kdump: dump failed")
-# NFS modules (nfs, nfsv4, sunrpc: 6 MB unpacked) do not fit in 96M yet.
-VM_CRASHKERNEL=112M

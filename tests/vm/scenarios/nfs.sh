@@ -6,5 +6,3 @@ NET=yes
 NFS_VERSIONS="3"
 CHECK=nfs
 DUMP_DIR=/var/crash
-# NFS modules (nfs, nfsv4, sunrpc: 6 MB unpacked) do not fit in 96M yet.
-VM_CRASHKERNEL=112M

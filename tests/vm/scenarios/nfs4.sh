@@ -6,5 +6,3 @@ NFS_VERSIONS="4"
 NFS_MKDIRS=(dumps)
 CHECK=nfs
 DUMP_DIR=/dumps
-# NFS modules (nfs, nfsv4, sunrpc: 6 MB unpacked) do not fit in 96M yet.
-VM_CRASHKERNEL=112M

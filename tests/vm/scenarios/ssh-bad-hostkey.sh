@@ -8,4 +8,5 @@ EXPECT_NO_DUMP=yes
 DUMP_DIR=/var/tmp/kdumpd-vmtest/ssh-bad-hostkey
 HOST_ACTION=net_rotate_ssh_hostkey
 HOST_ACTION_MARKER="VMTEST: host-action"
-EXPECT_SERIAL=("VMTEST: propagate rc=0" "kdump: dump failed")
+EXPECT_SERIAL=("VMTEST: propagate rc=0" "host key mismatch for 10.213.0.1"
+               "kdump: dump failed in step wait-target")
