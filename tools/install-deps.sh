@@ -28,4 +28,15 @@ echo "install-deps: installing ${missing[*]}"
 sudo=
 [ "$(id -u)" -eq 0 ] || sudo=sudo
 $sudo apt-get update -q
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+# sshd, ganesha and rpcbind serve only inside the tests' own namespaces,
+# started there by hand: keep apt from starting them on this machine.
+guard=
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+    $sudo chmod 0755 /usr/sbin/policy-rc.d
+    guard=/usr/sbin/policy-rc.d
+fi
+rc=0
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" || rc=$?
+[ -n "$guard" ] && $sudo rm -f "$guard"
+exit $rc

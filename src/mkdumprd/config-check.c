@@ -285,6 +285,13 @@ static int check_network_target(const KdumpConfig *c, ConfigDiagnostics *diag) {
                 if (access(key, R_OK) < 0)
                         ADD(true, "sshkey", "sshkey \"%s\" cannot be read (%s); run \"kdumpctl propagate\"", key,
                             strerror(errno));
+                _cleanup_free_ char *known = NULL;
+                int k = known_hosts_for(KDUMP_SSH_KNOWN_HOSTS, host, NULL, &known);
+                if (k == -ENOMEM)
+                        return k;
+                if (k < 0)
+                        ADD(true, "target_kind", "no host key of ssh server \"%s\" is recorded in %s; run \"kdumpctl propagate\"",
+                            host, KDUMP_SSH_KNOWN_HOSTS);
                 if (!program_exists("dbclient") || !program_exists("dropbearconvert"))
                         ADD(true, "target_kind",
                             "the ssh target needs dbclient and dropbearconvert in the capture image; install "

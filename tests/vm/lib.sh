@@ -202,7 +202,7 @@ vm_run_scenario() {
     local base=$1 work=$2 name=$3 ok=0 rc
     local SCENARIO_DESC="" DUMP_DIR=/var/crash EXPECT_AFTER_BOOT=no EXTRA_DISK_LABEL="" EXPECT_SERIAL=()
     # shellcheck disable=SC2034 # NFS_VERSIONS, NFS_MKDIRS, EXPECT_NO_DUMP: read by net.sh
-    local NET=no NFS_VERSIONS="" NFS_MKDIRS=() CHECK=disk EXPECT_NO_DUMP=no
+    local NET=no NFS_VERSIONS="" NFS_MKDIRS=() CHECK=disk EXPECT_NO_DUMP=no DUMP_HOST=""
     local HOST_ACTION="" HOST_ACTION_MARKER="VMTEST: host-action"
     # shellcheck source=/dev/null
     source "$here/scenarios/$name.sh"

@@ -340,12 +340,13 @@ NET_QEMU_ARGS=(-netdev "tap,id=n0,ifname=tap0,script=no,downscript=no"
 # Prints "MODE" of a file on the host ("700", "600") or nothing.
 net_mode() { stat -c %a "$1" 2>/dev/null; }
 
-# The newest dump directory GUESTIP-YYYY-MM-DD-HH:MM:SS under $1.
+# The newest dump directory GUESTIP-YYYY-MM-DD-HH:MM:SS under $1 (the
+# guest's IPv6 address when the scenario sets DUMP_HOST to it).
 net_find_dump_dir() {
-    local d found=
+    local d found= host=${DUMP_HOST:-$NET_GUEST}
     for d in "$1"/*/; do
         d=${d%/}
-        [[ ${d##*/} =~ ^${NET_GUEST//./\\.}-[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{2}:[0-9]{2}:[0-9]{2}$ ]] && found=$d
+        [[ ${d##*/} =~ ^${host//./\\.}-[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{2}:[0-9]{2}:[0-9]{2}$ ]] && found=$d
     done
     [ -n "$found" ] && echo "$found"
 }
@@ -380,7 +381,7 @@ net_check_dump() {
     local d
     d=$(net_find_dump_dir "$base")
     if [ -z "$d" ]; then
-        echo "not ok: no dump directory $NET_GUEST-YYYY-MM-DD-HH:MM:SS in $dumpdir (host: $base)"
+        echo "not ok: no dump directory ${DUMP_HOST:-$NET_GUEST}-YYYY-MM-DD-HH:MM:SS in $dumpdir (host: $base)"
         find "$base" -maxdepth 2 2>/dev/null | sed 's/^/  /'
         return 1
     fi

@@ -1,8 +1,10 @@
-# NFSv4 target: the server speaks NFSv4 only; the dump goes to /dumps in
-# the export, made beforehand.
-SCENARIO_DESC="nfs4 10.213.0.1:/export (NFSv4-only server), path /dumps"
+# NFSv4 target over IPv6: the server speaks NFSv4 only; the dump goes to
+# /dumps in the export, made beforehand, in a directory named after the
+# guest's IPv6 address.
+SCENARIO_DESC="nfs4 [fd21:3::1]:/export (NFSv4-only server, IPv6), path /dumps"
 NET=yes
 NFS_VERSIONS="4"
 NFS_MKDIRS=(dumps)
 CHECK=nfs
 DUMP_DIR=/dumps
+DUMP_HOST=fd21:3::2
