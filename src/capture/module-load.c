@@ -83,6 +83,10 @@ static int insert_file(const ModuleIndex *idx, const char *path) {
                         return errno == EEXIST ? 0 : negative_errno();
         }
         log_info("Loaded module %s%s%s.", name, options ? " " : "", strempty(options));
+        /* The capture image's files live in the capture kernel's scarce
+         * RAM, and a loaded module's file is never read again: the NFS
+         * stack's next modules need that memory more. */
+        (void) unlink(path);
         return 1;
 }
 
