@@ -141,8 +141,10 @@ int propagate_ssh_key(const KdumpConfig *c) {
         /* The admin's own login (key, agent or password; the admin's
          * known_hosts vouches for the server) installs kdump's key. */
         _cleanup_close_ int fd = open(pub, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return log_error_errno(-errno, "Failed to open \"%s\": %m", pub), EX_NOINPUT;
+        if (fd < 0) {
+                log_error_errno(-errno, "Failed to open \"%s\": %m", pub);
+                return EX_NOINPUT;
+        }
         char *install[] = { (char *) "ssh", (char *) "--", (char *) dest, (char *) remote_install, NULL };
         r = spawn_and_wait_io(install, NULL, fd, -1);
         if (r != 0) {
