@@ -10,7 +10,7 @@ EXPECT_NO_DUMP=yes
 DUMP_DIR=/var/crash
 HOST_ACTION=net_stop_nfs
 HOST_ACTION_MARKER="VMTEST: host-action"
-EXPECT_SERIAL=("kdump: dump failed")
+EXPECT_SERIAL=("VMTEST: check-warns-server-down rc=0" "kdump: dump failed in step wait-target")
 # The NFS client modules (nfs, nfsv4, sunrpc, lockd, …: 6 MB in the kernel)
 # do not fit beside the capture program in 96M; 112M is the measured floor.
 VM_CRASHKERNEL=112M

@@ -5,4 +5,5 @@ SCENARIO_DESC="ssh kdumpvm@10.213.0.1, path /var/tmp/kdumpd-vmtest/ssh, kdumpctl
 NET=yes
 CHECK=ssh
 DUMP_DIR=/var/tmp/kdumpd-vmtest/ssh
-EXPECT_SERIAL=("VMTEST: propagate rc=0")
+EXPECT_SERIAL=("VMTEST: check-before-propagate rc=0" "VMTEST: propagate rc=0" "VMTEST: key-mode-600 rc=0"
+               "VMTEST: check-after-propagate rc=0")
