@@ -109,10 +109,12 @@ int capture_arm(const ArmOptions *o, const ArmInputs *in, ArmResult *ret) {
         dump_space_check(o, in);
 
         BuildPaths p = { .state_dir = o->state_dir, .kver = kver, .kernel = kernel };
-        r = initramfs_ensure(in->config, o->config_path, &p, o->force_rebuild);
+        _cleanup_(staged_image_done) StagedImage staged = { .lock_fd = -EBADF };
+        r = initramfs_stage(in->config, o->config_path, &p, o->force_rebuild, &staged);
         if (r < 0)
                 return r;
-        if (initramfs_path(&p, &img) < 0)
+        img = strdup(staged.final);
+        if (!img)
                 return log_oom();
 
         if (asprintf(&cmdline_path, "%s/proc/cmdline", o->root) < 0)
@@ -129,11 +131,30 @@ int capture_arm(const ArmOptions *o, const ArmInputs *in, ArmResult *ret) {
         if (r < 0)
                 return log_oom();
 
-        log_info("Loading capture kernel %s with %s, command line: %s", kernel, img, cmdline);
-        r = kexec_crash_load(kernel, img, cmdline);
+        /* A new image is loaded from where it was built and takes the old
+         * one's place only once the kernel took it. The kernel frees the
+         * loaded capture kernel before it loads another: when the new one
+         * fails, the old image is loaded again. */
+        const char *load = staged.image ? staged.image : img;
+        log_info("Loading capture kernel %s with %s, command line: %s", kernel, load, cmdline);
+        r = kexec_crash_load(kernel, load, cmdline);
+        if (r < 0) {
+                log_error_errno(r, "Failed to load the capture kernel: %s (kexec_file_load: %m).",
+                                kexec_load_error_explain(r, &region));
+                if (staged.image && access(img, R_OK) == 0) {
+                        int q = kexec_crash_load(kernel, img, cmdline);
+                        if (q < 0)
+                                log_error_errno(q, "Loading the previous image \"%s\" again failed too: %m; "
+                                                "nothing is loaded.", img);
+                        else
+                                log_notice("The previous image \"%s\" is loaded again; the new one was discarded.",
+                                           img);
+                }
+                return r;
+        }
+        r = initramfs_commit(&staged);
         if (r < 0)
-                return log_error_errno(r, "Failed to load the capture kernel: %s (kexec_file_load: %m).",
-                                       kexec_load_error_explain(r, &region));
+                return r;
 
         *ret = (ArmResult) {
                 .kver = TAKE_PTR(kver),

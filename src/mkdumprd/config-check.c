@@ -74,11 +74,14 @@ static int check_collector(const KdumpConfig *c, ConfigDiagnostics *diag) {
         if (strcmp(argv[0], "makedumpfile") != 0)
                 return 0;
 
-        /* Flattened output (-F) is what a stream (ssh, raw) needs; on a
-         * filesystem it works but needs "makedumpfile -R" before reading. */
-        if (strv_contains(argv, "-F") && t != DUMP_TARGET_SSH && t != DUMP_TARGET_RAW)
-                ADD(false, "core_collector",
-                    "-F writes a flattened dump that must be converted with \"makedumpfile -R\" before it can be read");
+        /* Flattened output (-F) goes to stdout: a stream (ssh, raw) takes it,
+         * a file target cannot (the capture program names an output file,
+         * which makedumpfile then refuses, at crash time). */
+        if (strv_contains(argv, "-F") && t != DUMP_TARGET_SSH && t != DUMP_TARGET_RAW) {
+                ADD(true, "core_collector",
+                    "-F writes the dump to standard output, which only ssh and raw targets take; remove -F");
+                return 0;
+        }
 
         /* makedumpfile checks its own options without touching a vmcore.
          * With -F it writes to stdout and takes no output file. */

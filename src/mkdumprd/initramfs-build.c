@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -279,7 +280,47 @@ static int fsync_path(const char *path) {
         return 0;
 }
 
-int initramfs_ensure(const KdumpConfig *config, const char *config_path, const BuildPaths *p, bool force) {
+void staged_image_done(StagedImage *s) {
+        if (s->image)
+                (void) unlink(s->image);
+        if (s->tmpdir)
+                (void) rmdir(s->tmpdir);
+        free(s->tmpdir);
+        free(s->image);
+        free(s->final);
+        free(s->manifest_path);
+        free(s->manifest);
+        if (s->lock_fd >= 0)
+                close(s->lock_fd); /* releases the flock */
+        *s = (StagedImage) { .lock_fd = -EBADF };
+}
+
+/* One build at a time, whoever starts it (kdumpd, mkdumprd, kdumpctl
+ * rebuild): they share the state directory and its temp names. */
+static int lock_state_dir(const char *state_dir, int *ret_fd) {
+        _cleanup_free_ char *path = NULL;
+        int r = mkdir_p(state_dir, 0700);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create \"%s\": %m", state_dir);
+        if (asprintf(&path, "%s/.lock", state_dir) < 0)
+                return log_oom();
+        _cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+                return log_error_errno(-errno, "Failed to open \"%s\": %m", path);
+        if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+                if (errno != EWOULDBLOCK)
+                        return log_error_errno(-errno, "Failed to lock \"%s\": %m", path);
+                log_info("Another build of the capture initramfs is running; waiting for it.");
+                if (flock(fd, LOCK_EX) < 0)
+                        return log_error_errno(-errno, "Failed to lock \"%s\": %m", path);
+        }
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+int initramfs_stage(const KdumpConfig *config, const char *config_path, const BuildPaths *p, bool force,
+                    StagedImage *ret) {
+        _cleanup_(staged_image_done) StagedImage staged = { .lock_fd = -EBADF };
         _cleanup_free_ char *img = NULL, *mpath = NULL, *baked = NULL, *manifest = NULL, *old = NULL, *tmpimg = NULL,
                             *tmpdir = NULL, *baked_path = NULL, *confdir = NULL, *cmd = NULL;
         _cleanup_strv_free_ char **env = NULL;
@@ -303,6 +344,9 @@ int initramfs_ensure(const KdumpConfig *config, const char *config_path, const B
         if (r < 0)
                 return log_error_errno(r, "Failed to list the hook directories: %m");
 
+        r = lock_state_dir(p->state_dir, &staged.lock_fd);
+        if (r < 0)
+                return r;
         r = bake_config(config, config_path, &target, &net, &baked);
         if (r < 0)
                 return r;
@@ -315,19 +359,22 @@ int initramfs_ensure(const KdumpConfig *config, const char *config_path, const B
         if (initramfs_path(p, &img) < 0 || manifest_path(p, &mpath) < 0)
                 return log_oom();
 
-        if (!force && !kdump_config_force_rebuild(config) && access(img, R_OK) == 0 &&
-            read_full_file(mpath, &old, NULL) >= 0 && strcmp(old, manifest) == 0) {
-                log_info("Capture initramfs \"%s\" is up to date.", img);
+        staged.final = TAKE_PTR(img);
+        staged.manifest_path = TAKE_PTR(mpath);
+        if (!force && !kdump_config_force_rebuild(config) && access(staged.final, R_OK) == 0 &&
+            read_full_file(staged.manifest_path, &old, NULL) >= 0 && strcmp(old, manifest) == 0) {
+                log_info("Capture initramfs \"%s\" is up to date.", staged.final);
+                *ret = staged;
+                staged = (StagedImage) { .lock_fd = -EBADF };
                 return BUILD_UP_TO_DATE;
         }
-        if (kdump_config_force_no_rebuild(config) && access(img, R_OK) == 0 && !force) {
-                log_notice("Capture initramfs \"%s\" is out of date, but force_no_rebuild is set: using it.", img);
+        if (kdump_config_force_no_rebuild(config) && access(staged.final, R_OK) == 0 && !force) {
+                log_notice("Capture initramfs \"%s\" is out of date, but force_no_rebuild is set: using it.",
+                           staged.final);
+                *ret = staged;
+                staged = (StagedImage) { .lock_fd = -EBADF };
                 return BUILD_UP_TO_DATE;
         }
-
-        r = mkdir_p(p->state_dir, 0700);
-        if (r < 0)
-                return log_error_errno(r, "Failed to create \"%s\": %m", p->state_dir);
 
         /* Everything dracut reads from us goes through a private directory. */
         if (asprintf(&tmpdir, "%s/.build.XXXXXX", p->state_dir) < 0)
@@ -408,33 +455,64 @@ int initramfs_ensure(const KdumpConfig *config, const char *config_path, const B
                 r = log_error_errno(-errno, "Failed to sync \"%s\": %m", tmpimg);
                 goto cleanup;
         }
-        if (rename(tmpimg, img) < 0) {
-                r = log_error_errno(-errno, "Failed to move the new image to \"%s\": %m", img);
-                goto cleanup;
-        }
-        (void) fsync_parent_dir(img);
-        r = write_file_atomic(mpath, manifest, strlen(manifest), 0600);
-        if (r < 0) {
-                log_error_errno(r, "Failed to write \"%s\": %m", mpath);
-                goto cleanup;
-        }
         struct stat st;
-        if (stat(img, &st) >= 0)
-                log_info("Capture initramfs \"%s\" built (%.1f MiB).", img, st.st_size / 1048576.0);
+        if (stat(tmpimg, &st) >= 0)
+                log_info("Capture initramfs for %s built (%.1f MiB); it replaces \"%s\" once it is loaded.", p->kver,
+                         st.st_size / 1048576.0, staged.final);
+        /* The image waits in the build directory: it is renamed into place
+         * only when the caller commits it (after loading it). */
+        staged.tmpdir = TAKE_PTR(tmpdir);
+        staged.image = TAKE_PTR(tmpimg);
+        staged.manifest = TAKE_PTR(manifest);
         r = BUILD_BUILT;
 
 cleanup:
+        /* dracut's inputs go, the ssh key's converted copy first of all;
+         * only a staged image stays in the build directory. */
         if (baked_path)
                 (void) unlink(baked_path);
-        for (const char *const *n = (const char *const[]) { "net", "known_hosts", "id_dropbear", NULL }; *n && tmpdir; n++) {
+        const char *dir = tmpdir ? tmpdir : staged.tmpdir;
+        for (const char *const *n = (const char *const[]) { "net", "known_hosts", "id_dropbear", NULL }; *n && dir; n++) {
                 _cleanup_free_ char *f = NULL;
-                if (asprintf(&f, "%s/%s", tmpdir, *n) >= 0)
+                if (asprintf(&f, "%s/%s", dir, *n) >= 0)
                         (void) unlink(f);
         }
-        if (tmpimg)
+        if (tmpimg) /* not handed on: a failed build */
                 (void) unlink(tmpimg);
         if (confdir)
                 (void) rmdir(confdir);
-        (void) rmdir(tmpdir);
+        if (tmpdir)
+                (void) rmdir(tmpdir);
+        if (r >= 0) {
+                *ret = staged;
+                staged = (StagedImage) { .lock_fd = -EBADF };
+        }
         return r;
+}
+
+int initramfs_commit(StagedImage *s) {
+        int r;
+
+        assert_return(s && s->final, -EINVAL);
+        if (!s->image)
+                return 0; /* it was up to date */
+        if (rename(s->image, s->final) < 0)
+                return log_error_errno(-errno, "Failed to move the new image to \"%s\": %m", s->final);
+        free(s->image);
+        s->image = NULL;
+        (void) fsync_parent_dir(s->final);
+        r = write_file_atomic(s->manifest_path, s->manifest, strlen(s->manifest), 0600);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write \"%s\": %m", s->manifest_path);
+        log_info("Capture initramfs \"%s\" is in place.", s->final);
+        return 0;
+}
+
+int initramfs_ensure(const KdumpConfig *config, const char *config_path, const BuildPaths *p, bool force) {
+        _cleanup_(staged_image_done) StagedImage s = { .lock_fd = -EBADF };
+        int r = initramfs_stage(config, config_path, p, force, &s);
+        if (r < 0)
+                return r;
+        int q = initramfs_commit(&s);
+        return q < 0 ? q : r;
 }

@@ -24,11 +24,34 @@ typedef enum BuildOutcome {
 /* Where the image for kver lives: <state_dir>/initramfs-<kver>.img */
 int initramfs_path(const BuildPaths *p, char **ret);
 
-/* Builds the capture initramfs for config unless the image on disk was
- * built from the same inputs (or force). The old image stays in place
- * until the new one is complete and synced. Logs what it does. Returns a
- * BuildOutcome, or -errno (-EINVAL: the configuration cannot be built for
- * this machine, already logged as FILE: error: …). */
+/* A build between its two halves: the new image is complete and synced in
+ * a private directory, the old one still in place, the state directory
+ * locked against other builds. */
+typedef struct StagedImage {
+        int lock_fd;          /* flock on <state_dir>/.lock, held until done */
+        char *final;          /* <state_dir>/initramfs-<kver>.img */
+        char *image;          /* the new image, or NULL when final is up to date */
+        char *tmpdir;         /* the directory that holds it */
+        char *manifest_path;
+        char *manifest;       /* written on commit */
+} StagedImage;
+
+/* Releases the lock and removes an image that was not committed. */
+void staged_image_done(StagedImage *s);
+
+/* Builds the capture initramfs for config into a private directory,
+ * unless the image on disk was built from the same inputs (or force).
+ * Returns a BuildOutcome, or -errno (-EINVAL: the configuration cannot be
+ * built for this machine, already logged as FILE: error: …). */
+int initramfs_stage(const KdumpConfig *config, const char *config_path, const BuildPaths *p, bool force,
+                    StagedImage *ret);
+
+/* Renames the staged image into place and writes its manifest: after it
+ * was loaded, so that an image that builds but does not load never
+ * replaces a good one. */
+int initramfs_commit(StagedImage *s);
+
+/* Stage and commit at once: for mkdumprd, which loads nothing. */
 int initramfs_ensure(const KdumpConfig *config, const char *config_path, const BuildPaths *p, bool force);
 
 /* Fills a BuildPaths for the running kernel (uname -r) or for kver. The
