@@ -14,10 +14,13 @@
 #include "spawn.h"
 #include "strv.h"
 
+/* The dump directory is always a new one: a name that exists (a second
+ * crash in the same second, or every crash on a machine without an RTC,
+ * which all start in 1970) gets a suffix, and nothing planted there in
+ * advance, a symlink least of all, is ever used or followed. */
 int dump_dir_create(const char *base, const char *host, time_t now, char **ret_dir) {
         char stamp[32];
         struct tm tm;
-        char *dir;
         int r;
 
         assert_return(base && host && ret_dir, -EINVAL);
@@ -27,21 +30,31 @@ int dump_dir_create(const char *base, const char *host, time_t now, char **ret_d
         r = mkdir_p(base, 0700);
         if (r < 0)
                 return r;
-        if (asprintf(&dir, "%s/%s-%s", base, host, stamp) < 0)
-                return -ENOMEM;
-        if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-                r = negative_errno();
-                free(dir);
-                return r;
+        _cleanup_close_ int base_fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (base_fd < 0)
+                return negative_errno();
+
+        for (unsigned n = 0; n < 1000; n++) {
+                _cleanup_free_ char *name = NULL;
+                if ((n == 0 ? asprintf(&name, "%s-%s", host, stamp) : asprintf(&name, "%s-%s.%u", host, stamp, n)) < 0)
+                        return -ENOMEM;
+                if (mkdirat(base_fd, name, 0700) < 0) {
+                        if (errno == EEXIST)
+                                continue;
+                        return negative_errno();
+                }
+                /* mkdir honours the umask; make the mode exact, on the
+                 * directory just made and not on whatever a path names. */
+                _cleanup_close_ int fd = openat(base_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0 || fchmod(fd, 0700) < 0)
+                        return negative_errno();
+                char *dir;
+                if (asprintf(&dir, "%s/%s", base, name) < 0)
+                        return -ENOMEM;
+                *ret_dir = dir;
+                return 0;
         }
-        /* mkdir honours the umask; make the mode exact. */
-        if (chmod(dir, 0700) < 0) {
-                r = negative_errno();
-                free(dir);
-                return r;
-        }
-        *ret_dir = dir;
-        return 0;
+        return -EEXIST;
 }
 
 static int sync_file(const char *path) {

@@ -7,7 +7,8 @@
 #include <time.h>
 
 /* Creates <base>/<host>-YYYY-MM-DD-HH:MM:SS (0700), and base itself if
- * missing (0700). */
+ * missing (0700). The directory is always new: when the name exists
+ * (anything, a symlink too) ".1", ".2", … is appended. */
 int dump_dir_create(const char *base, const char *host, time_t now, char **ret_dir);
 
 /* Extracts the kernel log from vmcore into <dir>/vmcore-dmesg.txt with

@@ -106,6 +106,27 @@ TEST(dump_dir_create_existing_base) {
         ASSERT_EQ(count_entries(test_tmpdir()), 1);
 }
 
+TEST(dump_dir_create_never_reuses_a_name) {
+        /* Without an RTC every crash is stamped 1970-01-01-00:00:00: the
+         * second dump must not land in (or rename over) the first. */
+        _cleanup_free_ char *base = test_path(test_tmpdir(), "norc"), *a = NULL, *b = NULL, *c = NULL;
+        ASSERT_OK(dump_dir_create(base, "10.0.0.1", 0, &a));
+        ASSERT_OK(dump_dir_create(base, "10.0.0.1", 0, &b));
+        ASSERT_STRNE(a, b);
+        ASSERT_CONTAINS(b, "/10.0.0.1-1970-01-01-00:00:00.1");
+
+        /* A symlink planted under the next name is neither used nor
+         * followed (chmod through it would change its target). */
+        _cleanup_free_ char *victim = test_path(test_tmpdir(), "victim"), *link = NULL;
+        ASSERT_OK(mkdir(victim, 0755));
+        ASSERT_GE(asprintf(&link, "%s/10.0.0.1-1970-01-01-00:00:00.2", base), 0);
+        ASSERT_OK(symlink(victim, link));
+        ASSERT_OK(dump_dir_create(base, "10.0.0.1", 0, &c));
+        ASSERT_CONTAINS(c, "/10.0.0.1-1970-01-01-00:00:00.3");
+        ASSERT_EQ(path_mode(victim), 0755);
+        ASSERT_EQ(path_mode(c), 0700);
+}
+
 TEST(dump_dir_create_arguments) {
         char *dir = (char *) 0x1;
 
