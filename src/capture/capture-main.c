@@ -44,15 +44,20 @@ static void mount_api_filesystems(void) {
         }
 }
 
-/* Without /dev/console in the image the kernel starts us with no fds 0-2. */
+/* Without /dev/console in the image the kernel starts us with no fds 0-2.
+ * None of them may stay closed: a pipe or file opened later would land
+ * there and be taken for stdin/stdout by the children. */
 static void open_console(void) {
         if (fcntl(STDERR_FILENO, F_GETFD) >= 0)
                 return;
-        int fd = open("/dev/console", O_RDWR | O_NOCTTY | O_CLOEXEC);
+        int fd = open("/dev/console", O_RDWR | O_NOCTTY);
+        if (fd < 0)
+                fd = open("/dev/null", O_RDWR);
         if (fd < 0)
                 return;
         for (int i = 0; i < 3; i++)
-                dup2(fd, i);
+                if (i != fd)
+                        dup2(fd, i);
         if (fd > 2)
                 close(fd);
 }

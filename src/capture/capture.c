@@ -97,10 +97,28 @@ static const CaptureOps *ops(const Capture *c) {
         return c->ops ? c->ops : &capture_ops_real;
 }
 
+/* The smallest time a network step gets, even with disk_timeout 0. */
+#define MIN_NETWORK_STEP_SEC 10
+
+static long target_timeout_sec(const Capture *c) {
+        long timeout = kdump_config_disk_timeout(c->config);
+        return timeout < 0 ? DEFAULT_DISK_TIMEOUT_SEC : timeout;
+}
+
 static int step_net_up(Capture *c) {
+        long t;
+        int r;
+
         if (!is_network_target(c))
                 return 0;
-        return ops(c)->net_up(c);
+        r = ops(c)->net_up(c);
+        if (r < 0)
+                return r;
+        /* Waiting for the link (and link_delay) must not eat the time the
+         * server gets to answer: reaching it starts a budget of its own. */
+        t = target_timeout_sec(c);
+        c->target_deadline = deadline_after_sec(t < MIN_NETWORK_STEP_SEC ? MIN_NETWORK_STEP_SEC : t);
+        return 0;
 }
 
 static int ensure_dump_dir(Capture *c);
@@ -162,7 +180,8 @@ static int ensure_dump_dir(Capture *c) {
         if (c->dump_dir)
                 return 0;
         if (kdump_config_target_type(c->config) == DUMP_TARGET_SSH)
-                return ssh_dump_dir_create(&c->ssh, path, c->host, time(NULL), c->target_deadline, &c->dump_dir);
+                return ssh_dump_dir_create(&c->ssh, path, c->host, time(NULL), c->target_deadline, c->scratch_dir,
+                                           &c->dump_dir);
         if (asprintf(&base, "%s%s", c->mount_dir, strcmp(path, "/") == 0 ? "" : path) < 0)
                 return log_oom();
         r = dump_dir_create(base, c->host, time(NULL), &c->dump_dir);
@@ -273,8 +292,10 @@ KdumpAction capture_run(Capture *c) {
         CaptureState s = CAPTURE_NET_UP, failed = _CAPTURE_STATE_MAX;
 
         if (c->target_deadline == 0) {
-                long timeout = kdump_config_disk_timeout(c->config);
-                c->target_deadline = deadline_after_sec(timeout < 0 ? DEFAULT_DISK_TIMEOUT_SEC : timeout);
+                long t = target_timeout_sec(c);
+                if (is_network_target(c) && t < MIN_NETWORK_STEP_SEC)
+                        t = MIN_NETWORK_STEP_SEC;
+                c->target_deadline = deadline_after_sec(t);
         }
         while (steps[s].run) {
                 log_info("kdump: %s", steps[s].name);

@@ -44,6 +44,7 @@ static int status_to_result(int status) {
 static void wait_all(pid_t *pids, int *results, size_t n, uint64_t deadline_usec) {
         size_t left = n;
         bool killed = false;
+        uint64_t give_up = 0;
 
         while (left > 0) {
                 for (size_t i = 0; i < n; i++) {
@@ -60,6 +61,10 @@ static void wait_all(pid_t *pids, int *results, size_t n, uint64_t deadline_usec
                 }
                 if (left == 0)
                         break;
+                /* A child that SIGKILL cannot reach (stuck in the kernel)
+                 * is left behind after a grace period: PID 1 goes on. */
+                if (killed && now_usec() >= give_up)
+                        break;
                 if (!killed && deadline_usec > 0 && now_usec() >= deadline_usec) {
                         for (size_t i = 0; i < n; i++)
                                 if (pids[i] > 0) {
@@ -68,6 +73,7 @@ static void wait_all(pid_t *pids, int *results, size_t n, uint64_t deadline_usec
                                         results[i] = -ETIME;
                                 }
                         killed = true;
+                        give_up = now_usec() + 5 * 1000000ULL;
                 }
                 usleep(20 * 1000);
         }

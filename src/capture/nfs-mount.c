@@ -67,8 +67,11 @@ static int mount_once(const char *source, const char *fstype, const char *where,
                 if (p < 0 && errno != EINTR)
                         return negative_errno();
                 if (now_usec() >= deadline_usec) {
+                        /* A task stuck where SIGKILL cannot reach it is
+                         * left behind: PID 1 must go on to failure_action. */
                         kill(pid, SIGKILL);
-                        (void) waitpid(pid, &status, 0);
+                        for (int i = 0; i < 250 && waitpid(pid, &status, WNOHANG) == 0; i++)
+                                usleep(20 * 1000);
                         return -ETIME;
                 }
                 usleep(20 * 1000);
@@ -102,8 +105,10 @@ int nfs_mount(const char *kind, const char *location, const char *where, uint64_
                                 return 0;
                         }
                         log_debug("kdump: mount %s with \"%s\": %s", location, options, strerror(-r));
-                        /* This version is not spoken there: the next one may be. */
-                        if (r != -EPROTONOSUPPORT && r != -EPROTO)
+                        /* This version is not spoken there, or the export is
+                         * not offered over it (v4's pseudo root differs): the
+                         * next one may be. */
+                        if (r != -EPROTONOSUPPORT && r != -EPROTO && r != -ENOENT && r != -EACCES && r != -EPERM)
                                 break;
                 }
                 if (r == -ETIME || now_usec() >= deadline_usec)

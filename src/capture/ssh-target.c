@@ -11,6 +11,7 @@
 
 #include "child.h"
 #include "deadline.h"
+#include "fileio.h"
 #include "log.h"
 #include "macro.h"
 #include "strv.h"
@@ -21,14 +22,15 @@
 
 /* The remote side runs one shell command; every value in it is quoted
  * (shell_quote), none is pasted in as it is. */
-static int ssh_run(const SshTarget *t, const char *remote_command, int stdin_fd, uint64_t deadline_usec) {
+static int ssh_run(const SshTarget *t, const char *remote_command, int stdin_fd, int stdout_fd,
+                   uint64_t deadline_usec) {
         _cleanup_strv_free_ char **env = NULL;
         char *argv[] = { (char *) t->client, (char *) "-i", (char *) t->key, (char *) "-K", (char *) SSH_KEEPALIVE_SEC,
                          (char *) t->destination, (char *) remote_command, NULL };
 
         if (strv_extendf(&env, "HOME=%s", t->home) < 0)
                 return -ENOMEM;
-        return child_run(argv, env, stdin_fd, -1, deadline_usec);
+        return child_run(argv, env, stdin_fd, stdout_fd, deadline_usec);
 }
 
 static int describe(int r, const char *what, const SshTarget *t) {
@@ -45,26 +47,45 @@ static int describe(int r, const char *what, const SshTarget *t) {
 }
 
 int ssh_dump_dir_create(const SshTarget *t, const char *path, const char *host, time_t now, uint64_t deadline_usec,
-                        char **ret_dir) {
-        _cleanup_free_ char *dir = NULL, *qpath = NULL, *qdir = NULL, *cmd = NULL;
+                        const char *scratch, char **ret_dir) {
+        _cleanup_free_ char *dir = NULL, *qpath = NULL, *qdir = NULL, *cmd = NULL, *answer = NULL, *out = NULL;
         char stamp[32];
         struct tm tm;
         int r;
 
-        assert_return(t && path && host && ret_dir, -EINVAL);
+        assert_return(t && path && host && scratch && ret_dir, -EINVAL);
         if (!gmtime_r(&now, &tm) || strftime(stamp, sizeof(stamp), "%Y-%m-%d-%H:%M:%S", &tm) == 0)
                 return -EINVAL;
         if (asprintf(&dir, "%s/%s-%s", strcmp(path, "/") == 0 ? "" : path, host, stamp) < 0)
                 return log_oom();
         qpath = shell_quote(path);
         qdir = shell_quote(dir);
-        if (!qpath || !qdir || asprintf(&cmd, "umask 077 && mkdir -p -- %s && mkdir -- %s", qpath, qdir) < 0)
+        /* Always a new directory, as locally: a name that exists there (a
+         * capture kernel without an RTC stamps every dump 1970-01-01) gets
+         * ".1", ".2", …; the server says which one it made. */
+        if (!qpath || !qdir ||
+            asprintf(&cmd,
+                     "umask 077 && mkdir -p -- %s && d=%s && n=0 && until mkdir -- \"$d\" 2>/dev/null; do "
+                     "n=$((n + 1)); [ \"$n\" -lt 1000 ] || exit 1; d=%s.$n; done && printf '%%s\\n' \"$d\"",
+                     qpath, qdir, qdir) < 0 ||
+            asprintf(&out, "%s/remote-dir", scratch) < 0)
                 return log_oom();
-        r = ssh_run(t, cmd, -1, deadline_usec);
+        r = mkdir_p(scratch, 0700);
+        if (r < 0)
+                return log_error_errno(r, "Cannot create %s: %m", scratch);
+        _cleanup_close_ int fd = open(out, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return log_error_errno(-errno, "Cannot create %s: %m", out);
+        r = ssh_run(t, cmd, -1, fd, deadline_usec);
         if (r != 0)
                 return describe(r, "create the dump directory", t);
-        log_info("kdump: created %s:%s (0700).", t->destination, dir);
-        *ret_dir = TAKE_PTR(dir);
+        r = read_one_line_file(out, &answer);
+        (void) unlink(out);
+        if (r < 0 || strncmp(answer, dir, strlen(dir)) != 0)
+                return log_error_errno(-EPROTO, "ssh %s: the server did not say which dump directory it made.",
+                                       t->destination);
+        log_info("kdump: created %s:%s (0700).", t->destination, answer);
+        *ret_dir = TAKE_PTR(answer);
         return 0;
 }
 
@@ -80,7 +101,7 @@ int ssh_send_file(const SshTarget *t, const char *local, const char *dir, const 
         if (asprintf(&target, "%s/%s", dir, name) < 0 || !(qtarget = shell_quote(target)) ||
             asprintf(&cmd, "umask 077 && cat > %s", qtarget) < 0)
                 return log_oom();
-        r = ssh_run(t, cmd, fd, deadline_usec);
+        r = ssh_run(t, cmd, fd, -1, deadline_usec);
         return describe(r, "copy the file", t);
 }
 
@@ -107,7 +128,7 @@ int ssh_save_vmcore(const SshTarget *t, char * const *collector, const char *dir
                 return describe(r, "stream the dump", t);
         }
         /* Only a whole stream gets the final name. */
-        r = ssh_run(t, mv, -1, deadline_after_sec(60));
+        r = ssh_run(t, mv, -1, -1, deadline_after_sec(60));
         if (r != 0)
                 return describe(r, "rename vmcore-incomplete to vmcore.flat", t);
         log_info("kdump: saved %s:%s.", t->destination, final);

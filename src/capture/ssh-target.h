@@ -20,10 +20,12 @@ typedef struct SshTarget {
 } SshTarget;
 
 /* Creates <path>/<host>-<stamp> on the server (0700, path too when it is
- * missing) and returns its name there. Proves at the same time that the
- * server answers, knows our key and is the one we recorded. */
+ * missing; ".1", ".2", … appended when the name exists) and returns its
+ * name there. Proves at the same time that the server answers, knows our
+ * key and is the one we recorded. scratch: a local directory for the
+ * server's answer. */
 int ssh_dump_dir_create(const SshTarget *t, const char *path, const char *host, time_t now, uint64_t deadline_usec,
-                        char **ret_dir);
+                        const char *scratch, char **ret_dir);
 
 /* Copies the local file to <dir>/<name> on the server (0600). */
 int ssh_send_file(const SshTarget *t, const char *local, const char *dir, const char *name, uint64_t deadline_usec);

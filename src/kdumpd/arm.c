@@ -152,9 +152,16 @@ int capture_arm(const ArmOptions *o, const ArmInputs *in, ArmResult *ret) {
                 }
                 return r;
         }
-        r = initramfs_commit(&staged);
-        if (r < 0)
-                return r;
+        /* Loaded is armed. An image that cannot be put in place is built
+         * again next time (its manifest is not written). */
+        if (initramfs_commit(&staged) < 0) {
+                log_warning("The loaded capture initramfs could not replace \"%s\"; it is rebuilt on the next start.",
+                            img);
+                free(img);
+                img = strdup(staged.image ? staged.image : staged.final);
+                if (!img)
+                        return log_oom();
+        }
 
         *ret = (ArmResult) {
                 .kver = TAKE_PTR(kver),

@@ -66,9 +66,14 @@ static int record_host_keys(const char *host) {
                 return log_error_errno(r, "Failed to run ssh-keyscan: %m");
         if (lseek(fd, 0, SEEK_SET) < 0)
                 return log_error_errno(-errno, "Failed to read the scanned keys: %m");
-        FILE *f = fdopen(dup(fd), "re");
-        if (!f)
+        int copy = dup(fd);
+        if (copy < 0)
+                return log_error_errno(-errno, "Failed to read the scanned keys: %m");
+        FILE *f = fdopen(copy, "re");
+        if (!f) {
+                close(copy);
                 return log_oom();
+        }
         char line[8192];
         FILE *out = open_memstream(&scanned, &size);
         unsigned n = 0;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "initramfs-build.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -273,6 +274,20 @@ static int image_files(const KdumpConfig *config, char ***ret_files, char ***ret
         return 0;
 }
 
+/* Every capture kernel is named "(none)": without an identity of its
+ * own, machines dumping to one NFSv4 server at once would present the
+ * same client and revoke each other's state. The machine ID tells them
+ * apart. */
+static int nfs_client_identity(const KdumpConfig *config, char ***lines) {
+        _cleanup_free_ char *id = NULL;
+
+        if (kdump_config_target_type(config) != DUMP_TARGET_NFS)
+                return 0;
+        if (read_one_line_file("/etc/machine-id", &id) < 0 || strlen(id) < 8 || strspn(id, "0123456789abcdef") != strlen(id))
+                return 0; /* no usable ID: the kernel's default */
+        return strv_extendf(lines, "options nfs nfs4_unique_id=kdump-%s", id);
+}
+
 static int fsync_path(const char *path) {
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0 || fsync(fd) < 0)
@@ -318,6 +333,38 @@ static int lock_state_dir(const char *state_dir, int *ret_fd) {
         return 0;
 }
 
+/* A build that was killed (a stop timeout, Ctrl-C, OOM) leaves its private
+ * directory, which may hold the converted ssh key: with the lock held none
+ * is in use, so every one left is removed. */
+static void remove_stale_build_dirs(const char *state_dir) {
+        _cleanup_close_ int dfd = open(state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR *d = dfd >= 0 ? fdopendir(dup(dfd)) : NULL;
+        struct dirent *de;
+
+        if (!d)
+                return;
+        while ((de = readdir(d))) {
+                if (strncmp(de->d_name, ".build.", 7) != 0)
+                        continue;
+                int bfd = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                DIR *b = bfd >= 0 ? fdopendir(bfd) : NULL;
+                if (!b) {
+                        if (bfd >= 0)
+                                close(bfd);
+                        continue;
+                }
+                /* Only files and dracut.conf.d (empty) are ever put there. */
+                for (struct dirent *e; (e = readdir(b));)
+                        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+                            unlinkat(dirfd(b), e->d_name, 0) < 0 && errno == EISDIR)
+                                (void) unlinkat(dirfd(b), e->d_name, AT_REMOVEDIR);
+                closedir(b);
+                if (unlinkat(dfd, de->d_name, AT_REMOVEDIR) == 0)
+                        log_notice("Removed \"%s/%s\", left by an interrupted build.", state_dir, de->d_name);
+        }
+        closedir(d);
+}
+
 int initramfs_stage(const KdumpConfig *config, const char *config_path, const BuildPaths *p, bool force,
                     StagedImage *ret) {
         _cleanup_(staged_image_done) StagedImage staged = { .lock_fd = -EBADF };
@@ -326,6 +373,7 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
         _cleanup_strv_free_ char **env = NULL;
         _cleanup_strv_free_ char **collector = NULL, **files = NULL, **hooks = NULL;
         _cleanup_free_ char *hook_list = NULL, *modprobe = NULL;
+        _cleanup_strv_free_ char **modprobe_lines = NULL;
         _cleanup_(target_fs_done) TargetFs target = {};
         _cleanup_(net_target_done) NetTarget net = {};
         _cleanup_strv_free_ char **argv = NULL;
@@ -347,6 +395,7 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
         r = lock_state_dir(p->state_dir, &staged.lock_fd);
         if (r < 0)
                 return r;
+        remove_stale_build_dirs(p->state_dir);
         r = bake_config(config, config_path, &target, &net, &baked);
         if (r < 0)
                 return r;
@@ -433,7 +482,9 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
             strv_extendf(&env, "KDUMP_EXTRA_MODULES=%s", strempty(kdump_config_string(config, "extra_modules"))) < 0 ||
             !(hook_list = strv_join(hooks, "\n")) ||
             strv_extendf(&env, "KDUMP_HOOK_FILES=%s", hook_list) < 0 ||
-            !(modprobe = strv_join((char **) kdump_config_modprobe_lines(config), "\n")) ||
+            strv_extend_strv(&modprobe_lines, (char **) kdump_config_modprobe_lines(config)) < 0 ||
+            nfs_client_identity(config, &modprobe_lines) < 0 ||
+            !(modprobe = strv_join(modprobe_lines, "\n")) ||
             strv_extendf(&env, "KDUMP_MODPROBE_CONF=%s", modprobe) < 0) {
                 r = log_oom();
                 goto cleanup;

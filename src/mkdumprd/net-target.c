@@ -35,11 +35,19 @@ int net_target_host(DumpTargetType type, const char *location, char **ret) {
                         return -EINVAL;
                 start++;
                 end = start + strlen(start);
-        } else if (location[0] == '[') {
-                start = location + 1;
-                end = strchr(start, ']');
-        } else
-                end = strchr(location, ':');
+        } else {
+                if (location[0] == '[') {
+                        start = location + 1;
+                        end = strchr(start, ']');
+                        /* "[addr]:/export": the export must follow */
+                        if (end && (end[1] != ':' || end[2] != '/'))
+                                return -EINVAL;
+                } else {
+                        end = strchr(location, ':');
+                        if (end && end[1] != '/')
+                                return -EINVAL;
+                }
+        }
         if (!end || end == start)
                 return -EINVAL;
         *ret = strndup(start, (size_t) (end - start));
