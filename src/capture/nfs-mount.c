@@ -14,6 +14,7 @@
 #include "deadline.h"
 #include "log.h"
 #include "macro.h"
+#include "net-plan.h"
 
 /* timeo is in tenths of a second: 10 s a try, 3 tries, then an error. */
 #define NFS_TIMEOUTS "soft,timeo=100,retrans=3"
@@ -29,24 +30,6 @@ int nfs_mount_options(const char *server, const char *version, char **ret) {
                      v3 ? "nolock," : "", NFS_TIMEOUTS, server) < 0)
                 return -ENOMEM;
         return 0;
-}
-
-/* The server part of host:/export, brackets removed. */
-static int split_location(const char *location, char **ret_server) {
-        const char *end;
-
-        if (location[0] == '[') {
-                end = strchr(location, ']');
-                if (!end || end[1] != ':')
-                        return -EINVAL;
-                *ret_server = strndup(location + 1, (size_t) (end - location - 1));
-        } else {
-                end = strchr(location, ':');
-                if (!end)
-                        return -EINVAL;
-                *ret_server = strndup(location, (size_t) (end - location));
-        }
-        return *ret_server ? 0 : -ENOMEM;
 }
 
 /* mount(2) in a child: a mount that hangs in the kernel is killable
@@ -89,7 +72,7 @@ int nfs_mount(const char *kind, const char *location, const char *where, uint64_
         int r, tries = 0;
 
         assert_return(kind && location && where, -EINVAL);
-        r = split_location(location, &server);
+        r = net_target_host(DUMP_TARGET_NFS, location, &server);
         if (r < 0)
                 return log_error_errno(r, "cannot read the NFS target \"%s\": %m", location);
 

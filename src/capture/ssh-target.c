@@ -11,6 +11,7 @@
 
 #include "child.h"
 #include "deadline.h"
+#include "dump-writer.h"
 #include "fileio.h"
 #include "log.h"
 #include "macro.h"
@@ -48,15 +49,15 @@ static int describe(int r, const char *what, const SshTarget *t) {
 
 int ssh_dump_dir_create(const SshTarget *t, const char *path, const char *host, time_t now, uint64_t deadline_usec,
                         const char *scratch, char **ret_dir) {
-        _cleanup_free_ char *dir = NULL, *qpath = NULL, *qdir = NULL, *cmd = NULL, *answer = NULL, *out = NULL;
-        char stamp[32];
-        struct tm tm;
+        _cleanup_free_ char *name = NULL, *dir = NULL, *qpath = NULL, *qdir = NULL, *cmd = NULL, *answer = NULL,
+                            *out = NULL;
         int r;
 
         assert_return(t && path && host && scratch && ret_dir, -EINVAL);
-        if (!gmtime_r(&now, &tm) || strftime(stamp, sizeof(stamp), "%Y-%m-%d-%H:%M:%S", &tm) == 0)
-                return -EINVAL;
-        if (asprintf(&dir, "%s/%s-%s", strcmp(path, "/") == 0 ? "" : path, host, stamp) < 0)
+        r = dump_dir_name(host, now, &name);
+        if (r < 0)
+                return r;
+        if (asprintf(&dir, "%s/%s", strcmp(path, "/") == 0 ? "" : path, name) < 0)
                 return log_oom();
         qpath = shell_quote(path);
         qdir = shell_quote(dir);

@@ -25,35 +25,6 @@ void net_target_done(NetTarget *t) {
         *t = (NetTarget) {};
 }
 
-int net_target_host(DumpTargetType type, const char *location, char **ret) {
-        const char *start = location, *end;
-
-        assert_return(location && ret, -EINVAL);
-        if (type == DUMP_TARGET_SSH) {
-                start = strchr(location, '@');
-                if (!start)
-                        return -EINVAL;
-                start++;
-                end = start + strlen(start);
-        } else {
-                if (location[0] == '[') {
-                        start = location + 1;
-                        end = strchr(start, ']');
-                        /* "[addr]:/export": the export must follow */
-                        if (end && (end[1] != ':' || end[2] != '/'))
-                                return -EINVAL;
-                } else {
-                        end = strchr(location, ':');
-                        if (end && end[1] != '/')
-                                return -EINVAL;
-                }
-        }
-        if (!end || end == start)
-                return -EINVAL;
-        *ret = strndup(start, (size_t) (end - start));
-        return *ret ? 0 : -ENOMEM;
-}
-
 static bool host_pattern_matches(const char *patterns, const char *host, const char *address) {
         _cleanup_free_ char *copy = strdup(patterns);
         char *save = NULL;

@@ -22,10 +22,6 @@ typedef struct NetTarget {
 
 void net_target_done(NetTarget *t);
 
-/* The host part of an nfs or ssh location ("[fd00::1]" comes without its
- * brackets). */
-int net_target_host(DumpTargetType type, const char *location, char **ret);
-
 /* Reads the known_hosts lines for host (by name or address) from path and
  * returns them named by address. -ENOENT when there is none. */
 int known_hosts_for(const char *path, const char *host, const char *address, char **ret);

@@ -18,15 +18,25 @@
  * crash in the same second, or every crash on a machine without an RTC,
  * which all start in 1970) gets a suffix, and nothing planted there in
  * advance, a symlink least of all, is ever used or followed. */
-int dump_dir_create(const char *base, const char *host, time_t now, char **ret_dir) {
+int dump_dir_name(const char *host, time_t now, char **ret) {
         char stamp[32];
         struct tm tm;
+
+        assert_return(host && ret, -EINVAL);
+        if (!gmtime_r(&now, &tm) || strftime(stamp, sizeof(stamp), "%Y-%m-%d-%H:%M:%S", &tm) == 0)
+                return -EINVAL;
+        return asprintf(ret, "%s-%s", host, stamp) < 0 ? -ENOMEM : 0;
+}
+
+int dump_dir_create(const char *base, const char *host, time_t now, char **ret_dir) {
+        _cleanup_free_ char *first = NULL;
         int r;
 
         assert_return(base && host && ret_dir, -EINVAL);
 
-        if (!gmtime_r(&now, &tm) || strftime(stamp, sizeof(stamp), "%Y-%m-%d-%H:%M:%S", &tm) == 0)
-                return -EINVAL;
+        r = dump_dir_name(host, now, &first);
+        if (r < 0)
+                return r;
         r = mkdir_p(base, 0700);
         if (r < 0)
                 return r;
@@ -36,7 +46,7 @@ int dump_dir_create(const char *base, const char *host, time_t now, char **ret_d
 
         for (unsigned n = 0; n < 1000; n++) {
                 _cleanup_free_ char *name = NULL;
-                if ((n == 0 ? asprintf(&name, "%s-%s", host, stamp) : asprintf(&name, "%s-%s.%u", host, stamp, n)) < 0)
+                if ((n == 0 ? asprintf(&name, "%s", first) : asprintf(&name, "%s.%u", first, n)) < 0)
                         return -ENOMEM;
                 if (mkdirat(base_fd, name, 0700) < 0) {
                         if (errno == EEXIST)

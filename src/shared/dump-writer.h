@@ -6,6 +6,10 @@
 
 #include <time.h>
 
+/* "<host>-YYYY-MM-DD-HH:MM:SS" (UTC): the name of a dump's directory,
+ * local or on a server. */
+int dump_dir_name(const char *host, time_t now, char **ret);
+
 /* Creates <base>/<host>-YYYY-MM-DD-HH:MM:SS (0700), and base itself if
  * missing (0700). The directory is always new: when the name exists
  * (anything, a symlink too) ".1", ".2", … is appended. */

@@ -7,6 +7,8 @@
 
 #include <stdio.h>
 
+#include "kdump-config.h"
+
 typedef struct NetPlan {
         char *interface;      /* the name on the running system, for messages */
         char *mac;            /* "52:54:00:12:34:56": names differ without udev */
@@ -27,3 +29,7 @@ int net_plan_parse(const char *text, NetPlan *ret);
 
 /* True when the address text is IPv6 (has a colon). */
 int net_address_family(const char *address);
+
+/* The host part of an nfs ("host:/export", "[fd00::1]:/export") or ssh
+ * ("user@host") location, brackets removed. -EINVAL when there is none. */
+int net_target_host(DumpTargetType type, const char *location, char **ret);
