@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* kdump-capture: the /init of the capture initramfs. It runs as PID 1 in
- * the capture kernel, with no init system, no udev and no shell: it sets
- * up the few mounts it needs, loads the target's modules, saves
- * /proc/vmcore with the configuration baked into the image, and ends the
- * boot with reboot(2) (there is nobody else to ask). */
+ * the capture kernel, with no init system and no udev. PID 1 sets up the
+ * few mounts it needs and then only supervises: a worker process runs the
+ * capture state machine (capture.c) with the configuration baked into the
+ * image, and whatever happens to it, PID 1 ends the boot with the action
+ * kdump.conf asks for (there is nobody else to ask). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -19,12 +23,14 @@
 #include "kdump-config.h"
 #include "log.h"
 #include "macro.h"
-#include "module-load.h"
 #include "net-plan.h"
 #include "strv.h"
+#include "supervisor.h"
+#include "deadline.h"
 
 #define CAPTURE_CONFIG "/etc/kdump.conf"
-#define CAPTURE_MODULES "/etc/kdump/modules"
+#define CAPTURE_ROOT "/etc/kdump/root"
+#define SHELL "/bin/sh"
 #define CAPTURE_NET_PLAN "/etc/kdump/net"
 #define VMCORE "/proc/vmcore"
 
@@ -62,40 +68,171 @@ static void open_console(void) {
                 close(fd);
 }
 
-static void load_target_modules(void) {
-        _cleanup_free_ char *text = NULL;
-        _cleanup_strv_free_ char **names = NULL;
+/* PID 1's backstop over the worker's own deadlines. */
+#define SUPERVISOR_GRACE_USEC (15 * 1000000ULL)
 
-        if (read_full_file(CAPTURE_MODULES, &text, NULL) >= 0 && shell_split(text, &names) >= 0)
-                (void) modules_load_names(names);
-        (void) modules_coldplug();
+static void kill_everyone(pid_t worker) {
+        (void) worker;
+        /* From PID 1, -1 is every process but ourselves: the worker and
+         * whatever it started, in whichever session. */
+        (void) kill(-1, SIGKILL);
 }
 
-static _noreturn_ void act(KdumpAction a) {
+typedef int (*WorkFunc)(Capture *c, void *userdata);
+
+/* Runs work(c) in a worker process under supervision. Returns 0 when it
+ * succeeded; otherwise -EPROTO, after PID 1 did what a dead worker could not
+ * (the emergency hooks, the log, unmounting). */
+static int run_supervised(Capture *c, WorkFunc work, void *userdata) {
+        _cleanup_(supervision_done) Supervision s = {};
+        int fds[2], r;
+
+        if (pipe2(fds, O_CLOEXEC) < 0)
+                return log_error_errno(-errno, "kdump: cannot create the worker's pipe: %m");
+        pid_t pid = fork();
+        if (pid < 0) {
+                r = log_error_errno(-errno, "kdump: cannot start a worker (%m); running the dump in PID 1.");
+                close(fds[0]);
+                close(fds[1]);
+                return work(c, userdata) < 0 ? -EPROTO : 0;
+        }
+        if (pid == 0) {
+                close(fds[0]);
+                c->report_fd = fds[1];
+                _exit(work(c, userdata) < 0 ? WORKER_EXIT_FAILURE : WORKER_EXIT_SUCCESS);
+        }
+        close(fds[1]);
+        r = supervise(pid, fds[0], deadline_after_sec(60), SUPERVISOR_GRACE_USEC, kill_everyone, &s);
+        close(fds[0]);
+        if (r < 0)
+                return log_error_errno(r, "kdump: supervising the worker failed: %m");
+        if (s.end == WORKER_SUCCEEDED)
+                return 0;
+        if (s.end == WORKER_FAILED)
+                return -EPROTO;
+        if (WIFSIGNALED(s.status))
+                log_error("kdump: the capture worker was killed by signal %d (%s) in step %s.", WTERMSIG(s.status),
+                          strsignal(WTERMSIG(s.status)), s.step[0] ? s.step : "start");
+        else
+                log_error("kdump: the capture worker %s in step %s.", worker_end_to_string(s.end),
+                          s.step[0] ? s.step : "start");
+        free(c->dump_dir);
+        c->dump_dir = TAKE_PTR(s.dump_dir);
+        c->mounted = s.mounted;
+        c->report_fd = -1;
+        capture_recover(c);
+        return -EPROTO;
+}
+
+static int work_capture(Capture *c, void *userdata) {
+        (void) userdata;
+        (void) capture_run(c);
+        return c->failed_step == _CAPTURE_STATE_MAX ? 0 : -EPROTO;
+}
+
+/* The real root as mkdumprd recorded it: "SPEC FSTYPE". */
+static int read_root(char **ret_spec, char **ret_fstype) {
+        _cleanup_free_ char *text = NULL;
+        _cleanup_strv_free_ char **w = NULL;
+        int r = read_text_file(CAPTURE_ROOT, &text);
+        if (r < 0)
+                return log_error_errno(r, "kdump: %s is missing: this image cannot reach the root filesystem: %m",
+                                       CAPTURE_ROOT);
+        r = shell_split(text, &w);
+        if (r < 0 || strv_length(w) != 2)
+                return log_error_errno(r < 0 ? r : -EINVAL, "kdump: %s is not \"SPEC FSTYPE\".", CAPTURE_ROOT);
+        *ret_spec = strdup(w[0]);
+        *ret_fstype = strdup(w[1]);
+        return *ret_spec && *ret_fstype ? 0 : log_oom();
+}
+
+static int work_dump_to_rootfs(Capture *c, void *userdata) {
+        char **root = userdata;
+        return capture_dump_to_rootfs(c, root[0], root[1]);
+}
+
+/* A shell on the console for the admin; the boot goes on with final_action
+ * when it exits. It is the one wait without a deadline: someone asked to
+ * be at the console. */
+static void run_shell(void) {
+        pid_t pid = fork();
+        if (pid == 0) {
+                (void) setsid();
+                int fd = open("/dev/console", O_RDWR);
+                if (fd >= 0) {
+                        (void) ioctl(fd, TIOCSCTTY, 1);
+                        for (int i = 0; i < 3; i++)
+                                dup2(fd, i);
+                        if (fd > 2)
+                                close(fd);
+                }
+                execl(SHELL, "sh", "-i", (char *) NULL);
+                _exit(127);
+        }
+        if (pid < 0) {
+                log_error_errno(-errno, "kdump: cannot start a shell: %m");
+                return;
+        }
+        for (;;) {
+                int status;
+                pid_t p = waitpid(-1, &status, 0);
+                if (p == pid || (p < 0 && errno == ECHILD))
+                        break;
+        }
+}
+
+static _noreturn_ void end_boot(KdumpAction a) {
         static const int how[] = {
                 [KDUMP_ACTION_REBOOT] = RB_AUTOBOOT,
                 [KDUMP_ACTION_HALT] = RB_HALT_SYSTEM,
                 [KDUMP_ACTION_POWEROFF] = RB_POWER_OFF,
         };
 
+        if (a < 0 || a >= (KdumpAction) ELEMENTSOF(how) || how[a] == 0)
+                a = KDUMP_ACTION_REBOOT;
         sync();
-        if (a == KDUMP_ACTION_SHELL) {
-                char *argv[] = { (char *) "/bin/sh", NULL };
-                log_notice("kdump: starting a shell; leave it to reboot.");
-                execv(argv[0], argv);
-                log_error_errno(-errno, "no shell in this image (%m). Rebooting.");
-                a = KDUMP_ACTION_REBOOT;
-        } else if (a == KDUMP_ACTION_DUMP_TO_ROOTFS || a == KDUMP_ACTION_MOUNT_ROOT_RUN_INIT) {
-                log_error("action \"%s\" is not supported by this build yet; rebooting.", kdump_action_to_string(a));
-                a = KDUMP_ACTION_REBOOT;
-        } else if (a < 0 || a >= (KdumpAction) ELEMENTSOF(how))
-                a = KDUMP_ACTION_REBOOT;
-
         log_notice("kdump: %s.", kdump_action_to_string(a));
         reboot(how[a]);
         /* reboot(2) does not return on success; PID 1 must never exit. */
         for (;;)
                 pause();
+}
+
+/* final_action and failure_action. The ones that are not an end of the
+ * boot do their work and then end it: shell and dump_to_rootfs with
+ * final_action (reboot when dump_to_rootfs fails too). */
+static _noreturn_ void act(Capture *c, KdumpAction a) {
+        KdumpAction final = c && c->config ? kdump_config_final_action(c->config) : KDUMP_ACTION_REBOOT;
+
+        sync();
+        if (a == KDUMP_ACTION_SHELL) {
+                if (access(SHELL, X_OK) < 0) {
+                        log_error("kdump: no shell in this image; \"%s\".", kdump_action_to_string(final));
+                        end_boot(final);
+                }
+                log_notice("kdump: starting a shell on the console; final_action \"%s\" runs when it exits.",
+                           kdump_action_to_string(final));
+                run_shell();
+                end_boot(final);
+        }
+        if (a == KDUMP_ACTION_DUMP_TO_ROOTFS && c) {
+                _cleanup_free_ char *spec = NULL, *fstype = NULL;
+                if (read_root(&spec, &fstype) < 0)
+                        end_boot(KDUMP_ACTION_REBOOT);
+                char *root[] = { spec, fstype };
+                c->mount_dir = "/sysroot";
+                if (run_supervised(c, work_dump_to_rootfs, root) < 0) {
+                        log_error("kdump: dump_to_rootfs failed too; rebooting.");
+                        end_boot(KDUMP_ACTION_REBOOT);
+                }
+                end_boot(final);
+        }
+        if (a == KDUMP_ACTION_MOUNT_ROOT_RUN_INIT) {
+                log_error("kdump: action \"%s\" is not supported by this build yet; rebooting.",
+                          kdump_action_to_string(a));
+                end_boot(KDUMP_ACTION_REBOOT);
+        }
+        end_boot(a);
 }
 
 int main(int argc, char *argv[]) {
@@ -108,23 +245,16 @@ int main(int argc, char *argv[]) {
         mount_api_filesystems();
         open_console();
         log_open("kdump");
+        (void) log_open_kmsg();
         setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
         log_notice("kdump: capture kernel started; saving the crashed kernel's memory.");
 
         r = kdump_config_parse_file(CAPTURE_CONFIG, &diag, &config);
-        config_diagnostics_print(&diag, stderr);
-        config_diagnostics_done(&diag);
+        log_config_diagnostics(&diag);
         if (r < 0) {
                 log_error_errno(r, "cannot read %s: %m; no dump is possible. Rebooting.", CAPTURE_CONFIG);
-                act(KDUMP_ACTION_REBOOT);
+                act(NULL, KDUMP_ACTION_REBOOT);
         }
-
-        if (access(VMCORE, R_OK) < 0) {
-                log_error("%s does not exist: this is not a capture boot. Rebooting.", VMCORE);
-                act(kdump_config_failure_action(config));
-        }
-
-        load_target_modules();
 
         /* Network targets: the plan mkdumprd recorded; the dump directory
          * is named after our address, as kdump-utils names it. */
@@ -152,8 +282,15 @@ int main(int argc, char *argv[]) {
                         .client = "dbclient",
                 },
                 .scratch_dir = "/run/kdump",
+                .report_fd = -1,
         };
-        KdumpAction a = capture_run(&c);
-        capture_done(&c);
-        act(a);
+
+        if (access(VMCORE, R_OK) < 0) {
+                log_error("%s does not exist: this is not a capture boot. Rebooting.", VMCORE);
+                end_boot(KDUMP_ACTION_REBOOT);
+        }
+
+        r = run_supervised(&c, work_capture, NULL);
+        KdumpAction a = r < 0 ? kdump_config_failure_action(config) : kdump_config_final_action(config);
+        act(&c, a);
 }

@@ -2,15 +2,20 @@
 #include "capture.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/klog.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "block-device.h"
+#include "child.h"
 #include "deadline.h"
 #include "net-up.h"
 #include "nfs-mount.h"
@@ -19,15 +24,42 @@
 #include "hook-dir.h"
 #include "log.h"
 #include "macro.h"
-#include "spawn.h"
+#include "module-load.h"
 #include "strv.h"
 
 #define DEFAULT_DISK_TIMEOUT_SEC 60
 
 typedef int (*StepFunc)(Capture *c);
 
+/* dump_to_rootfs writes to the real root's path, whatever the target. */
+static DumpTargetType target_type(const Capture *c) {
+        return c->to_rootfs ? DUMP_TARGET_PATH : kdump_config_target_type(c->config);
+}
+
+/* Tells PID 1 what the worker is doing: "step NAME DEADLINE", "dir PATH",
+ * "mounted 0|1", one line each (short writes to a pipe are atomic). */
+_printf_(2, 3) static void report(const Capture *c, const char *fmt, ...) {
+        char line[PATH_MAX + 32];
+        va_list ap;
+
+        if (c->report_fd <= 0)
+                return;
+        va_start(ap, fmt);
+        int n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+        va_end(ap);
+        if (n < 0 || (size_t) n >= sizeof(line) - 1)
+                return;
+        line[n++] = '\n';
+        (void) !write(c->report_fd, line, n);
+}
+
+static void set_mounted(Capture *c, bool mounted) {
+        c->mounted = mounted;
+        report(c, "mounted %d", mounted);
+}
+
 static bool is_network_target(const Capture *c) {
-        DumpTargetType t = kdump_config_target_type(c->config);
+        DumpTargetType t = target_type(c);
         return t == DUMP_TARGET_NFS || t == DUMP_TARGET_SSH;
 }
 
@@ -43,29 +75,15 @@ static int net_up_real(Capture *c) {
         return net_up(c->net, delay, c->target_deadline);
 }
 
-static int mount_target_real(Capture *c) {
-        const char *spec = kdump_config_target_location(c->config), *fstype = kdump_config_target_kind(c->config);
-        DumpTargetType type = kdump_config_target_type(c->config);
+/* Waits for the block device spec names (drivers bring devices up
+ * asynchronously) until deadline, then mounts it on c->mount_dir. */
+static int mount_block_device(Capture *c, const char *spec, const char *fstype, uint64_t deadline) {
         _cleanup_free_ char *dev = NULL;
-        int r = -ENODEV;
+        int r;
 
-        if (type == DUMP_TARGET_SSH)
-                return 0; /* nothing to mount: ensure_dump_dir() reaches the server */
-        (void) mkdir(c->mount_dir, 0700);
-        if (type == DUMP_TARGET_NFS) {
-                r = nfs_mount(fstype, spec, c->mount_dir, c->target_deadline);
-                if (r < 0)
-                        return r;
-                c->mounted = true;
-                return 0;
-        }
-        if (type != DUMP_TARGET_FS || !spec)
-                return log_error_errno(-EOPNOTSUPP, "This capture image has no block-device target; cannot dump.");
-
-        /* Block devices appear asynchronously after their driver loads. */
         for (;;) {
                 r = block_device_find(spec, &dev);
-                if (r >= 0 || (r != -ENODEV && r != -ENOENT) || now_usec() >= c->target_deadline)
+                if (r >= 0 || (r != -ENODEV && r != -ENOENT) || now_usec() >= deadline)
                         break;
                 usleep(100 * 1000);
         }
@@ -74,9 +92,29 @@ static int mount_target_real(Capture *c) {
 
         if (mount(dev, c->mount_dir, fstype, 0, NULL) < 0)
                 return log_error_errno(-errno, "Failed to mount %s (%s) on %s: %m", dev, fstype, c->mount_dir);
-        c->mounted = true;
+        set_mounted(c, true);
         log_info("Mounted dump target %s (%s, %s) on %s.", spec, dev, fstype, c->mount_dir);
         return 0;
+}
+
+static int mount_target_real(Capture *c) {
+        const char *spec = kdump_config_target_location(c->config), *fstype = kdump_config_target_kind(c->config);
+        DumpTargetType type = target_type(c);
+        int r;
+
+        if (type == DUMP_TARGET_SSH)
+                return 0; /* nothing to mount: ensure_dump_dir() reaches the server */
+        (void) mkdir(c->mount_dir, 0700);
+        if (type == DUMP_TARGET_NFS) {
+                r = nfs_mount(fstype, spec, c->mount_dir, c->target_deadline);
+                if (r < 0)
+                        return r;
+                set_mounted(c, true);
+                return 0;
+        }
+        if (type != DUMP_TARGET_FS || !spec)
+                return log_error_errno(-EOPNOTSUPP, "This capture image has no block-device target; cannot dump.");
+        return mount_block_device(c, spec, fstype, c->target_deadline);
 }
 
 static void unmount_target_real(Capture *c) {
@@ -84,10 +122,23 @@ static void unmount_target_real(Capture *c) {
         if (umount2(c->mount_dir, 0) < 0)
                 log_warning_errno(-errno, "Failed to unmount %s: %m", c->mount_dir);
         else
-                c->mounted = false;
+                set_mounted(c, false);
+}
+
+/* The names mkdumprd wrote into the image, then whatever the devices that
+ * appeared ask for (coldplug: we have no udev). */
+static int load_modules_real(Capture *c) {
+        _cleanup_free_ char *text = NULL;
+        _cleanup_strv_free_ char **names = NULL;
+
+        (void) c;
+        if (read_full_file("/etc/kdump/modules", &text, NULL) >= 0 && shell_split(text, &names) >= 0)
+                (void) modules_load_names(names);
+        return modules_coldplug();
 }
 
 const CaptureOps capture_ops_real = {
+        .load_modules = load_modules_real,
         .net_up = net_up_real,
         .mount_target = mount_target_real,
         .unmount_target = unmount_target_real,
@@ -129,17 +180,19 @@ static int step_wait_target(Capture *c) {
                 return r;
         /* ssh: creating the dump directory is what proves that the server
          * answers, takes our key and has the host key we recorded. */
-        if (kdump_config_target_type(c->config) == DUMP_TARGET_SSH)
+        if (target_type(c) == DUMP_TARGET_SSH)
                 return ensure_dump_dir(c);
         return 0;
 }
 
-static int run_hook(const char *directive, const char *exe, const char *arg) {
+static int run_hook(const char *directive, const char *exe, const char *arg, uint64_t deadline) {
         char *argv[] = { (char *) exe, (char *) arg, NULL };
         int r;
 
         log_info("Running %s \"%s\".", directive, exe);
-        r = spawn_and_wait(argv, NULL);
+        r = child_run(argv, NULL, -1, -1, deadline);
+        if (r == -ETIME)
+                return log_error_errno(r, "%s \"%s\" did not finish in time; killed it.", directive, exe);
         if (r < 0)
                 return log_error_errno(r, "Failed to run %s \"%s\": %m", directive, exe);
         if (r > 0)
@@ -148,14 +201,15 @@ static int run_hook(const char *directive, const char *exe, const char *arg) {
 }
 
 /* The directive's program first, then the directory's in name order; the
- * first failure stops the rest. */
+ * first failure stops the rest. All of them share one deadline. */
 static int run_hooks(const Capture *c, const char *directive, const char *dir, const char *arg) {
+        uint64_t deadline = deadline_after_sec(c->hook_timeout_sec > 0 ? c->hook_timeout_sec : CAPTURE_HOOK_TIMEOUT_SEC);
         _cleanup_strv_free_ char **l = NULL;
         _cleanup_free_ char *path = NULL;
         const char *exe = kdump_config_string(c->config, directive);
         int r;
 
-        if (exe && (r = run_hook(directive, exe, arg)) < 0)
+        if (exe && (r = run_hook(directive, exe, arg, deadline)) < 0)
                 return r;
         if (asprintf(&path, "%s%s", strempty(c->root), dir) < 0)
                 return log_oom();
@@ -163,7 +217,7 @@ static int run_hooks(const Capture *c, const char *directive, const char *dir, c
         if (r < 0)
                 return log_error_errno(r, "Failed to read %s: %m", dir);
         for (char **h = l; h && *h; h++)
-                if ((r = run_hook(dir, *h, arg)) < 0)
+                if ((r = run_hook(dir, *h, arg, deadline)) < 0)
                         return r;
         return 0;
 }
@@ -179,7 +233,7 @@ static int ensure_dump_dir(Capture *c) {
 
         if (c->dump_dir)
                 return 0;
-        if (kdump_config_target_type(c->config) == DUMP_TARGET_SSH)
+        if (target_type(c) == DUMP_TARGET_SSH)
                 return ssh_dump_dir_create(&c->ssh, path, c->host, time(NULL), c->target_deadline, c->scratch_dir,
                                            &c->dump_dir);
         if (asprintf(&base, "%s%s", c->mount_dir, strcmp(path, "/") == 0 ? "" : path) < 0)
@@ -187,6 +241,7 @@ static int ensure_dump_dir(Capture *c) {
         r = dump_dir_create(base, c->host, time(NULL), &c->dump_dir);
         if (r < 0)
                 return log_error_errno(r, "Failed to create the dump directory in \"%s\": %m", base);
+        report(c, "dir %s", c->dump_dir);
         log_info("Saving the dump to %s.", c->dump_dir);
         return 0;
 }
@@ -197,7 +252,7 @@ static int ssh_dump_dmesg(Capture *c) {
         int r = mkdir_p(c->scratch_dir, 0700);
         if (r < 0)
                 return r;
-        r = dump_save_dmesg(c->vmcore, c->scratch_dir);
+        r = dump_save_dmesg(c->vmcore, c->scratch_dir, capture_step_deadline(c, CAPTURE_DUMP_DMESG));
         if (r != 0)
                 return r;
         if (asprintf(&local, "%s/vmcore-dmesg.txt", c->scratch_dir) < 0)
@@ -214,7 +269,7 @@ static int ssh_dump_vmcore(Capture *c) {
                 return r < 0 ? r : -EINVAL;
         if (strv_extend(&argv, c->vmcore) < 0)
                 return -ENOMEM;
-        return ssh_save_vmcore(&c->ssh, argv, c->dump_dir);
+        return ssh_save_vmcore(&c->ssh, argv, c->dump_dir, capture_step_deadline(c, CAPTURE_DUMP_VMCORE));
 }
 
 static int step_dump_dmesg(Capture *c) {
@@ -223,10 +278,10 @@ static int step_dump_dmesg(Capture *c) {
                 return r;
         /* The kernel log is small and is what an admin reads first: save it
          * before the vmcore, which may not fit. Failing here is not fatal. */
-        if (kdump_config_target_type(c->config) == DUMP_TARGET_SSH)
+        if (target_type(c) == DUMP_TARGET_SSH)
                 r = ssh_dump_dmesg(c);
         else
-                r = dump_save_dmesg(c->vmcore, c->dump_dir);
+                r = dump_save_dmesg(c->vmcore, c->dump_dir, capture_step_deadline(c, CAPTURE_DUMP_DMESG));
         if (r != 0)
                 log_warning("Could not save vmcore-dmesg.txt (%s %d); going on with the vmcore.",
                             r < 0 ? "error" : "exit status", r < 0 ? -r : r);
@@ -244,18 +299,20 @@ static int step_dump_vmcore(Capture *c) {
         if (r < 0)
                 return r;
         log_info("Saving vmcore with \"%s\".", collector);
-        if (kdump_config_target_type(c->config) == DUMP_TARGET_SSH)
+        if (target_type(c) == DUMP_TARGET_SSH)
                 r = ssh_dump_vmcore(c);
         else
-                r = dump_save_vmcore(c->vmcore, c->dump_dir, collector);
+                r = dump_save_vmcore(c->vmcore, c->dump_dir, collector, capture_step_deadline(c, CAPTURE_DUMP_VMCORE));
         c->dump_status = r < 0 ? 1 : r;
+        if (r == -ETIME)
+                return log_error_errno(r, "core_collector \"%s\" did not finish in time; killed it.", collector);
         if (r < 0)
                 return log_error_errno(r, "Failed to save the vmcore: %m");
         if (r > 0)
                 return log_error_errno(-EPROTO, "core_collector \"%s\" failed with exit status %d.", collector, r);
         sync();
         log_info("Saved vmcore to %s/vmcore%s.", c->dump_dir,
-                 kdump_config_target_type(c->config) == DUMP_TARGET_SSH ? ".flat on the ssh server" : "");
+                 target_type(c) == DUMP_TARGET_SSH ? ".flat on the ssh server" : "");
         return 0;
 }
 
@@ -266,57 +323,164 @@ static int step_post_hooks(Capture *c) {
         return run_hooks(c, "kdump_post", KDUMP_HOOK_DIR_POST, status);
 }
 
+static int step_load_modules(Capture *c) {
+        if (ops(c)->load_modules)
+                (void) ops(c)->load_modules(c);
+        /* A driver that did not load shows as a target that never appears,
+         * with its own deadline: never a reason to stop here. */
+        return 0;
+}
+
+static int step_emergency(Capture *c) {
+        log_error("dump failed in step %s; running failure_action \"%s\".", capture_state_to_string(c->failed_step),
+                  kdump_action_to_string(kdump_config_failure_action(c->config)));
+        /* The target is still mounted: a hook may want to save something. */
+        (void) run_hooks(c, "kdump_emergency", KDUMP_HOOK_DIR_EMERGENCY, NULL);
+        return 0;
+}
+
+/* The capture kernel's own log (our messages are in it, /dev/kmsg): what an
+ * admin reads to learn why a dump failed or took long. */
+static int step_save_log(Capture *c) {
+        _cleanup_free_ char *buf = NULL, *local = NULL;
+        const char *dir;
+        int size, n;
+
+        if (!c->dump_dir)
+                return 0;
+        size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+        if (size <= 0 || !(buf = malloc(size)))
+                return 0;
+        n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, size);
+        if (n < 0) {
+                log_warning_errno(-errno, "Cannot read the kernel log for kexec-dmesg.log: %m");
+                return 0;
+        }
+        bool ssh = target_type(c) == DUMP_TARGET_SSH;
+        if (ssh && mkdir_p(c->scratch_dir, 0700) < 0)
+                return 0;
+        dir = ssh ? c->scratch_dir : c->dump_dir;
+        if (asprintf(&local, "%s/kexec-dmesg.log", dir) < 0)
+                return 0;
+        _cleanup_close_ int fd = open(local, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0 || loop_write(fd, buf, n) < 0 || fsync(fd) < 0) {
+                log_warning_errno(-errno, "Cannot write %s: %m", local);
+                return 0;
+        }
+        if (ssh) {
+                (void) ssh_send_file(&c->ssh, local, c->dump_dir, "kexec-dmesg.log", deadline_after_sec(60));
+                (void) unlink(local);
+        }
+        return 0;
+}
+
+static int step_unmount(Capture *c) {
+        if (c->mounted)
+                ops(c)->unmount_target(c);
+        return 0;
+}
+
 /* The transitions, as kdump.conf(5) describes them. kdump_post runs after
- * a failed vmcore too, and gets the failure as its $1. */
+ * a failed vmcore too, and gets the failure as its $1. Every failure goes
+ * through EMERGENCY (the first failure is kept in c->failed_step). */
 static const struct {
         const char *name;
         StepFunc run;
         CaptureState on_success;
         CaptureState on_failure;
 } steps[_CAPTURE_STATE_MAX] = {
-        [CAPTURE_NET_UP] = { "net-up", step_net_up, CAPTURE_WAIT_TARGET, CAPTURE_FAILURE_ACTION },
-        [CAPTURE_WAIT_TARGET] = { "wait-target", step_wait_target, CAPTURE_PRE_HOOKS, CAPTURE_FAILURE_ACTION },
-        [CAPTURE_PRE_HOOKS] = { "pre-hooks", step_pre_hooks, CAPTURE_DUMP_DMESG, CAPTURE_FAILURE_ACTION },
-        [CAPTURE_DUMP_DMESG] = { "dump-dmesg", step_dump_dmesg, CAPTURE_DUMP_VMCORE, CAPTURE_FAILURE_ACTION },
+        [CAPTURE_LOAD_MODULES] = { "load-modules", step_load_modules, CAPTURE_NET_UP, CAPTURE_NET_UP },
+        [CAPTURE_NET_UP] = { "net-up", step_net_up, CAPTURE_WAIT_TARGET, CAPTURE_EMERGENCY },
+        [CAPTURE_WAIT_TARGET] = { "wait-target", step_wait_target, CAPTURE_PRE_HOOKS, CAPTURE_EMERGENCY },
+        [CAPTURE_PRE_HOOKS] = { "pre-hooks", step_pre_hooks, CAPTURE_DUMP_DMESG, CAPTURE_EMERGENCY },
+        [CAPTURE_DUMP_DMESG] = { "dump-dmesg", step_dump_dmesg, CAPTURE_DUMP_VMCORE, CAPTURE_EMERGENCY },
         [CAPTURE_DUMP_VMCORE] = { "dump-vmcore", step_dump_vmcore, CAPTURE_POST_HOOKS, CAPTURE_POST_HOOKS },
-        [CAPTURE_POST_HOOKS] = { "post-hooks", step_post_hooks, CAPTURE_FINAL_ACTION, CAPTURE_FAILURE_ACTION },
-        [CAPTURE_FINAL_ACTION] = { "final-action" },
-        [CAPTURE_FAILURE_ACTION] = { "failure-action" },
+        [CAPTURE_POST_HOOKS] = { "post-hooks", step_post_hooks, CAPTURE_SAVE_LOG, CAPTURE_EMERGENCY },
+        [CAPTURE_EMERGENCY] = { "emergency", step_emergency, CAPTURE_SAVE_LOG, CAPTURE_SAVE_LOG },
+        [CAPTURE_SAVE_LOG] = { "save-log", step_save_log, CAPTURE_UNMOUNT, CAPTURE_UNMOUNT },
+        [CAPTURE_UNMOUNT] = { "unmount", step_unmount, CAPTURE_END, CAPTURE_END },
+        [CAPTURE_END] = { "end" },
 };
 
 const char *capture_state_to_string(CaptureState s) {
         return s < _CAPTURE_STATE_MAX ? steps[s].name : NULL;
 }
 
-KdumpAction capture_run(Capture *c) {
-        CaptureState s = CAPTURE_NET_UP, failed = _CAPTURE_STATE_MAX;
+uint64_t capture_step_deadline(const Capture *c, CaptureState s) {
+        struct stat st;
+        uint64_t sec;
 
+        switch (s) {
+        case CAPTURE_NET_UP:
+        case CAPTURE_WAIT_TARGET:
+                return c->target_deadline;
+        case CAPTURE_DUMP_DMESG:
+        case CAPTURE_SAVE_LOG:
+                return deadline_after_sec(CAPTURE_DMESG_TIMEOUT_SEC);
+        case CAPTURE_DUMP_VMCORE:
+                sec = CAPTURE_COLLECTOR_BASE_SEC;
+                if (stat(c->vmcore, &st) >= 0 && st.st_size > 0)
+                        sec += (uint64_t) st.st_size / CAPTURE_COLLECTOR_MIN_RATE;
+                return now_usec() + sec * 1000000ULL;
+        case CAPTURE_UNMOUNT:
+                return deadline_after_sec(60);
+        default:
+                return deadline_after_sec(CAPTURE_HOOK_TIMEOUT_SEC);
+        }
+}
+
+KdumpAction capture_run(Capture *c) {
+        CaptureState s = CAPTURE_LOAD_MODULES;
+
+        c->failed_step = _CAPTURE_STATE_MAX;
         if (c->target_deadline == 0) {
                 long t = target_timeout_sec(c);
                 if (is_network_target(c) && t < MIN_NETWORK_STEP_SEC)
                         t = MIN_NETWORK_STEP_SEC;
                 c->target_deadline = deadline_after_sec(t);
         }
-        while (steps[s].run) {
+        while (s != CAPTURE_END) {
                 log_info("kdump: %s", steps[s].name);
+                report(c, "step %s %llu", steps[s].name, (unsigned long long) capture_step_deadline(c, s));
                 int r = steps[s].run(c);
-                if (r < 0 && failed == _CAPTURE_STATE_MAX)
-                        failed = s;
-                s = r < 0 ? steps[s].on_failure : steps[s].on_success;
+                if (r < 0 && c->failed_step == _CAPTURE_STATE_MAX)
+                        c->failed_step = s;
+                CaptureState next = r < 0 ? steps[s].on_failure : steps[s].on_success;
+                /* A failed vmcore stays a failure whatever the post hooks did. */
+                if (next == CAPTURE_SAVE_LOG && s != CAPTURE_EMERGENCY && c->failed_step != _CAPTURE_STATE_MAX)
+                        next = CAPTURE_EMERGENCY;
+                s = next;
         }
-        if (failed != _CAPTURE_STATE_MAX)
-                log_error("dump failed in step %s; running failure_action \"%s\".", steps[failed].name,
-                          kdump_action_to_string(kdump_config_failure_action(c->config)));
-        /* A failed vmcore stays a failure whatever the post hooks did. */
-        if (s == CAPTURE_FINAL_ACTION && c->dump_status != 0)
-                s = CAPTURE_FAILURE_ACTION;
+        return c->failed_step == _CAPTURE_STATE_MAX ? kdump_config_final_action(c->config)
+                                                    : kdump_config_failure_action(c->config);
+}
+
+void capture_recover(Capture *c) {
+        (void) run_hooks(c, "kdump_emergency", KDUMP_HOOK_DIR_EMERGENCY, NULL);
+        (void) step_save_log(c);
+        (void) step_unmount(c);
+}
+
+int capture_dump_to_rootfs(Capture *c, const char *spec, const char *fstype) {
+        int r;
+
         if (c->mounted)
                 ops(c)->unmount_target(c);
-        if (s == CAPTURE_FINAL_ACTION)
-                return kdump_config_final_action(c->config);
-        /* The emergency hooks get their chance before the failure action. */
-        (void) run_hooks(c, "kdump_emergency", KDUMP_HOOK_DIR_EMERGENCY, NULL);
-        return kdump_config_failure_action(c->config);
+        free(c->dump_dir);
+        c->dump_dir = NULL;
+        c->to_rootfs = true;
+        c->dump_status = 1;
+        log_notice("kdump: dump_to_rootfs: saving the dump to the root filesystem %s.", spec);
+        (void) mkdir(c->mount_dir, 0700);
+        r = ops(c)->mount_root ? ops(c)->mount_root(c, spec, fstype)
+                               : mount_block_device(c, spec, fstype, deadline_after_sec(target_timeout_sec(c)));
+        if (r >= 0)
+                r = step_dump_dmesg(c);
+        if (r >= 0)
+                r = step_dump_vmcore(c);
+        (void) step_save_log(c);
+        (void) step_unmount(c);
+        return r;
 }
 
 void capture_done(Capture *c) {

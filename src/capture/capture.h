@@ -9,14 +9,17 @@
 #include "ssh-target.h"
 
 typedef enum CaptureState {
+        CAPTURE_LOAD_MODULES,
         CAPTURE_NET_UP,
         CAPTURE_WAIT_TARGET,
         CAPTURE_PRE_HOOKS,
         CAPTURE_DUMP_DMESG,
         CAPTURE_DUMP_VMCORE,
         CAPTURE_POST_HOOKS,
-        CAPTURE_FINAL_ACTION,
-        CAPTURE_FAILURE_ACTION,
+        CAPTURE_EMERGENCY,  /* a step failed: kdump_emergency, target still mounted */
+        CAPTURE_SAVE_LOG,   /* the capture's own kernel log, kexec-dmesg.log */
+        CAPTURE_UNMOUNT,
+        CAPTURE_END,        /* then final_action, or failure_action after a failure */
         _CAPTURE_STATE_MAX,
 } CaptureState;
 
@@ -25,12 +28,17 @@ typedef struct Capture Capture;
 /* What touches the machine beyond files: real in the capture kernel, fakes
  * in the unit tests (which run the whole machine on a temp dir). */
 typedef struct CaptureOps {
+        /* Loads the target's drivers (NULL: nothing to load). */
+        int (*load_modules)(Capture *c);
         /* Network targets: configures the interface of c->net. */
         int (*net_up)(Capture *c);
         /* Finds the target device (or the NFS export), mounts it on
          * c->mount_dir; for ssh, nothing to mount. */
         int (*mount_target)(Capture *c);
         void (*unmount_target)(Capture *c);
+        /* dump_to_rootfs: mounts the real root read-write on c->mount_dir
+         * (NULL: the block device by spec, as a filesystem target). */
+        int (*mount_root)(Capture *c, const char *spec, const char *fstype);
 } CaptureOps;
 
 extern const CaptureOps capture_ops_real;
@@ -49,12 +57,39 @@ struct Capture {
         SshTarget ssh;            /* the ssh target: client, key, known_hosts */
         const char *scratch_dir;  /* local tmpfs for what is sent over ssh: "/run/kdump" */
         uint64_t target_deadline; /* reaching the target (network, device, server) ends here */
+        int report_fd;            /* > 0: each step and the dump dir are reported here (to PID 1) */
+        CaptureState failed_step; /* the first step that failed, or _CAPTURE_STATE_MAX */
+        bool to_rootfs;           /* dump_to_rootfs: the target is the real root's path */
+        long hook_timeout_sec;    /* 0: CAPTURE_HOOK_TIMEOUT_SEC */
 };
+
+/* How long a step may take when kdump.conf has no directive for it. */
+#define CAPTURE_HOOK_TIMEOUT_SEC 300
+#define CAPTURE_DMESG_TIMEOUT_SEC 120
+/* The collector: a base plus a floor rate over the vmcore's size, so that
+ * a stuck disk ends the dump while a big machine still gets its time. */
+#define CAPTURE_COLLECTOR_BASE_SEC 600
+#define CAPTURE_COLLECTOR_MIN_RATE (4ULL << 20)
 
 const char *capture_state_to_string(CaptureState s);
 
-/* Runs the machine from WAIT_TARGET until one of the two action states is
- * reached, and returns the action to take. */
+/* Runs the machine from LOAD_MODULES to END and returns the action to
+ * take: final_action, or failure_action when a step failed (then
+ * c->failed_step says which). */
 KdumpAction capture_run(Capture *c);
+
+/* After the worker running capture_run() died or was killed (PID 1):
+ * what it could not do any more: kdump_emergency, kexec-dmesg.log in the
+ * dump dir it reported, unmount. c->dump_dir and c->mounted come from its
+ * reports. */
+void capture_recover(Capture *c);
+
+/* The deadline (CLOCK_MONOTONIC µs) of step s if it started now. */
+uint64_t capture_step_deadline(const Capture *c, CaptureState s);
+
+/* failure_action dump_to_rootfs: mounts the real root (spec and fstype
+ * recorded at build time) on c->mount_dir and saves the dump to its path.
+ * Returns 0 when the vmcore was saved. */
+int capture_dump_to_rootfs(Capture *c, const char *spec, const char *fstype);
 
 void capture_done(Capture *c);

@@ -106,7 +106,7 @@ int ssh_send_file(const SshTarget *t, const char *local, const char *dir, const 
         return describe(r, "copy the file", t);
 }
 
-int ssh_save_vmcore(const SshTarget *t, char * const *collector, const char *dir) {
+int ssh_save_vmcore(const SshTarget *t, char * const *collector, const char *dir, uint64_t deadline_usec) {
         _cleanup_free_ char *tmp = NULL, *final = NULL, *qtmp = NULL, *qfinal = NULL, *cmd = NULL, *mv = NULL;
         _cleanup_strv_free_ char **env = NULL;
         int which = 0, r;
@@ -120,9 +120,9 @@ int ssh_save_vmcore(const SshTarget *t, char * const *collector, const char *dir
         char *client[] = { (char *) t->client, (char *) "-i", (char *) t->key, (char *) "-K", (char *) SSH_KEEPALIVE_SEC,
                            (char *) t->destination, cmd, NULL };
 
-        /* No deadline: the collector takes as long as the memory it reads;
-         * a dead server ends the client through the keepalives. */
-        r = child_run_pipe(collector, client, env, 0, &which);
+        /* A dead server ends the client through the keepalives; the
+         * deadline (which grows with the memory read) ends everything else. */
+        r = child_run_pipe(collector, client, env, deadline_usec, &which);
         if (r != 0) {
                 if (which == 0)
                         return r < 0 ? log_error_errno(r, "core_collector \"%s\" failed: %m", collector[0]) : r;

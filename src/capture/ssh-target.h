@@ -34,4 +34,4 @@ int ssh_send_file(const SshTarget *t, const char *local, const char *dir, const 
  * <dir>/vmcore-incomplete on the server and renames that to vmcore.flat
  * when both ends succeeded. Returns 0, a collector or client exit status
  * (> 0), or -errno. */
-int ssh_save_vmcore(const SshTarget *t, char * const *collector, const char *dir);
+int ssh_save_vmcore(const SshTarget *t, char * const *collector, const char *dir, uint64_t deadline_usec);

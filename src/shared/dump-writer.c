@@ -11,7 +11,7 @@
 
 #include "fileio.h"
 #include "macro.h"
-#include "spawn.h"
+#include "child.h"
 #include "strv.h"
 
 /* The dump directory is always a new one: a name that exists (a second
@@ -76,11 +76,12 @@ static int sync_file(const char *path) {
         return 0;
 }
 
-/* Runs argv with a umask that makes every file it creates 0600, then syncs
- * and renames tmp to final. */
-static int run_into(char * const *argv, const char *tmp, const char *final) {
+/* Runs argv (stdin from stdin_fd; -1: /dev/null) with a umask that makes
+ * every file it creates 0600, then syncs and renames tmp to final. */
+static int run_into_from(char * const *argv, int stdin_fd, const char *tmp, const char *final,
+                         uint64_t deadline_usec) {
         mode_t old = umask(0077);
-        int r = spawn_and_wait(argv, NULL);
+        int r = child_run(argv, NULL, stdin_fd, -1, deadline_usec);
         umask(old);
         if (r != 0)
                 return r;
@@ -92,7 +93,11 @@ static int run_into(char * const *argv, const char *tmp, const char *final) {
         return fsync_parent_dir(final);
 }
 
-int dump_save_dmesg(const char *vmcore, const char *dir) {
+static int run_into(char * const *argv, const char *tmp, const char *final, uint64_t deadline_usec) {
+        return run_into_from(argv, -1, tmp, final, deadline_usec);
+}
+
+int dump_save_dmesg(const char *vmcore, const char *dir, uint64_t deadline_usec) {
         _cleanup_free_ char *tmp = NULL, *final = NULL;
 
         assert_return(vmcore && dir, -EINVAL);
@@ -100,10 +105,10 @@ int dump_save_dmesg(const char *vmcore, const char *dir) {
             asprintf(&final, "%s/vmcore-dmesg.txt", dir) < 0)
                 return -ENOMEM;
         char *argv[] = { (char *) "makedumpfile", (char *) "--dump-dmesg", (char *) vmcore, tmp, NULL };
-        return run_into(argv, tmp, final);
+        return run_into(argv, tmp, final, deadline_usec);
 }
 
-int dump_save_vmcore(const char *vmcore, const char *dir, const char *core_collector) {
+int dump_save_vmcore(const char *vmcore, const char *dir, const char *core_collector, uint64_t deadline_usec) {
         _cleanup_strv_free_ char **argv = NULL;
         _cleanup_free_ char *tmp = NULL, *final = NULL;
         int r;
@@ -118,5 +123,17 @@ int dump_save_vmcore(const char *vmcore, const char *dir, const char *core_colle
                 return -ENOMEM;
         if (strv_extend(&argv, vmcore) < 0 || strv_extend(&argv, tmp) < 0)
                 return -ENOMEM;
-        return run_into(argv, tmp, final);
+        return run_into(argv, tmp, final, deadline_usec);
+}
+
+/* makedumpfile -R reads the flattened stream up to its end marker, so what
+ * follows it on a device is never read. */
+int dump_restore_vmcore(int flat_fd, const char *dir, uint64_t deadline_usec) {
+        _cleanup_free_ char *tmp = NULL, *final = NULL;
+
+        assert_return(flat_fd >= 0 && dir, -EINVAL);
+        if (asprintf(&tmp, "%s/vmcore-incomplete", dir) < 0 || asprintf(&final, "%s/vmcore", dir) < 0)
+                return -ENOMEM;
+        char *argv[] = { (char *) "makedumpfile", (char *) "-R", tmp, NULL };
+        return run_into_from(argv, flat_fd, tmp, final, deadline_usec);
 }

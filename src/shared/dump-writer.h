@@ -4,6 +4,7 @@
  * the dead kernel's memory (keys, passwords): directories 0700, files 0600. */
 #pragma once
 
+#include <stdint.h>
 #include <time.h>
 
 /* "<host>-YYYY-MM-DD-HH:MM:SS" (UTC): the name of a dump's directory,
@@ -17,11 +18,19 @@ int dump_dir_create(const char *base, const char *host, time_t now, char **ret_d
 
 /* Extracts the kernel log from vmcore into <dir>/vmcore-dmesg.txt with
  * makedumpfile --dump-dmesg. Returns 0, the tool's exit status (> 0), or
- * -errno. */
-int dump_save_dmesg(const char *vmcore, const char *dir);
+ * -errno (-ETIME: killed at deadline_usec, CLOCK_MONOTONIC; 0: none). */
+int dump_save_dmesg(const char *vmcore, const char *dir, uint64_t deadline_usec);
 
 /* Runs core_collector (split shell-style, never through a shell) with the
  * vmcore and <dir>/vmcore-incomplete appended, syncs the result and renames
  * it to <dir>/vmcore. Returns 0, the collector's exit status (> 0), or
- * -errno. */
-int dump_save_vmcore(const char *vmcore, const char *dir, const char *core_collector);
+ * -errno (-ETIME: killed at deadline_usec). A collector that fails or is
+ * killed leaves <dir>/vmcore-incomplete as it was: what it wrote is all
+ * there is of the dump. */
+int dump_save_vmcore(const char *vmcore, const char *dir, const char *core_collector, uint64_t deadline_usec);
+
+/* Rearranges makedumpfile's flattened format (-F), read from flat_fd, into
+ * <dir>/vmcore-incomplete with makedumpfile -R, syncs it and renames it to
+ * <dir>/vmcore. Returns 0, makedumpfile's exit status (> 0), or -errno
+ * (-ETIME: killed at deadline_usec). */
+int dump_restore_vmcore(int flat_fd, const char *dir, uint64_t deadline_usec);

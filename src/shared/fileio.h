@@ -26,6 +26,9 @@ int tempfile_beside(const char *path, char **ret_template);
 /* fsync()s the directory that holds path. */
 int fsync_parent_dir(const char *path);
 
+/* write(2) until all of buf is written (EINTR retried). */
+int loop_write(int fd, const void *buf, size_t size);
+
 /* A regular file this process may execute (what execv() will run). */
 bool is_executable_file(const char *path);
 

@@ -2,17 +2,22 @@
 #include "log.h"
 
 #include "kdump-config.h"
+#include "macro.h"
 
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The only process-wide state in the project: where this program logs. It
  * is set once from main() and never changes afterwards. */
 static const char *log_program = "kdumpd";
 static int log_max_level = LOG_INFO;
 static int log_to_journal_stream;
+static int log_kmsg_fd = -1;
+static int log_console_level = LOG_DEBUG + 1;
 
 void log_open(const char *program) {
         log_program = program;
@@ -20,6 +25,21 @@ void log_open(const char *program) {
         const char *l = getenv("KDUMPD_LOG_LEVEL");
         if (l && strcmp(l, "debug") == 0)
                 log_max_level = LOG_DEBUG;
+}
+
+int log_open_kmsg(void) {
+        _cleanup_fclose_ FILE *f = NULL;
+        int level;
+
+        log_kmsg_fd = open("/dev/kmsg", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        if (log_kmsg_fd < 0)
+                return -errno;
+        /* The first number of kernel.printk: messages below it reach the
+         * console through the kernel; the rest we print ourselves. */
+        f = fopen("/proc/sys/kernel/printk", "re");
+        if (f && fscanf(f, "%d", &level) == 1)
+                log_console_level = level;
+        return 0;
 }
 
 void log_set_max_level(int level) {
@@ -40,6 +60,13 @@ int log_internal(int level, int error, const char *file, int line, const char *f
         vsnprintf(buf, sizeof(buf), fmt, ap);
         va_end(ap);
 
+        if (log_kmsg_fd >= 0) {
+                /* One write, one record; "<N>" is its level. */
+                (void) dprintf(log_kmsg_fd, "<%d>%s%s%s\n", level, level <= LOG_WARNING ? log_program : "",
+                               level <= LOG_WARNING ? ": " : "", buf);
+                if (level < log_console_level)
+                        return -e;
+        }
         if (log_to_journal_stream)
                 fprintf(stderr, "<%d>%s\n", level, buf);
         else if (level <= LOG_WARNING)

@@ -11,6 +11,10 @@ void log_open(const char *program);
 int log_internal(int level, int error, const char *file, int line, const char *fmt, ...)
         __attribute__((format(printf, 5, 6)));
 void log_set_max_level(int level);
+/* The capture kernel: log into the kernel's ring buffer (/dev/kmsg), which
+ * the console shows and kexec-dmesg.log keeps; what the console would not
+ * show (below its log level) also goes to stderr. */
+int log_open_kmsg(void);
 
 struct ConfigDiagnostics;
 /* Logs each "FILE:LINE: error|warning: …" line at its level and empties d. */

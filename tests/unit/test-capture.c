@@ -4,6 +4,7 @@
  * scripts) and real collectors (cp, false). Only mounting is faked. */
 #include <dirent.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -13,7 +14,8 @@
 
 typedef struct Fake {
         int mount_result;
-        unsigned mounts, unmounts;
+        unsigned mounts, unmounts, root_mounts;
+        char *log_at_unmount; /* hooks.log when the target was unmounted */
 } Fake;
 
 static Fake fake;
@@ -26,12 +28,27 @@ static int fake_mount(Capture *c) {
         return 0;
 }
 
+static char *hooks_log(void);
+
 static void fake_unmount(Capture *c) {
         fake.unmounts++;
+        free(fake.log_at_unmount);
+        fake.log_at_unmount = hooks_log();
         c->mounted = false;
 }
 
-static const CaptureOps fake_ops = { .mount_target = fake_mount, .unmount_target = fake_unmount };
+/* The real root: c->mount_dir is a directory of the test's. */
+static int fake_mount_root(Capture *c, const char *spec, const char *fstype) {
+        ASSERT_STREQ(spec, "UUID=9a1e5c2e-0000-4000-8000-00000000000f");
+        ASSERT_STREQ(fstype, "ext4");
+        fake.root_mounts++;
+        c->mounted = true;
+        return 0;
+}
+
+static const CaptureOps fake_ops = {
+        .mount_target = fake_mount, .unmount_target = fake_unmount, .mount_root = fake_mount_root,
+};
 
 /* A hook that appends its name and $1 to <tmp>/hooks.log, and fails when
  * told to. */
@@ -91,6 +108,7 @@ static char *dump_dir(const char *mnt) {
 }
 
 static Capture capture_for(const KdumpConfig *c, const char *vmcore, const char *mnt) {
+        free(fake.log_at_unmount);
         fake = (Fake) {};
         return (Capture) {
                 .config = c, .vmcore = vmcore, .mount_dir = mnt, .host = "127.0.0.1", .ops = &fake_ops,
@@ -156,6 +174,52 @@ TEST(failed_collector_runs_post_with_status_then_emergency_then_failure_action) 
         _cleanup_free_ char *log = hooks_log();
         ASSERT_STREQ(log, "post 1\nemergency \n");
         ASSERT_EQ(fake.unmounts, 1u);
+        /* The emergency hooks ran while the target was still mounted. */
+        ASSERT_STREQ(fake.log_at_unmount, "post 1\nemergency \n");
+        ASSERT_EQ(cap.failed_step, CAPTURE_DUMP_VMCORE);
+        capture_done(&cap);
+}
+
+/* A hook that never ends is killed at the hooks' deadline, and the
+ * failure path runs as for any failing hook. */
+TEST(hanging_pre_hook_is_killed_and_failure_action_runs) {
+        _cleanup_free_ char *vmcore = NULL, *mnt = setup(&vmcore), *emergency = make_hook("emergency", 0);
+        _cleanup_free_ char *pre = test_write_file(test_tmpdir(), "bin/hang", "#!/bin/sh\nexec sleep 600\n");
+        ASSERT_OK(chmod(pre, 0755));
+        _cleanup_kdump_config_free_ KdumpConfig *c = config("cp", pre, NULL, emergency);
+
+        Capture cap = capture_for(c, vmcore, mnt);
+        cap.hook_timeout_sec = 1;
+        time_t start = time(NULL);
+        ASSERT_EQ(capture_run(&cap), KDUMP_ACTION_HALT);
+        ASSERT_LT(time(NULL) - start, 15);
+        ASSERT_EQ(cap.failed_step, CAPTURE_PRE_HOOKS);
+        _cleanup_free_ char *dir = dump_dir(mnt), *log = hooks_log();
+        ASSERT_NULL(dir);
+        ASSERT_STREQ(log, "emergency \n");
+        capture_done(&cap);
+}
+
+/* failure_action dump_to_rootfs: after the target failed, the dump goes to
+ * path on the real root. */
+TEST(dump_to_rootfs_saves_to_the_roots_path) {
+        _cleanup_free_ char *vmcore = NULL, *mnt = setup(&vmcore);
+        _cleanup_kdump_config_free_ KdumpConfig *c = config("cp", NULL, NULL, NULL);
+        _cleanup_free_ char *sysroot = test_path(test_tmpdir(), "sysroot");
+        ASSERT_OK(mkdir_p(sysroot, 0755));
+
+        Capture cap = capture_for(c, vmcore, mnt);
+        fake.mount_result = -ENODEV;
+        ASSERT_EQ(capture_run(&cap), KDUMP_ACTION_HALT);
+        cap.mount_dir = sysroot;
+        ASSERT_OK(capture_dump_to_rootfs(&cap, "UUID=9a1e5c2e-0000-4000-8000-00000000000f", "ext4"));
+        ASSERT_EQ(fake.root_mounts, 1u);
+        ASSERT_EQ(fake.unmounts, 1u);
+        _cleanup_free_ char *dir = dump_dir(sysroot);
+        ASSERT_NOT_NULL(dir);
+        _cleanup_free_ char *core = test_path(dir, "vmcore"), *dmesg_missing = test_path(dir, "vmcore-incomplete");
+        ASSERT_TRUE(access(core, F_OK) == 0);
+        ASSERT_TRUE(access(dmesg_missing, F_OK) < 0);
         capture_done(&cap);
 }
 

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "deadline.h"
 #include "dump-writer.h"
 #include "fileio.h"
 #include "tests.h"
@@ -144,7 +145,7 @@ static void check_collector(const char *collector) {
         vmcore = make_vmcore(test_tmpdir(), &size);
         ASSERT_OK(dump_dir_create(test_tmpdir(), "127.0.0.1", SOME_TIME, &dir));
 
-        ASSERT_EQ(dump_save_vmcore(vmcore, dir, collector), 0);
+        ASSERT_EQ(dump_save_vmcore(vmcore, dir, collector, 0), 0);
         out = test_path(dir, "vmcore");
         assert_same_content(vmcore, out);
         ASSERT_EQ(path_mode(out), 0600);
@@ -173,7 +174,7 @@ TEST(dump_save_vmcore_mode_whatever_the_collector_does) {
 
         vmcore = make_vmcore(test_tmpdir(), &size);
         ASSERT_OK(dump_dir_create(test_tmpdir(), "127.0.0.1", SOME_TIME, &dir));
-        ASSERT_EQ(dump_save_vmcore(vmcore, dir, "install -m 0644"), 0);
+        ASSERT_EQ(dump_save_vmcore(vmcore, dir, "install -m 0644", 0), 0);
         out = test_path(dir, "vmcore");
         assert_same_content(vmcore, out);
         ASSERT_EQ(path_mode(out), 0600);
@@ -188,7 +189,7 @@ TEST(dump_save_vmcore_no_shell) {
 
         ASSERT_OK(mkdir(odd, 0700));
         vmcore = make_vmcore(odd, &size);
-        ASSERT_EQ(dump_save_vmcore(vmcore, odd, "cp"), 0);
+        ASSERT_EQ(dump_save_vmcore(vmcore, odd, "cp", 0), 0);
         out = test_path(odd, "vmcore");
         assert_same_content(vmcore, out);
 }
@@ -201,14 +202,31 @@ TEST(dump_save_vmcore_failing_collector) {
         vmcore = make_vmcore(test_tmpdir(), &size);
         ASSERT_OK(dump_dir_create(test_tmpdir(), "127.0.0.1", SOME_TIME, &dir));
 
-        r = dump_save_vmcore(vmcore, dir, "false");
+        r = dump_save_vmcore(vmcore, dir, "false", 0);
         ASSERT_GT(r, 0);
         ASSERT_FALSE(exists(dir, "vmcore"));
 
         /* A collector that writes part of the output and then fails: the
          * partial file stays under the -incomplete name only. */
-        r = dump_save_vmcore(vmcore, dir, "sh -c 'echo partial >\"$2\"; exit 3' sh");
+        r = dump_save_vmcore(vmcore, dir, "sh -c 'echo partial >\"$2\"; exit 3' sh", 0);
         ASSERT_EQ(r, 3);
+        ASSERT_FALSE(exists(dir, "vmcore"));
+        ASSERT_TRUE(exists(dir, "vmcore-incomplete"));
+}
+
+/* A collector that hangs (a disk that stopped answering) is killed at the
+ * deadline; what it wrote stays -incomplete. */
+TEST(dump_save_vmcore_deadline) {
+        _cleanup_free_ char *vmcore = NULL, *dir = NULL;
+        size_t size;
+
+        vmcore = make_vmcore(test_tmpdir(), &size);
+        ASSERT_OK(dump_dir_create(test_tmpdir(), "127.0.0.1", SOME_TIME, &dir));
+        uint64_t start = now_usec();
+        ASSERT_ERROR(dump_save_vmcore(vmcore, dir, "sh -c 'echo partial >\"$2\"; exec sleep 30' sh",
+                                      deadline_after_sec(1)),
+                     ETIME);
+        ASSERT_TRUE(now_usec() - start < 10 * 1000000ULL);
         ASSERT_FALSE(exists(dir, "vmcore"));
         ASSERT_TRUE(exists(dir, "vmcore-incomplete"));
 }
@@ -219,17 +237,17 @@ TEST(dump_save_vmcore_missing_collector) {
 
         vmcore = make_vmcore(test_tmpdir(), &size);
         ASSERT_OK(dump_dir_create(test_tmpdir(), "127.0.0.1", SOME_TIME, &dir));
-        ASSERT_ERROR(dump_save_vmcore(vmcore, dir, "/nonexistent/makedumpfile -d 31"), ENOENT);
+        ASSERT_ERROR(dump_save_vmcore(vmcore, dir, "/nonexistent/makedumpfile -d 31", 0), ENOENT);
         ASSERT_FALSE(exists(dir, "vmcore"));
 }
 
 TEST(dump_save_vmcore_bad_collector) {
-        ASSERT_ERROR(dump_save_vmcore("/proc/vmcore", test_tmpdir(), ""), EINVAL);
-        ASSERT_ERROR(dump_save_vmcore("/proc/vmcore", test_tmpdir(), "   "), EINVAL);
-        ASSERT_ERROR(dump_save_vmcore("/proc/vmcore", test_tmpdir(), "cp 'x"), EINVAL);
-        ASSERT_ERROR(dump_save_vmcore(NULL, test_tmpdir(), "cp"), EINVAL);
-        ASSERT_ERROR(dump_save_vmcore("/proc/vmcore", NULL, "cp"), EINVAL);
-        ASSERT_ERROR(dump_save_vmcore("/proc/vmcore", test_tmpdir(), NULL), EINVAL);
+        ASSERT_ERROR(dump_save_vmcore("/proc/vmcore", test_tmpdir(), "", 0), EINVAL);
+        ASSERT_ERROR(dump_save_vmcore("/proc/vmcore", test_tmpdir(), "   ", 0), EINVAL);
+        ASSERT_ERROR(dump_save_vmcore("/proc/vmcore", test_tmpdir(), "cp 'x", 0), EINVAL);
+        ASSERT_ERROR(dump_save_vmcore(NULL, test_tmpdir(), "cp", 0), EINVAL);
+        ASSERT_ERROR(dump_save_vmcore("/proc/vmcore", NULL, "cp", 0), EINVAL);
+        ASSERT_ERROR(dump_save_vmcore("/proc/vmcore", test_tmpdir(), NULL, 0), EINVAL);
         ASSERT_EQ(count_entries(test_tmpdir()), 0);
 }
 
@@ -244,7 +262,7 @@ TEST(dump_save_dmesg_not_a_vmcore) {
                 SKIP_TEST("makedumpfile is not installed");
         vmcore = make_vmcore(test_tmpdir(), &size);
         ASSERT_OK(dump_dir_create(test_tmpdir(), "127.0.0.1", SOME_TIME, &dir));
-        r = dump_save_dmesg(vmcore, dir);
+        r = dump_save_dmesg(vmcore, dir, 0);
         ASSERT_NE(r, 0);
         ASSERT_FALSE(exists(dir, "vmcore-dmesg.txt"));
 }

@@ -30,6 +30,9 @@ packages=(
     # network targets: the address of the guest (ip), kdumpctl propagate
     # (ssh, ssh-keygen, ssh-keyscan), the capture image's ssh client (dbclient)
     iproute2 openssh-client dropbear-bin
+    # LVM targets (the lvm scenario's volume group; the capture image's lvm),
+    # and the small shell a "shell" failure action puts in the capture image
+    lvm2 busybox
 )
 
 rootfs=$out/rootfs
