@@ -5,7 +5,9 @@
  * capture state machine (capture.c) with the configuration baked into the
  * image, and whatever happens to it, PID 1 ends the boot with the action
  * kdump.conf asks for (there is nobody else to ask). */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,6 +183,73 @@ static void run_shell(void) {
         }
 }
 
+/* Empties the initramfs (it is memory the real system needs) without
+ * leaving its filesystem: the real root is mounted below it. */
+static void remove_initramfs(int dirfd, dev_t dev) {
+        DIR *d = fdopendir(dirfd);
+        if (!d) {
+                close(dirfd);
+                return;
+        }
+        for (struct dirent *de; (de = readdir(d));) {
+                struct stat st;
+                if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                        continue;
+                if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_dev != dev)
+                        continue;
+                if (S_ISDIR(st.st_mode)) {
+                        int sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        if (sub >= 0)
+                                remove_initramfs(sub, dev);
+                        (void) unlinkat(dirfd, de->d_name, AT_REMOVEDIR);
+                } else
+                        (void) unlinkat(dirfd, de->d_name, 0);
+        }
+        closedir(d);
+}
+
+/* mount_root_run_init: the real root becomes / and its init runs in the
+ * capture kernel; kdumpd there finds /proc/vmcore and saves the dump to
+ * path on the root filesystem. Returns only on failure. */
+static int switch_to_real_root(Capture *c) {
+        static const char *const api[] = { "/dev", "/proc", "/sys", "/run" };
+        _cleanup_free_ char *spec = NULL, *fstype = NULL;
+        char target[PATH_MAX];
+        struct stat st;
+        int r;
+
+        r = read_root(&spec, &fstype);
+        if (r < 0)
+                return r;
+        if (c->mounted && c->ops == NULL)
+                (void) umount2(c->mount_dir, MNT_DETACH);
+        c->mount_dir = "/sysroot";
+        c->mounted = false;
+        r = capture_mount_root(c, spec, fstype);
+        if (r < 0)
+                return r;
+        if (access("/sysroot/sbin/init", X_OK) < 0)
+                return log_error_errno(-errno, "kdump: the root filesystem %s has no /sbin/init: %m", spec);
+        for (size_t i = 0; i < ELEMENTSOF(api); i++) {
+                snprintf(target, sizeof(target), "/sysroot%s", api[i]);
+                if (mount(api[i], target, NULL, MS_MOVE, NULL) < 0) {
+                        log_warning_errno(-errno, "kdump: cannot move %s to the real root: %m; unmounting it", api[i]);
+                        (void) umount2(api[i], MNT_DETACH);
+                }
+        }
+        if (stat("/", &st) < 0)
+                return log_error_errno(-errno, "kdump: cannot stat the initramfs: %m");
+        if (chdir("/sysroot") < 0)
+                return log_error_errno(-errno, "kdump: cannot enter the real root: %m");
+        remove_initramfs(open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC), st.st_dev);
+        if (mount(".", "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0 || chdir("/") < 0)
+                return log_error_errno(-errno, "kdump: cannot make the real root the root: %m");
+        log_notice("kdump: mount_root_run_init: starting the real root's init; kdumpd saves the dump to %s.",
+                   kdump_config_path(c->config));
+        execl("/sbin/init", "/sbin/init", (char *) NULL);
+        return log_error_errno(-errno, "kdump: cannot start /sbin/init: %m");
+}
+
 static _noreturn_ void end_boot(KdumpAction a) {
         static const int how[] = {
                 [KDUMP_ACTION_REBOOT] = RB_AUTOBOOT,
@@ -227,9 +296,10 @@ static _noreturn_ void act(Capture *c, KdumpAction a) {
                 }
                 end_boot(final);
         }
-        if (a == KDUMP_ACTION_MOUNT_ROOT_RUN_INIT) {
-                log_error("kdump: action \"%s\" is not supported by this build yet; rebooting.",
-                          kdump_action_to_string(a));
+        if (a == KDUMP_ACTION_MOUNT_ROOT_RUN_INIT && c) {
+                (void) switch_to_real_root(c);
+                /* Here only when it failed, perhaps halfway. */
+                log_error("kdump: mount_root_run_init failed; rebooting.");
                 end_boot(KDUMP_ACTION_REBOOT);
         }
         end_boot(a);

@@ -19,10 +19,12 @@
 #include "deadline.h"
 #include "net-up.h"
 #include "nfs-mount.h"
+#include "raw-target.h"
 #include "dump-writer.h"
 #include "fileio.h"
 #include "hook-dir.h"
 #include "log.h"
+#include "lvm-activate.h"
 #include "macro.h"
 #include "module-load.h"
 #include "strv.h"
@@ -104,6 +106,8 @@ static int mount_target_real(Capture *c) {
 
         if (type == DUMP_TARGET_SSH)
                 return 0; /* nothing to mount: ensure_dump_dir() reaches the server */
+        if (type == DUMP_TARGET_RAW) /* nothing to mount: the dump goes to the device */
+                return raw_target_find(spec, c->target_deadline, &c->raw_device);
         (void) mkdir(c->mount_dir, 0700);
         if (type == DUMP_TARGET_NFS) {
                 r = nfs_mount(fstype, spec, c->mount_dir, c->target_deadline);
@@ -114,6 +118,9 @@ static int mount_target_real(Capture *c) {
         }
         if (type != DUMP_TARGET_FS || !spec)
                 return log_error_errno(-EOPNOTSUPP, "This capture image has no block-device target; cannot dump.");
+        /* An LVM target appears once its volume group is active; a failure
+         * is logged, and the wait below tells whether the LV came up. */
+        (void) lvm_activate(LVM_PLAN_PATH, c->target_deadline);
         return mount_block_device(c, spec, fstype, c->target_deadline);
 }
 
@@ -273,6 +280,9 @@ static int ssh_dump_vmcore(Capture *c) {
 }
 
 static int step_dump_dmesg(Capture *c) {
+        /* raw: kdumpd extracts it from the vmcore it restores. */
+        if (target_type(c) == DUMP_TARGET_RAW)
+                return 0;
         int r = ensure_dump_dir(c);
         if (r < 0)
                 return r;
@@ -295,6 +305,12 @@ static int step_dump_vmcore(Capture *c) {
         int r;
 
         c->dump_status = 1; /* until the vmcore is really there */
+        if (target_type(c) == DUMP_TARGET_RAW) {
+                r = raw_target_save_vmcore(c->raw_device, collector, c->vmcore,
+                                           capture_step_deadline(c, CAPTURE_DUMP_VMCORE));
+                c->dump_status = r < 0 ? 1 : r;
+                return r > 0 ? -EPROTO : r;
+        }
         r = ensure_dump_dir(c);
         if (r < 0)
                 return r;
@@ -461,6 +477,12 @@ void capture_recover(Capture *c) {
         (void) step_unmount(c);
 }
 
+int capture_mount_root(Capture *c, const char *spec, const char *fstype) {
+        (void) mkdir(c->mount_dir, 0755);
+        return ops(c)->mount_root ? ops(c)->mount_root(c, spec, fstype)
+                                  : mount_block_device(c, spec, fstype, deadline_after_sec(target_timeout_sec(c)));
+}
+
 int capture_dump_to_rootfs(Capture *c, const char *spec, const char *fstype) {
         int r;
 
@@ -471,9 +493,7 @@ int capture_dump_to_rootfs(Capture *c, const char *spec, const char *fstype) {
         c->to_rootfs = true;
         c->dump_status = 1;
         log_notice("kdump: dump_to_rootfs: saving the dump to the root filesystem %s.", spec);
-        (void) mkdir(c->mount_dir, 0700);
-        r = ops(c)->mount_root ? ops(c)->mount_root(c, spec, fstype)
-                               : mount_block_device(c, spec, fstype, deadline_after_sec(target_timeout_sec(c)));
+        r = capture_mount_root(c, spec, fstype);
         if (r >= 0)
                 r = step_dump_dmesg(c);
         if (r >= 0)
@@ -486,4 +506,6 @@ int capture_dump_to_rootfs(Capture *c, const char *spec, const char *fstype) {
 void capture_done(Capture *c) {
         free(c->dump_dir);
         c->dump_dir = NULL;
+        free(c->raw_device);
+        c->raw_device = NULL;
 }

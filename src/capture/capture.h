@@ -49,6 +49,7 @@ struct Capture {
         const char *mount_dir;    /* where the target is mounted, "/kdumproot" */
         const char *host;         /* first part of the dump directory's name */
         char *dump_dir;           /* set by DUMP_DMESG/DUMP_VMCORE */
+        char *raw_device;         /* raw target: the device node WAIT_TARGET found */
         int dump_status;          /* 0 when the vmcore was saved; passed to kdump_post */
         bool mounted;
         const CaptureOps *ops;    /* NULL: capture_ops_real */
@@ -86,6 +87,10 @@ void capture_recover(Capture *c);
 
 /* The deadline (CLOCK_MONOTONIC µs) of step s if it started now. */
 uint64_t capture_step_deadline(const Capture *c, CaptureState s);
+
+/* Mounts the real root read-write on c->mount_dir, waiting for its device
+ * as long as for the target. */
+int capture_mount_root(Capture *c, const char *spec, const char *fstype);
 
 /* failure_action dump_to_rootfs: mounts the real root (spec and fstype
  * recorded at build time) on c->mount_dir and saves the dump to its path.

@@ -18,31 +18,49 @@
 static const char stamp_pattern[] = "0000-00-00-00:00:00";
 #define STAMP_LEN (sizeof(stamp_pattern) - 1)
 
-bool dump_dir_name_is_dump(const char *name) {
+/* Where the stamp starts in a dump directory's name, or NULL when it is
+ * not one: <host>-<stamp>, and <host>-<stamp>.N when that name was taken
+ * (dump_dir_create() adds the suffix). */
+static const char *dump_name_stamp(const char *name) {
         size_t len;
         const char *stamp;
 
-        if (!name)
-                return false;
+        if (!name || name[0] == '.' || strchr(name, '/'))
+                return NULL;
         len = strlen(name);
+        /* an optional ".N" */
+        const char *dot = strrchr(name, '.');
+        if (dot && dot[1] && strspn(dot + 1, "0123456789") == strlen(dot + 1))
+                len = (size_t) (dot - name);
         /* at least one character of host, then '-', then the stamp */
-        if (len < STAMP_LEN + 2 || name[0] == '.' || strchr(name, '/'))
-                return false;
+        if (len < STAMP_LEN + 2)
+                return NULL;
         stamp = name + len - STAMP_LEN;
         if (stamp[-1] != '-')
-                return false;
+                return NULL;
         for (size_t i = 0; i < STAMP_LEN; i++)
                 if (stamp_pattern[i] == '0' ? !isdigit((unsigned char) stamp[i]) : stamp[i] != stamp_pattern[i])
-                        return false;
-        return true;
+                        return NULL;
+        return stamp;
 }
 
-/* Oldest first: by the stamp (it sorts as it reads), then by the whole
- * name so that the order is total. */
+bool dump_dir_name_is_dump(const char *name) {
+        return dump_name_stamp(name) != NULL;
+}
+
+/* Oldest first: by the stamp (it sorts as it reads), then by the suffix's
+ * number, then by the whole name so that the order is total. */
 static int dump_name_compare(const void *a, const void *b) {
         const char *x = *(char * const *) a, *y = *(char * const *) b;
-        int c = strcmp(x + strlen(x) - STAMP_LEN, y + strlen(y) - STAMP_LEN);
-        return c != 0 ? c : strcmp(x, y);
+        const char *sx = dump_name_stamp(x), *sy = dump_name_stamp(y);
+        int c = strncmp(sx, sy, STAMP_LEN);
+        if (c != 0)
+                return c;
+        long nx = sx[STAMP_LEN] == '.' ? strtol(sx + STAMP_LEN + 1, NULL, 10) : 0;
+        long ny = sy[STAMP_LEN] == '.' ? strtol(sy + STAMP_LEN + 1, NULL, 10) : 0;
+        if (nx != ny)
+                return nx < ny ? -1 : 1;
+        return strcmp(x, y);
 }
 
 static int dump_dirs_list_fd(int fd, char ***ret) {

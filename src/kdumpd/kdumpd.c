@@ -14,11 +14,14 @@
 #include <sysexits.h>
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
+#include <systemd/sd-journal.h>
 #include <unistd.h>
 
 #include "arm.h"
+#include "capture-boot.h"
 #include "config-watch.h"
 #include "crash-region.h"
+#include "dump-report.h"
 #include "dump-space.h"
 #include "fileio.h"
 #include "initramfs-build.h"
@@ -26,6 +29,8 @@
 #include "kdumpd-settings.h"
 #include "log.h"
 #include "macro.h"
+#include "raw-harvest.h"
+#include "spawn.h"
 #include "strv.h"
 
 /* Editors write a file in several steps (temp file, rename, chmod) and
@@ -101,6 +106,33 @@ static void dumps_prune(const ArmInputs *in) {
                 log_info("Deleted the old dump \"%s/%s\" (keep_dumps = %u).", path, *i, keep);
         if (r < 0)
                 log_warning_errno(r, "Failed to delete old dumps in \"%s\" (keep_dumps = %u): %m", path, keep);
+}
+
+/* After a crash: one journal entry per new dump (complete or not, the
+ * panic, the crashed kernel), with a MESSAGE_ID to find them by. */
+static void dumps_report(const ArmInputs *in, const char *state_dir) {
+        _cleanup_free_ char *state = NULL;
+        DumpReport *list = NULL;
+        size_t n = 0;
+        int r;
+
+        if (kdump_config_target_type(in->config) != DUMP_TARGET_PATH)
+                return;
+        if (asprintf(&state, "%s/reported-dumps", state_dir) < 0)
+                return (void) log_oom();
+        r = dump_reports_new(kdump_config_path(in->config), state, true, &list, &n);
+        if (r < 0)
+                return (void) log_warning_errno(r, "Cannot read the dumps in \"%s\": %m", kdump_config_path(in->config));
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *msg = NULL;
+                if (dump_report_format(&list[i], &msg) < 0)
+                        continue;
+                sd_journal_send("MESSAGE_ID=" KDUMP_DUMP_REPORT_MESSAGE_ID, "MESSAGE=%s", msg, "PRIORITY=%d",
+                                list[i].complete ? LOG_NOTICE : LOG_WARNING, "KDUMP_DUMP_DIR=%s", list[i].dir,
+                                "KDUMP_DUMP_COMPLETE=%d", list[i].complete, "KDUMP_CRASHED_KERNEL=%s",
+                                list[i].kernel ?: "", "KDUMP_PANIC=%s", list[i].panic ?: "", NULL);
+        }
+        dump_reports_free(list, n);
 }
 
 /* One reload, as a transaction: the new state is built beside the old one,
@@ -233,6 +265,33 @@ static void help(void) {
                "  -h, --help            show this help\n");
 }
 
+/* A capture boot (mount_root_run_init): save the dump, then end the boot
+ * as kdump.conf says. No arming: this kernel has no crash region. */
+static int capture_boot(const ArmOptions *o) {
+        _cleanup_(arm_inputs_done) ArmInputs in = {};
+        KdumpAction a;
+        int r;
+
+        sd_notify(false, "STATUS=Capture boot: saving the crashed kernel's memory…");
+        r = arm_inputs_load(o, &in);
+        if (r >= 0)
+                r = capture_boot_save(in.config, CAPTURE_BOOT_VMCORE, NULL);
+        a = r >= 0 ? kdump_config_final_action(in.config) : KDUMP_ACTION_REBOOT;
+        if (r < 0 && in.config) {
+                KdumpAction f = kdump_config_failure_action(in.config);
+                if (f == KDUMP_ACTION_HALT || f == KDUMP_ACTION_POWEROFF)
+                        a = f;
+        }
+        sd_notifyf(false, "READY=1\nSTATUS=Capture boot: %s; %s.", r >= 0 ? "dump saved" : "dump failed",
+                   kdump_action_to_string(a));
+        if (a != KDUMP_ACTION_REBOOT && a != KDUMP_ACTION_HALT && a != KDUMP_ACTION_POWEROFF)
+                a = KDUMP_ACTION_REBOOT;
+        char *argv[] = { (char *) "systemctl", (char *) "--no-block", (char *) kdump_action_to_string(a), NULL };
+        log_notice("Capture boot done: %s.", kdump_action_to_string(a));
+        (void) spawn_and_wait(argv, NULL);
+        return r < 0 ? EX_SOFTWARE : EX_OK;
+}
+
 int main(int argc, char *argv[]) {
         static const struct option options[] = {
                 { "config", required_argument, NULL, 'c' },
@@ -265,6 +324,8 @@ int main(int argc, char *argv[]) {
                 log_error("Unexpected argument \"%s\".", argv[optind]);
                 return EX_USAGE;
         }
+        if (access(CAPTURE_BOOT_VMCORE, F_OK) == 0)
+                return capture_boot(&d.options);
 
         sigemptyset(&mask);
         sigaddset(&mask, SIGTERM);
@@ -292,6 +353,10 @@ int main(int argc, char *argv[]) {
         r = arm_inputs_load(&d.options, &in);
         if (r >= 0) {
                 dumps_prune(&in);
+                /* Before arming: nothing may write to the raw device while
+                 * its dump is read (kdump-utils does the same). */
+                raw_harvest(in.config);
+                dumps_report(&in, d.options.state_dir);
                 r = capture_arm(&d.options, &in, &d.armed);
         }
         arm_inputs_done(&in);

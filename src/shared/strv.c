@@ -186,3 +186,21 @@ char *shell_quote(const char *s) {
         *q = 0;
         return r;
 }
+
+int strv_split_lines(const char *text, char ***ret) {
+        _cleanup_strv_free_ char **l = calloc(1, sizeof(char *));
+
+        if (!l)
+                return -ENOMEM;
+        for (const char *p = text; p && *p;) {
+                size_t n = strcspn(p, "\n");
+                if (n > 0) {
+                        _cleanup_free_ char *line = strndup(p, n);
+                        if (!line || strv_extend(&l, line) < 0)
+                                return -ENOMEM;
+                }
+                p += n + (p[n] == '\n');
+        }
+        *ret = TAKE_PTR(l);
+        return 0;
+}

@@ -21,6 +21,9 @@ bool strv_contains(char * const *l, const char *s);
 /* Joins with sep; returns NULL on OOM. */
 char *strv_join(char * const *l, const char *sep);
 
+/* Splits text at newlines; empty lines are dropped. */
+int strv_split_lines(const char *text, char ***ret);
+
 /* Splits a command line the way a POSIX shell splits words, with '…', "…" and
  * backslash quoting, but with no expansion of any kind. Returns -EINVAL on an
  * unterminated quote. */

@@ -358,6 +358,11 @@ TEST(dump_dir_names) {
         ASSERT_FALSE(dump_dir_name_is_dump("h-2024-01-02-03-04-05"));
         ASSERT_FALSE(dump_dir_name_is_dump("h-2024-01-02-03:04:5x"));
         ASSERT_FALSE(dump_dir_name_is_dump("h-2024-01-02-03:04:05.old"));
+        /* a second dump with the same name (no RTC: every one is 1970) */
+        ASSERT_TRUE(dump_dir_name_is_dump("127.0.0.1-1970-01-01-00:00:05.1"));
+        ASSERT_TRUE(dump_dir_name_is_dump("10.0.0.1-1970-01-01-00:00:05.12"));
+        ASSERT_FALSE(dump_dir_name_is_dump("h-2024-01-02-03:04:05."));
+        ASSERT_FALSE(dump_dir_name_is_dump("h-2024-01-02-03:04:05.1x"));
         ASSERT_FALSE(dump_dir_name_is_dump("lost+found"));
         ASSERT_FALSE(dump_dir_name_is_dump(""));
         ASSERT_FALSE(dump_dir_name_is_dump(NULL));

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "capture-boot.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "dump-writer.h"
+#include "log.h"
+#include "macro.h"
+
+int capture_boot_save(const KdumpConfig *config, const char *vmcore, char **ret_dir) {
+        _cleanup_free_ char *dir = NULL;
+        const char *path = kdump_config_path(config), *collector = kdump_config_core_collector(config);
+        int r;
+
+        assert_return(config && vmcore, -EINVAL);
+        /* As the capture program names a local dump. */
+        r = dump_dir_create(path, "127.0.0.1", time(NULL), &dir);
+        if (r < 0)
+                return log_error_errno(r, "Cannot create a dump directory in \"%s\": %m", path);
+        log_notice("Capture boot: saving the crashed kernel's memory to %s.", dir);
+        r = dump_save_dmesg(vmcore, dir, 0);
+        if (r != 0)
+                log_warning("Could not save vmcore-dmesg.txt (%s %d); going on with the vmcore.",
+                            r < 0 ? "error" : "exit status", r < 0 ? -r : r);
+        r = dump_save_vmcore(vmcore, dir, collector, 0);
+        if (r < 0)
+                return log_error_errno(r, "Failed to save the vmcore in %s: %m", dir);
+        if (r > 0) {
+                log_error("core_collector \"%s\" failed with exit status %d; %s/vmcore-incomplete is what there is.",
+                          collector, r, dir);
+                return -EPROTO;
+        }
+        log_notice("Capture boot: saved vmcore to %s/vmcore.", dir);
+        if (ret_dir)
+                *ret_dir = TAKE_PTR(dir);
+        return 0;
+}
