@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "macro.h"
 #include "strv.h"
 
@@ -25,12 +26,17 @@ typedef struct AliasEntry {
         char *name;
 } AliasEntry;
 
+typedef struct AliasList {
+        AliasEntry *entries;
+        size_t n;
+} AliasList;
+
 struct ModuleIndex {
         char *moddir;
         ModuleEntry *modules;
         size_t n_modules;
-        AliasEntry *aliases;
-        size_t n_aliases;
+        AliasList aliases;      /* modules.alias: the modules' own */
+        AliasList conf_aliases; /* modprobe.d "alias" lines: looked up first */
         char **builtin;
 };
 
@@ -50,11 +56,52 @@ static char *name_from_path(const char *path) {
         return n;
 }
 
+/* Like module_name_normalize(), for the glob pattern of a modprobe.d
+ * "alias": a dash inside a [...] range stays a dash, as kmod reads it. */
+static void alias_pattern_normalize(char *p) {
+        while (*p) {
+                if (*p == '[') {
+                        p += strcspn(p, "]");
+                        if (*p)
+                                p++;
+                        continue;
+                }
+                if (*p == '-')
+                        *p = '_';
+                p++;
+        }
+}
+
 static ModuleEntry *find(const ModuleIndex *idx, const char *name) {
         for (size_t i = 0; i < idx->n_modules; i++)
                 if (strcmp(idx->modules[i].name, name) == 0)
                         return &idx->modules[i];
         return NULL;
+}
+
+static void alias_list_done(AliasList *l) {
+        for (size_t i = 0; i < l->n; i++) {
+                free(l->entries[i].pattern);
+                free(l->entries[i].name);
+        }
+        free(l->entries);
+        *l = (AliasList) {};
+}
+
+static int alias_list_add(AliasList *l, const char *pattern, const char *name) {
+        AliasEntry *t = realloc(l->entries, sizeof(AliasEntry) * (l->n + 1));
+        if (!t)
+                return -ENOMEM;
+        l->entries = t;
+        AliasEntry e = { .pattern = strdup(pattern), .name = strdup(name) };
+        if (!e.pattern || !e.name) {
+                free(e.pattern);
+                free(e.name);
+                return -ENOMEM;
+        }
+        module_name_normalize(e.name);
+        l->entries[l->n++] = e;
+        return 0;
 }
 
 ModuleIndex *module_index_free(ModuleIndex *idx) {
@@ -70,11 +117,8 @@ ModuleIndex *module_index_free(ModuleIndex *idx) {
                 free(m->options);
         }
         free(idx->modules);
-        for (size_t i = 0; i < idx->n_aliases; i++) {
-                free(idx->aliases[i].pattern);
-                free(idx->aliases[i].name);
-        }
-        free(idx->aliases);
+        alias_list_done(&idx->aliases);
+        alias_list_done(&idx->conf_aliases);
         strv_free(idx->builtin);
         free(idx->moddir);
         free(idx);
@@ -118,11 +162,9 @@ static int read_dep(ModuleIndex *idx) {
                 *m = (ModuleEntry) { .name = name_from_path(l), .path = strdup(l) };
                 if (!m->name || !m->path)
                         return -ENOMEM;
-                _cleanup_strv_free_ char **deps = NULL;
-                if (shell_split(colon + 1, &deps) < 0)
-                        return -ENOMEM;
-                for (char **d = deps; *d; d++) {
-                        _cleanup_free_ char *n = name_from_path(*d);
+                char *save = NULL;
+                for (char *d = strtok_r(colon + 1, " \t", &save); d; d = strtok_r(NULL, " \t", &save)) {
+                        _cleanup_free_ char *n = name_from_path(d);
                         if (!n || strv_extend(&m->deps, n) < 0)
                                 return -ENOMEM;
                 }
@@ -141,15 +183,8 @@ static int read_alias(ModuleIndex *idx) {
                 char pattern[512], name[128];
                 if (sscanf(l, "alias %511s %127s", pattern, name) != 2)
                         continue;
-                AliasEntry *t = realloc(idx->aliases, sizeof(AliasEntry) * (idx->n_aliases + 1));
-                if (!t)
+                if (alias_list_add(&idx->aliases, pattern, name) < 0)
                         return -ENOMEM;
-                idx->aliases = t;
-                module_name_normalize(name);
-                idx->aliases[idx->n_aliases] = (AliasEntry) { .pattern = strdup(pattern), .name = strdup(name) };
-                if (!idx->aliases[idx->n_aliases].pattern || !idx->aliases[idx->n_aliases].name)
-                        return -ENOMEM;
-                idx->n_aliases++;
         }
         return 0;
 }
@@ -169,67 +204,192 @@ static int read_builtin(ModuleIndex *idx) {
         return 0;
 }
 
-/* "softdep <module> pre: a b post: c" (modules.softdep and modprobe.d),
- * "options <module> …", "blacklist <module>". */
-static int apply_directive(ModuleIndex *idx, char *line) {
-        _cleanup_strv_free_ char **w = NULL;
+static int buf_reserve(char **buf, size_t *size, size_t need) {
+        if (need <= *size)
+                return 0;
+        size_t s = *size * 2 > need ? *size * 2 : need + 256;
+        char *t = realloc(*buf, s);
+        if (!t)
+                return -ENOMEM;
+        *buf = t;
+        *size = s;
+        return 0;
+}
+
+/* One logical line of a modprobe.d file (or of modules.softdep), read as
+ * kmod reads it: a '\' before the newline joins the next physical line; a
+ * '\' before any other character is dropped and that character kept. No
+ * quoting of any kind. *line_no counts physical lines; *ret_first is where
+ * this logical line starts, for messages. Returns 0 at the end. */
+static int read_logical_line(FILE *f, char **buf, size_t *size, unsigned *line_no, unsigned *ret_first) {
+        size_t n = 0;
+        bool any = false;
+
+        *ret_first = *line_no + 1;
+        for (;;) {
+                int c = getc(f);
+                if (c == EOF && !any)
+                        return 0;
+                any = true;
+                if (c == '\\') {
+                        c = getc(f);
+                        if (c == '\n') {
+                                (*line_no)++;
+                                continue;
+                        }
+                }
+                if (c == EOF || c == '\n') {
+                        (*line_no)++;
+                        break;
+                }
+                if (buf_reserve(buf, size, n + 2) < 0)
+                        return -ENOMEM;
+                (*buf)[n++] = (char) c;
+        }
+        if (buf_reserve(buf, size, n + 1) < 0)
+                return -ENOMEM;
+        (*buf)[n] = 0;
+        return 1;
+}
+
+static int options_add(ModuleEntry *m, char *options) {
+        char *o;
+
+        /* kmod passes options on as written, with tabs made spaces */
+        for (char *p = options; (p = strchr(p, '\t')); p++)
+                *p = ' ';
+        /* options of one module add up, as in modprobe */
+        if (asprintf(&o, "%s%s%s", strempty(m->options), m->options ? " " : "", options) < 0)
+                return -ENOMEM;
+        free(m->options);
+        m->options = o;
+        return 0;
+}
+
+/* "pre: a b post: c": names before any "pre:" or "post:" count for nothing. */
+static int softdep_add(ModuleEntry *m, char *deps) {
+        char ***list = NULL, *save = NULL;
+
+        for (char *x = strtok_r(deps, " \t", &save); x; x = strtok_r(NULL, " \t", &save))
+                if (strcmp(x, "pre:") == 0)
+                        list = &m->pre;
+                else if (strcmp(x, "post:") == 0)
+                        list = &m->post;
+                else if (list && strv_extend(list, x) < 0)
+                        return -ENOMEM;
+        return 0;
+}
+
+/* One command of modprobe.d(5), split on blanks as kmod does: "alias
+ * <pattern> <module>", "blacklist <module>", "options <module> <rest of the
+ * line, verbatim>", "softdep <module> pre: … post: …", and "install",
+ * "remove", "weakdep", which the capture has no use for. Anything else is
+ * a bad line: logged with where it is and skipped, never fatal (a typo in
+ * one of the admin's files must not cost the dump). Only -ENOMEM fails. */
+static int apply_directive(ModuleIndex *idx, char *line, const char *file, unsigned line_no) {
+        char *save = NULL, *cmd, *mod, *rest;
         ModuleEntry *m;
 
         /* modprobe.d(5): a comment is a line that starts with '#' */
-        line += strspn(line, " \t");
-        if (*line == '#')
+        if (line[0] == '#')
                 return 0;
         size_t n = strlen(line);
         while (n > 0 && strchr(" \t\r", line[n - 1]))
                 line[--n] = 0;
-        if (shell_split(line, &w) < 0)
-                return -ENOMEM;
-        if (!w[0] || !w[1])
+        cmd = strtok_r(line, " \t", &save);
+        if (!cmd)
                 return 0;
-        module_name_normalize(w[1]);
-        m = find(idx, w[1]);
-        if (!m)
-                return 0; /* not in this image: nothing to configure */
+        mod = strtok_r(NULL, " \t", &save);
+        rest = save ? save + strspn(save, " \t") : NULL;
+        if (rest && !*rest)
+                rest = NULL;
 
-        if (strcmp(w[0], "blacklist") == 0)
-                m->blacklisted = true;
-        else if (strcmp(w[0], "options") == 0 && w[2]) {
-                /* options of one module add up, as in modprobe */
-                const char *rest = line;
-                for (int k = 0; k < 2; k++) {
-                        rest += strcspn(rest, " \t");
-                        rest += strspn(rest, " \t");
+        if (strcmp(cmd, "alias") == 0) {
+                char *target = strtok_r(NULL, " \t", &save);
+                if (!mod || !target) {
+                        log_warning("%s:%u: 'alias' needs a pattern and a module name; line ignored.", file, line_no);
+                        return 0;
                 }
-                char *o;
-                if (asprintf(&o, "%s%s%s", strempty(m->options), m->options ? " " : "", rest) < 0)
-                        return -ENOMEM;
-                free(m->options);
-                m->options = o;
-        } else if (strcmp(w[0], "softdep") == 0) {
-                char ***list = NULL;
-                for (char **x = w + 2; *x; x++) {
-                        if (strcmp(*x, "pre:") == 0)
-                                list = &m->pre;
-                        else if (strcmp(*x, "post:") == 0)
-                                list = &m->post;
-                        else if (list && strv_extend(list, *x) < 0)
-                                return -ENOMEM;
-                }
+                alias_pattern_normalize(mod);
+                return alias_list_add(&idx->conf_aliases, mod, target);
         }
+        if (strcmp(cmd, "blacklist") == 0) {
+                if (!mod) {
+                        log_warning("%s:%u: 'blacklist' needs a module name; line ignored.", file, line_no);
+                        return 0;
+                }
+                module_name_normalize(mod);
+                if ((m = find(idx, mod)))
+                        m->blacklisted = true;
+                return 0;
+        }
+        if (strcmp(cmd, "options") == 0) {
+                if (!mod || !rest) {
+                        log_warning("%s:%u: 'options' needs a module name and options; line ignored.", file, line_no);
+                        return 0;
+                }
+                module_name_normalize(mod);
+                m = find(idx, mod);
+                return m ? options_add(m, rest) : 0; /* not in this image: nothing to configure */
+        }
+        if (strcmp(cmd, "softdep") == 0) {
+                if (!mod || !rest) {
+                        log_warning("%s:%u: 'softdep' needs a module name and modules; line ignored.", file, line_no);
+                        return 0;
+                }
+                module_name_normalize(mod);
+                m = find(idx, mod);
+                return m ? softdep_add(m, rest) : 0;
+        }
+        /* install: no shell to run it with; remove: the capture never
+         * removes a module; weakdep: for whoever builds an image, done by now. */
+        if (strcmp(cmd, "install") == 0 || strcmp(cmd, "remove") == 0 || strcmp(cmd, "weakdep") == 0) {
+                if (!mod || !rest)
+                        log_warning("%s:%u: '%s' needs a module name and more; line ignored.", file, line_no, cmd);
+                else if (strcmp(cmd, "install") == 0)
+                        log_notice("%s:%u: the install command for '%s' is not run (the capture image has no "
+                                   "shell); the module is loaded as usual.", file, line_no, mod);
+                return 0;
+        }
+        if (strcmp(cmd, "include") == 0 || strcmp(cmd, "config") == 0) {
+                log_warning("%s:%u: '%s' is not read by modprobe any more; line ignored.", file, line_no, cmd);
+                return 0;
+        }
+        log_warning("%s:%u: unknown command '%s'; line ignored.", file, line_no, cmd);
         return 0;
 }
 
-static int read_directives(ModuleIndex *idx, FILE *f) {
+static int read_directives(ModuleIndex *idx, FILE *f, const char *file) {
         _cleanup_free_ char *buf = NULL;
         size_t size = 0;
-        for (char *l; (l = next_line(f, &buf, &size));) {
-                int r = apply_directive(idx, l);
-                if (r < 0)
+        unsigned line_no = 0, first;
+        int r;
+
+        while ((r = read_logical_line(f, &buf, &size, &line_no, &first)) > 0)
+                if ((r = apply_directive(idx, buf, file, first)) < 0)
                         return r;
-        }
-        return 0;
+        return r;
 }
 
+static int read_directive_file(ModuleIndex *idx, const char *dir, const char *name) {
+        _cleanup_free_ char *path = NULL;
+        _cleanup_fclose_ FILE *f = NULL;
+
+        if (asprintf(&path, "%s/%s", dir, name) < 0)
+                return -ENOMEM;
+        f = fopen(path, "re");
+        if (!f) {
+                int e = errno;
+                if (e == ENOMEM)
+                        return -ENOMEM;
+                if (e != ENOENT)
+                        log_warning_errno(e, "Cannot read %s, ignored: %m", path);
+                return 0;
+        }
+        return read_directives(idx, f, path);
+}
+
+/* modprobe.d(5): the *.conf files, in lexical order; not hidden ones. */
 static int read_modprobe_d(ModuleIndex *idx, const char *confdir) {
         struct dirent **e = NULL;
         int n, r = 0;
@@ -237,15 +397,20 @@ static int read_modprobe_d(ModuleIndex *idx, const char *confdir) {
         if (!confdir)
                 return 0;
         n = scandir(confdir, &e, NULL, alphasort);
-        if (n < 0)
-                return errno == ENOENT ? 0 : negative_errno();
+        if (n < 0) {
+                int err = errno;
+                if (err == ENOMEM)
+                        return -ENOMEM;
+                if (err != ENOENT)
+                        log_warning_errno(err, "Cannot read %s, ignored: %m", confdir);
+                return 0;
+        }
         for (int i = 0; i < n; i++) {
-                size_t len = strlen(e[i]->d_name);
-                if (r >= 0 && len > 5 && strcmp(e[i]->d_name + len - 5, ".conf") == 0) {
-                        _cleanup_fclose_ FILE *f = open_in(confdir, e[i]->d_name);
-                        if (f)
-                                r = read_directives(idx, f);
-                }
+                const char *name = e[i]->d_name;
+                size_t len = strlen(name);
+                if (r >= 0 && name[0] != '.' && len > 5 && strcmp(name + len - 5, ".conf") == 0 &&
+                    e[i]->d_type != DT_DIR)
+                        r = read_directive_file(idx, confdir, name);
                 free(e[i]);
         }
         free(e);
@@ -261,8 +426,7 @@ int module_index_load(const char *moddir, const char *confdir, ModuleIndex **ret
                 return -ENOMEM;
         if ((r = read_dep(idx)) < 0 || (r = read_alias(idx)) < 0 || (r = read_builtin(idx)) < 0)
                 return r;
-        _cleanup_fclose_ FILE *soft = open_in(moddir, "modules.softdep");
-        if (soft && (r = read_directives(idx, soft)) < 0)
+        if ((r = read_directive_file(idx, moddir, "modules.softdep")) < 0)
                 return r;
         if ((r = read_modprobe_d(idx, confdir)) < 0)
                 return r;
@@ -279,27 +443,43 @@ const char *module_index_options(const ModuleIndex *idx, const char *name) {
         return m ? m->options : NULL;
 }
 
+/* Adds the modules of every alias in l that name matches. */
+static int aliases_resolve(const ModuleIndex *idx, const AliasList *l, const char *name, bool apply_blacklist,
+                           char ***names) {
+        for (size_t i = 0; i < l->n; i++) {
+                const AliasEntry *a = &l->entries[i];
+                if (fnmatch(a->pattern, name, 0) != 0 || strv_contains(*names, a->name))
+                        continue;
+                const ModuleEntry *m = find(idx, a->name);
+                if (apply_blacklist && m && m->blacklisted)
+                        continue;
+                if (strv_extend(names, a->name) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
 int module_index_resolve(const ModuleIndex *idx, const char *name_or_alias, bool apply_blacklist, char ***ret) {
         _cleanup_strv_free_ char **l = NULL;
         _cleanup_free_ char *n = strdup(name_or_alias);
+        bool matched = false;
 
         if (!n)
                 return -ENOMEM;
         module_name_normalize(n);
-        if (find(idx, n) || module_index_is_builtin(idx, n)) {
+        /* As in kmod: the admin's aliases first ("alias nouveau off" keeps
+         * nouveau from loading by name), then a module's own name, then the
+         * aliases the modules carry. */
+        for (size_t i = 0; i < idx->conf_aliases.n && !matched; i++)
+                matched = fnmatch(idx->conf_aliases.entries[i].pattern, n, 0) == 0;
+        if (matched) {
+                if (aliases_resolve(idx, &idx->conf_aliases, n, apply_blacklist, &l) < 0)
+                        return -ENOMEM;
+        } else if (find(idx, n) || module_index_is_builtin(idx, n)) {
                 if (strv_extend(&l, n) < 0)
                         return -ENOMEM;
-        } else
-                for (size_t i = 0; i < idx->n_aliases; i++) {
-                        const AliasEntry *a = &idx->aliases[i];
-                        if (fnmatch(a->pattern, name_or_alias, 0) != 0 || strv_contains(l, a->name))
-                                continue;
-                        const ModuleEntry *m = find(idx, a->name);
-                        if (apply_blacklist && m && m->blacklisted)
-                                continue;
-                        if (strv_extend(&l, a->name) < 0)
-                                return -ENOMEM;
-                }
+        } else if (aliases_resolve(idx, &idx->aliases, name_or_alias, apply_blacklist, &l) < 0)
+                return -ENOMEM;
         *ret = TAKE_PTR(l);
         return 0;
 }

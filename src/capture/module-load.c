@@ -3,7 +3,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -13,13 +12,14 @@
 #include "fileio.h"
 #include "log.h"
 #include "macro.h"
+#include "module-file.h"
 #include "module-index.h"
-#include "module-xz.h"
 #include "strv.h"
 
-#ifndef MODULE_INIT_COMPRESSED_FILE
-#define MODULE_INIT_COMPRESSED_FILE 4
-#endif
+/* What the running kernel decompresses itself (finit_module(2) with
+ * MODULE_INIT_COMPRESSED_FILE); every other compressed module is
+ * decompressed here. */
+#define KERNEL_MODULE_COMPRESSION "/sys/module/compression"
 
 static int index_open(ModuleIndex **ret) {
         _cleanup_free_ char *moddir = NULL;
@@ -48,41 +48,48 @@ static bool module_is_loaded(const char *path) {
         return access(sys, F_OK) == 0;
 }
 
-/* Inserts one module file; 1 when it was inserted now, 0 when it was there. */
-static int insert_file(const ModuleIndex *idx, const char *path) {
-        _cleanup_close_ int fd = -EBADF;
+static int insert_image(const ModuleFile *f, const char *options) {
+        long r = f->fd >= 0 ? syscall(SYS_finit_module, f->fd, options, f->flags)
+                            : syscall(SYS_init_module, f->image, f->size, options);
+        return r < 0 ? negative_errno() : 0;
+}
+
+/* Inserts one module file; 1 when it was inserted now, 0 when it was there.
+ * Logs its own failures. */
+static int insert_file(const ModuleIndex *idx, unsigned kernel_decompresses, const char *path) {
+        _cleanup_(module_file_done) ModuleFile f = MODULE_FILE_NULL;
         const char *b = strrchr(path, '/');
         char name[256];
-        int flags = 0;
+        int r;
 
         if (module_is_loaded(path))
                 return 0;
         snprintf(name, sizeof(name), "%.*s", (int) strcspn(b ? b + 1 : path, "."), b ? b + 1 : path);
         module_name_normalize(name);
-        if (strstr(path, ".ko.xz") || strstr(path, ".ko.zst") || strstr(path, ".ko.gz"))
-                flags |= MODULE_INIT_COMPRESSED_FILE; /* the kernel decompresses it */
+        const char *options = strempty(module_index_options(idx, name));
 
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return negative_errno();
-        const char *options = module_index_options(idx, name);
-        if (syscall(SYS_finit_module, fd, strempty(options), flags) < 0) {
-                if (errno == EEXIST)
-                        return 0;
-                /* EOPNOTSUPP: built without CONFIG_MODULE_DECOMPRESS;
-                 * EINVAL: older than 5.17, the flag is unknown. */
-                if (!(flags & MODULE_INIT_COMPRESSED_FILE) || (errno != EOPNOTSUPP && errno != EINVAL) ||
-                    !strstr(path, ".ko.xz"))
-                        return negative_errno();
-                _cleanup_free_ void *image = NULL;
-                size_t size = 0;
-                int r = xz_read_file(path, &image, &size);
+        r = module_file_open(path, kernel_decompresses, &f);
+        if (r == -EBADMSG)
+                return log_warning_errno(r, "Module file %s is damaged or cut short; it cannot be loaded.", path);
+        if (r < 0)
+                return log_warning_errno(r, "Failed to read module file %s: %m", path);
+        r = insert_image(&f, options);
+        if (r == -EINVAL && f.flags != 0) {
+                /* The kernel said it decompresses this algorithm and then
+                 * refused the file (its decoder takes fewer variants than
+                 * xz(1) or zstd(1) write): once more, decompressed here. */
+                log_notice("The kernel could not decompress %s; decompressing it in userspace.", path);
+                module_file_done(&f);
+                r = module_file_open(path, 0, &f);
                 if (r < 0)
-                        return log_error_errno(r, "Failed to decompress %s: %m", path);
-                if (syscall(SYS_init_module, image, size, strempty(options)) < 0)
-                        return errno == EEXIST ? 0 : negative_errno();
+                        return log_warning_errno(r, "Failed to decompress module file %s: %m", path);
+                r = insert_image(&f, options);
         }
-        log_info("Loaded module %s%s%s.", name, options ? " " : "", strempty(options));
+        if (r == -EEXIST)
+                return 0;
+        if (r < 0)
+                return log_warning_errno(r, "Failed to insert module %s (%s): %m", name, path);
+        log_info("Loaded module %s%s%s.", name, *options ? " " : "", options);
         /* The capture image's files live in the capture kernel's scarce
          * RAM, and a loaded module's file is never read again: the NFS
          * stack's next modules need that memory more. */
@@ -92,7 +99,8 @@ static int insert_file(const ModuleIndex *idx, const char *path) {
 
 /* Loads what name_or_alias stands for, with its dependencies. Returns how
  * many modules were newly inserted, or -ENOENT when nothing matches. */
-static int load_one(const ModuleIndex *idx, const char *name_or_alias, bool apply_blacklist) {
+static int load_one(const ModuleIndex *idx, unsigned kernel_decompresses, const char *name_or_alias,
+                    bool apply_blacklist) {
         _cleanup_strv_free_ char **names = NULL;
         int inserted = 0, r;
 
@@ -109,10 +117,8 @@ static int load_one(const ModuleIndex *idx, const char *name_or_alias, bool appl
                         continue;
                 }
                 for (char **p = paths; p && *p; p++) {
-                        r = insert_file(idx, *p);
-                        if (r < 0)
-                                log_warning_errno(r, "Failed to load module %s: %m", *p);
-                        else
+                        r = insert_file(idx, kernel_decompresses, *p);
+                        if (r > 0)
                                 inserted += r;
                 }
         }
@@ -125,8 +131,9 @@ int modules_load_names(char * const *names) {
 
         if (index_open(&idx) < 0)
                 return (int) strv_length(names);
+        unsigned kernel_decompresses = kernel_module_decompressors(KERNEL_MODULE_COMPRESSION);
         for (char * const *n = names; n && *n; n++) {
-                int r = load_one(idx, *n, false);
+                int r = load_one(idx, kernel_decompresses, *n, false);
                 if (r < 0) {
                         log_warning_errno(r, "Module %s could not be loaded: %m", *n);
                         failed++;
@@ -135,7 +142,7 @@ int modules_load_names(char * const *names) {
         return failed;
 }
 
-static int coldplug_pass(const ModuleIndex *idx) {
+static int coldplug_pass(const ModuleIndex *idx, unsigned kernel_decompresses) {
         DIR *buses = opendir("/sys/bus");
         struct dirent *b;
         int inserted = 0;
@@ -163,7 +170,7 @@ static int coldplug_pass(const ModuleIndex *idx) {
                                 continue;
                         /* Like modprobe: a blacklist keeps a module from
                          * being loaded for a device, not by its name. */
-                        int r = load_one(idx, alias, true);
+                        int r = load_one(idx, kernel_decompresses, alias, true);
                         if (r > 0)
                                 inserted += r;
                 }
@@ -179,9 +186,10 @@ int modules_coldplug(void) {
 
         if (index_open(&idx) < 0)
                 return 0;
+        unsigned kernel_decompresses = kernel_module_decompressors(KERNEL_MODULE_COMPRESSION);
         /* A bus driver creates the devices the next driver binds to. */
         for (int pass = 0; pass < 8; pass++) {
-                int r = coldplug_pass(idx);
+                int r = coldplug_pass(idx, kernel_decompresses);
                 if (r <= 0)
                         break;
                 total += r;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "block-device.h"
+#include "block-stack.h"
 #include "dump-target.h"
 #include "fileio.h"
 #include "macro.h"
@@ -215,10 +216,58 @@ static int mounted_root_of(const char *devnode, char **ret) {
         return r;
 }
 
+/* A raw target is written from its first byte at crash time, so it must be
+ * a block device that holds nothing libblkid recognises: a filesystem,
+ * swap, a RAID or LVM member, a partition table are someone's data. */
+static int check_raw_target(const KdumpConfig *c, ConfigDiagnostics *diag) {
+        _cleanup_free_ char *dev = NULL, *type = NULL, *what = NULL;
+        _cleanup_strv_free_ char **collector = NULL;
+        const char *spec = kdump_config_target_location(c);
+        struct stat st;
+        int r;
+
+        r = block_device_find(spec, &dev);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0) {
+                ADD(true, "target_kind", "raw dump target \"%s\" is not on this machine (%s)", spec, strerror(-r));
+                return 0;
+        }
+        if (stat(dev, &st) < 0 || !S_ISBLK(st.st_mode)) {
+                ADD(true, "target_kind", "raw dump target \"%s\" is not a block device", dev);
+                return 0;
+        }
+        r = block_device_probe_signature(dev, &type);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                ADD(true, "target_kind", "cannot probe raw dump target \"%s\" for signatures (%s)", dev, strerror(-r));
+        else if (r != BLOCK_SIGNATURE_NONE) {
+                if (block_signature_describe(r, type, &what) < 0)
+                        return -ENOMEM;
+                ADD(true, "target_kind",
+                    "raw dump target \"%s\" carries %s; a raw target must be empty, it is never written over. Name an "
+                    "empty device, or erase the signature with \"wipefs -a %s\" if its data may go",
+                    dev, what, dev);
+        }
+
+        /* kdumpd restores what makedumpfile -F wrote, nothing else. */
+        if (shell_split(kdump_config_core_collector(c), &collector) == -ENOMEM)
+                return -ENOMEM;
+        if (collector && collector[0] && strcmp(collector[0], "makedumpfile") != 0)
+                ADD(false, "core_collector",
+                    "kdumpd restores only makedumpfile's flattened stream from a raw target; what \"%s\" writes to "
+                    "\"%s\" must be read off the device by hand",
+                    collector[0], dev);
+        return 0;
+}
+
 static int check_target(const KdumpConfig *c, ConfigDiagnostics *diag) {
         _cleanup_free_ char *dev = NULL;
         int r;
 
+        if (kdump_config_target_type(c) == DUMP_TARGET_RAW)
+                return check_raw_target(c, diag);
         if (kdump_config_target_type(c) != DUMP_TARGET_FS)
                 return 0;
         r = block_device_find(kdump_config_target_location(c), &dev);
@@ -246,6 +295,46 @@ static int check_target(const KdumpConfig *c, ConfigDiagnostics *diag) {
         if (stat(where, &st) < 0 || !S_ISDIR(st.st_mode))
                 ADD(true, "path", "path \"%s\" does not exist on the dump target (mounted on %s); create \"%s\"",
                     kdump_config_path(c), mountpoint, where);
+        return 0;
+}
+
+/* The capture image finds disks and partitions, and activates LVM volumes
+ * on them; other stacks need what it does not carry (cryptsetup and a
+ * passphrase, multipathd, mdadm, thin tools). */
+static int check_target_stack(const KdumpConfig *c, ConfigDiagnostics *diag) {
+        _cleanup_(target_fs_done) TargetFs t = {};
+        _cleanup_(block_stack_done) BlockStack s = {};
+        _cleanup_free_ char *dev = NULL, *name = NULL;
+        DumpTargetType type = kdump_config_target_type(c);
+        int r;
+
+        if (type == DUMP_TARGET_PATH) {
+                r = target_fs_for_path("/proc/self/mountinfo", kdump_config_path(c), &t);
+                if (r >= 0)
+                        dev = TAKE_PTR(t.device);
+        } else if (type == DUMP_TARGET_FS)
+                r = block_device_find(kdump_config_target_location(c), &dev);
+        else
+                return 0;
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0) /* not found: reported by check_target() or when the image is built */
+                return 0;
+        r = block_device_kernel_name("/sys", dev, &name);
+        if (r == -ENOMEM)
+                return r;
+        if (r >= 0)
+                r = block_stack_inspect("/sys", name, &s);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                ADD(true, type == DUMP_TARGET_PATH ? "path" : "target_kind",
+                    "cannot tell what dump target device \"%s\" is built on (%s)", dev, strerror(-r));
+        else if (s.kind == BLOCK_STACK_UNSUPPORTED)
+                ADD(true, type == DUMP_TARGET_PATH ? "path" : "target_kind",
+                    "dump target device \"%s\" (%s) is %s; the capture image supports disks, partitions, and linear "
+                    "or striped LVM volumes on them",
+                    dev, name, s.problem);
         return 0;
 }
 
@@ -309,9 +398,10 @@ static int check_network_target(const KdumpConfig *c, ConfigDiagnostics *diag) {
 int config_check_machine(const KdumpConfig *c, const char *kver, ConfigDiagnostics *diag) {
         int r;
 
-        if ((r = check_target(c, diag)) < 0 || (r = check_hooks(c, diag)) < 0 || (r = check_collector(c, diag)) < 0 ||
-            (r = check_extra_bins(c, diag)) < 0 || (r = check_extra_modules(c, kver, diag)) < 0 ||
-            (r = check_fence_nodes(c, diag)) < 0 || (r = check_network_target(c, diag)) < 0)
+        if ((r = check_target(c, diag)) < 0 || (r = check_target_stack(c, diag)) < 0 || (r = check_hooks(c, diag)) < 0 ||
+            (r = check_collector(c, diag)) < 0 || (r = check_extra_bins(c, diag)) < 0 ||
+            (r = check_extra_modules(c, kver, diag)) < 0 || (r = check_fence_nodes(c, diag)) < 0 ||
+            (r = check_network_target(c, diag)) < 0)
                 return r;
         return 0;
 }

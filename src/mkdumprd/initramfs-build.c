@@ -14,6 +14,7 @@
 
 #include "config-check.h"
 #include "block-device.h"
+#include "block-stack.h"
 #include "dump-target.h"
 #include "hook-dir.h"
 #include "net-target.h"
@@ -78,7 +79,7 @@ static void manifest_add_file(FILE *m, const char *path) {
 }
 
 static int manifest_build(const BuildPaths *p, const char *baked_config, const TargetFs *t, const NetTarget *net,
-                          char * const *files, char **ret) {
+                          const char *lvm_plan, char * const *files, char **ret) {
         char *buf = NULL;
         size_t size = 0;
         _cleanup_free_ char *modules_dep = NULL;
@@ -96,7 +97,11 @@ static int manifest_build(const BuildPaths *p, const char *baked_config, const T
         for (char * const *f = files; f && *f; f++)
                 manifest_add_file(m, *f);
         if (t && t->device)
-                fprintf(m, "target-device %s %s\n", t->device, t->fstype);
+                fprintf(m, "target-device %s %s\n", t->device, strempty(t->fstype));
+        if (lvm_plan) {
+                fprintf(m, "lvm-begin\n%slvm-end\n", lvm_plan);
+                manifest_add_file(m, "/sbin/lvm");
+        }
         if (net && net->plan.mac) {
                 (void) net_plan_format(&net->plan, m);
                 if (net->known_hosts)
@@ -157,6 +162,31 @@ static int bake_config(const KdumpConfig *config, const char *config_path, Targe
                         return log_oom();
                 break;
         }
+        case DUMP_TARGET_RAW: {
+                /* Nothing to mount: the capture program writes to the
+                 * device itself, which needs its drivers and no fstype.
+                 * The image has no udev: a link (/dev/disk/by-id/…) is
+                 * baked in as the node it points to now. */
+                _cleanup_free_ char *dev = NULL, *node = NULL;
+                const char *loc = kdump_config_target_location(config);
+                r = block_device_find(loc, &dev);
+                if (r < 0) /* config_check_machine() reported it already */
+                        return log_error_errno(r, "%s: error: raw dump target \"%s\" was not found on this machine: %m",
+                                               config_path, loc);
+                if (strncmp(loc, "/dev/", 5) == 0) {
+                        node = realpath(dev, NULL);
+                        if (!node)
+                                return log_error_errno(-errno, "Failed to resolve raw dump target \"%s\": %m", loc);
+                        if (strcmp(node, loc) != 0) {
+                                log_info("Raw dump target %s is %s now; the capture image names it so.", loc, node);
+                                r = kdump_config_with_target(config, "raw", node, kdump_config_path(config), &baked);
+                                if (r < 0)
+                                        return log_oom();
+                        }
+                }
+                t.device = node ? TAKE_PTR(node) : TAKE_PTR(dev);
+                break;
+        }
         case DUMP_TARGET_NFS:
         case DUMP_TARGET_SSH:
                 /* The server by address (there is no resolver in the
@@ -173,7 +203,7 @@ static int bake_config(const KdumpConfig *config, const char *config_path, Targe
         default:
                 return log_error_errno(-EOPNOTSUPP,
                                        "%s: error: dump target \"%s\" is not supported by this kdumpd build yet; "
-                                       "use a local path, \"<fstype> <device>\", nfs or ssh",
+                                       "use a local path, \"<fstype> <device>\", raw, nfs or ssh",
                                        config_path, kdump_config_target_kind(config));
         }
 
@@ -184,6 +214,94 @@ static int bake_config(const KdumpConfig *config, const char *config_path, Targe
         t = (TargetFs) {};
         *ret_net = net;
         net = (NetTarget) {};
+        return 0;
+}
+
+static bool action_needs_root(KdumpAction a) {
+        return a == KDUMP_ACTION_DUMP_TO_ROOTFS || a == KDUMP_ACTION_MOUNT_ROOT_RUN_INIT;
+}
+
+static const char *const shells[] = { "/usr/bin/busybox", "/bin/busybox", "/usr/bin/dash", "/bin/dash", NULL };
+
+/* What the failure and final actions need in the image, refused here when
+ * the machine cannot give it: the real root (dump_to_rootfs,
+ * mount_root_run_init) as "SPEC FSTYPE", a shell (shell). */
+static int actions_prepare(const KdumpConfig *config, const char *config_path, TargetFs *ret_root, char **ret_spec) {
+        KdumpAction failure = kdump_config_failure_action(config), final = kdump_config_final_action(config);
+        KdumpAction a = action_needs_root(failure) ? failure : final;
+        _cleanup_(target_fs_done) TargetFs t = {};
+        int r;
+
+        if (failure == KDUMP_ACTION_SHELL) {
+                bool found = false;
+                for (size_t i = 0; shells[i] && !found; i++)
+                        found = is_executable_file(shells[i]);
+                if (!found)
+                        return log_error_errno(-ENOENT, "%s: error: failure_action shell needs a shell in the capture "
+                                               "image, and this machine has neither busybox nor dash; install busybox",
+                                               config_path);
+        }
+        if (!action_needs_root(a))
+                return 0;
+        r = target_fs_for_path("/proc/self/mountinfo", "/", &t);
+        if (r < 0)
+                return log_error_errno(r, "%s: error: %s needs the root filesystem in the capture kernel, and it is not "
+                                       "on a block device this image can mount: %m",
+                                       config_path, kdump_action_to_string(a));
+        if ((t.uuid ? asprintf(ret_spec, "UUID=%s %s", t.uuid, t.fstype) : asprintf(ret_spec, "%s %s", t.device, t.fstype)) < 0)
+                return log_oom();
+        log_info("%s: the root filesystem %s (%s) goes into the capture image too.", kdump_action_to_string(a),
+                 t.device, t.fstype);
+        *ret_root = t;
+        t = (TargetFs) {};
+        return 0;
+}
+
+/* An LVM target: the volume group the capture program activates, the
+ * physical volumes it waits for (by UUID: device names may differ in the
+ * capture kernel), and their disks, whose drivers go into the image as
+ * the target's would. Other stacks were refused by check_machine(). */
+static int lvm_target_prepare(const TargetFs *t, char **ret_plan, char **ret_disks) {
+        _cleanup_(block_stack_done) BlockStack s = {};
+        _cleanup_strv_free_ char **uuids = NULL, **nodes = NULL;
+        _cleanup_free_ char *name = NULL;
+        int r;
+
+        if (!t->device) {
+                *ret_plan = *ret_disks = NULL;
+                return 0;
+        }
+        r = block_device_kernel_name("/sys", t->device, &name);
+        if (r >= 0)
+                r = block_stack_inspect("/sys", name, &s);
+        if (r < 0)
+                return log_error_errno(r, "Failed to tell what dump target device \"%s\" is built on: %m", t->device);
+        if (s.kind == BLOCK_STACK_UNSUPPORTED)
+                return log_error_errno(-EOPNOTSUPP, "Dump target device \"%s\" (%s) is %s; it cannot be used.", t->device,
+                                       name, s.problem);
+        if (s.kind != BLOCK_STACK_LVM) {
+                *ret_plan = *ret_disks = NULL;
+                return 0;
+        }
+        for (char **d = s.disks; *d; d++) {
+                _cleanup_free_ char *node = NULL, *uuid = NULL;
+                if (asprintf(&node, "/dev/%s", *d) < 0)
+                        return log_oom();
+                for (char *c = node; (c = strchr(c, '!'));) /* sysfs's name for "cciss/c0d0" */
+                        *c = '/';
+                r = block_device_probe_value(node, "UUID", &uuid);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to read the UUID of LVM physical volume \"%s\": %m", node);
+                if (strv_extend(&uuids, uuid) < 0 || strv_extend(&nodes, node) < 0)
+                        return log_oom();
+        }
+        _cleanup_free_ char *plan = NULL, *disks = strv_join(nodes, " ");
+        if (!disks || lvm_plan_format(s.vg, uuids, &plan) < 0)
+                return log_oom();
+        log_info("Dump target %s is LVM volume \"%s/%s\" on %s; the capture image activates volume group \"%s\".",
+                 t->device, s.vg, s.lv, disks, s.vg);
+        *ret_plan = TAKE_PTR(plan);
+        *ret_disks = TAKE_PTR(disks);
         return 0;
 }
 
@@ -377,7 +495,9 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
         _cleanup_(target_fs_done) TargetFs target = {};
         _cleanup_(net_target_done) NetTarget net = {};
         _cleanup_strv_free_ char **argv = NULL;
-        _cleanup_free_ char *net_modules = NULL;
+        _cleanup_free_ char *lvm_plan = NULL, *lvm_disks = NULL, *lvm_plan_path = NULL;
+        _cleanup_free_ char *net_modules = NULL, *root_spec = NULL;
+        _cleanup_(target_fs_done) TargetFs root = {};
         int r;
 
         assert_return(config && p && p->kver && p->kernel && p->state_dir, -EINVAL);
@@ -399,10 +519,16 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
         r = bake_config(config, config_path, &target, &net, &baked);
         if (r < 0)
                 return r;
+        r = actions_prepare(config, config_path, &root, &root_spec);
+        if (r < 0)
+                return r;
         /* The ssh key's identity decides too (it is converted, not copied). */
         if (kdump_config_target_type(config) == DUMP_TARGET_SSH && strv_extend(&files, kdump_config_sshkey(config)) < 0)
                 return log_oom();
-        r = manifest_build(p, baked, &target, &net, files, &manifest);
+        r = lvm_target_prepare(&target, &lvm_plan, &lvm_disks);
+        if (r < 0)
+                return r;
+        r = manifest_build(p, baked, &target, &net, lvm_plan, files, &manifest);
         if (r < 0)
                 return log_oom();
         if (initramfs_path(p, &img) < 0 || manifest_path(p, &mpath) < 0)
@@ -456,6 +582,18 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
                 }
         }
 
+        if (lvm_plan) {
+                if (asprintf(&lvm_plan_path, "%s/lvm", tmpdir) < 0) {
+                        r = log_oom();
+                        goto cleanup;
+                }
+                r = write_file_atomic(lvm_plan_path, lvm_plan, strlen(lvm_plan), 0600);
+                if (r < 0) {
+                        log_error_errno(r, "Failed to write \"%s\": %m", lvm_plan_path);
+                        goto cleanup;
+                }
+        }
+
         r = dracut_argv(config, p, baked_path, confdir, tmpimg, &argv);
         if (r < 0) {
                 log_error_errno(r, "%s: error: dracut_args cannot be split into words: %m", config_path);
@@ -471,6 +609,8 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
         }
         if (strv_extendf(&env, "KDUMP_TARGET_DEVICE=%s", strempty(target.device)) < 0 ||
             strv_extendf(&env, "KDUMP_TARGET_FSTYPE=%s", strempty(target.fstype)) < 0 ||
+            strv_extendf(&env, "KDUMP_TARGET_DISKS=%s", strempty(lvm_disks)) < 0 ||
+            strv_extendf(&env, "KDUMP_LVM_PLAN=%s", strempty(lvm_plan_path)) < 0 ||
             strv_extendf(&env, "KDUMP_COLLECTOR=%s", collector[0]) < 0 ||
             strv_extendf(&env, "KDUMP_TARGET_TYPE=%s", dump_target_type_to_string(kdump_config_target_type(config))) < 0 ||
             strv_extendf(&env, "KDUMP_NET_DIR=%s", net.plan.mac ? tmpdir : "") < 0 ||
@@ -485,7 +625,11 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
             strv_extend_strv(&modprobe_lines, (char **) kdump_config_modprobe_lines(config)) < 0 ||
             nfs_client_identity(config, &modprobe_lines) < 0 ||
             !(modprobe = strv_join(modprobe_lines, "\n")) ||
-            strv_extendf(&env, "KDUMP_MODPROBE_CONF=%s", modprobe) < 0) {
+            strv_extendf(&env, "KDUMP_MODPROBE_CONF=%s", modprobe) < 0 ||
+            strv_extendf(&env, "KDUMP_ROOT_DEVICE=%s", strempty(root.device)) < 0 ||
+            strv_extendf(&env, "KDUMP_ROOT_FSTYPE=%s", strempty(root.fstype)) < 0 ||
+            strv_extendf(&env, "KDUMP_ROOT_SPEC=%s", strempty(root_spec)) < 0 ||
+            strv_extendf(&env, "KDUMP_SHELL=%s", kdump_config_failure_action(config) == KDUMP_ACTION_SHELL ? "1" : "") < 0) {
                 r = log_oom();
                 goto cleanup;
         }
@@ -523,7 +667,8 @@ cleanup:
         if (baked_path)
                 (void) unlink(baked_path);
         const char *dir = tmpdir ? tmpdir : staged.tmpdir;
-        for (const char *const *n = (const char *const[]) { "net", "known_hosts", "id_dropbear", NULL }; *n && dir; n++) {
+        for (const char *const *n = (const char *const[]) { "net", "known_hosts", "id_dropbear", "lvm", NULL }; *n && dir;
+             n++) {
                 _cleanup_free_ char *f = NULL;
                 if (asprintf(&f, "%s/%s", dir, *n) >= 0)
                         (void) unlink(f);

@@ -45,6 +45,65 @@ int block_device_probe_value(const char *devnode, const char *name, char **ret) 
         return 0;
 }
 
+const char *block_signature_to_string(BlockSignature s) {
+        static const char *const names[_BLOCK_SIGNATURE_MAX] = {
+                [BLOCK_SIGNATURE_NONE] = "no signature",
+                [BLOCK_SIGNATURE_SUPERBLOCK] = "superblock",
+                [BLOCK_SIGNATURE_PARTITION_TABLE] = "partition table",
+                [BLOCK_SIGNATURE_SEVERAL] = "several signatures",
+        };
+        return s >= 0 && s < _BLOCK_SIGNATURE_MAX ? names[s] : NULL;
+}
+
+int block_signature_describe(BlockSignature s, const char *type, char **ret) {
+        int r;
+
+        assert_return(s > BLOCK_SIGNATURE_NONE && s < _BLOCK_SIGNATURE_MAX && ret, -EINVAL);
+        if (s == BLOCK_SIGNATURE_SEVERAL)
+                r = asprintf(ret, "several signatures");
+        else
+                r = asprintf(ret, "a %s of type \"%s\"", block_signature_to_string(s), type ? type : "unknown");
+        return r < 0 ? -ENOMEM : 0;
+}
+
+int block_device_probe_signature(const char *devnode, char **ret_type) {
+        _cleanup_(blkid_free_probep) blkid_probe pr = NULL;
+        BlockSignature kind = BLOCK_SIGNATURE_SUPERBLOCK;
+        const char *v = NULL;
+        int r;
+
+        assert_return(devnode && ret_type, -EINVAL);
+        pr = blkid_new_probe_from_filename(devnode);
+        if (!pr)
+                return errno > 0 ? -errno : -EIO;
+        blkid_probe_enable_superblocks(pr, 1);
+        blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE);
+        /* Without entry details: a partition of a disk is not a signature
+         * of its own, only a table inside it would be. */
+        blkid_probe_enable_partitions(pr, 1);
+        r = blkid_do_safeprobe(pr);
+        if (r == 1) {
+                *ret_type = NULL;
+                return BLOCK_SIGNATURE_NONE;
+        }
+        if (r == -2) {
+                *ret_type = NULL;
+                return BLOCK_SIGNATURE_SEVERAL;
+        }
+        if (r < 0)
+                return -EIO;
+        if (blkid_probe_lookup_value(pr, "TYPE", &v, NULL) < 0) {
+                kind = BLOCK_SIGNATURE_PARTITION_TABLE;
+                if (blkid_probe_lookup_value(pr, "PTTYPE", &v, NULL) < 0)
+                        v = "unknown";
+        }
+        char *c = strdup(v);
+        if (!c)
+                return -ENOMEM;
+        *ret_type = c;
+        return kind;
+}
+
 int block_device_find(const char *spec, char **ret_devnode) {
         static const struct {
                 const char *prefix;

@@ -5,6 +5,8 @@
  * libmount and what it pulls in. */
 #pragma once
 
+#include <errno.h>
+
 /* Reads one superblock or partition-table value ("UUID", "LABEL",
  * "PART_ENTRY_UUID", …); -ENODATA when the device has none. */
 int block_device_probe_value(const char *devnode, const char *name, char **ret);
@@ -13,3 +15,27 @@ int block_device_probe_value(const char *devnode, const char *name, char **ret);
  * a device node by probing every block device in /proc/partitions.
  * -ENODEV when none matches (yet), -ENOTUNIQ when more than one does. */
 int block_device_find(const char *spec, char **ret_devnode);
+
+/* What libblkid finds on a device that is meant to be empty (a raw dump
+ * target): anything it recognises means the device is someone's data. */
+typedef enum BlockSignature {
+        BLOCK_SIGNATURE_NONE,
+        BLOCK_SIGNATURE_SUPERBLOCK,      /* a filesystem, swap, RAID or LVM member, LUKS: "ext4", "LVM2_member" */
+        BLOCK_SIGNATURE_PARTITION_TABLE, /* "gpt", "dos", … */
+        BLOCK_SIGNATURE_SEVERAL,         /* more than one at once (libblkid: ambivalent) */
+        _BLOCK_SIGNATURE_MAX,
+        _BLOCK_SIGNATURE_INVALID = -EINVAL,
+} BlockSignature;
+
+/* "superblock", "partition table", "several signatures". */
+const char *block_signature_to_string(BlockSignature s);
+
+/* For messages: "a superblock of type \"ext4\"", "a partition table of
+ * type \"gpt\"", "several signatures". */
+int block_signature_describe(BlockSignature s, const char *type, char **ret);
+
+/* Probes devnode (a block device, or a file standing in for one) for
+ * superblocks and partition tables. Returns the BlockSignature, with the
+ * type libblkid names in *ret_type for SUPERBLOCK and PARTITION_TABLE
+ * (NULL otherwise), or -errno. */
+int block_device_probe_signature(const char *devnode, char **ret_type);

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* LVM dump targets in the capture kernel, where neither udev nor LVM's
+ * event activation runs: waits for the physical volumes mkdumprd recorded
+ * (by UUID, as device names may differ here) and activates their volume
+ * group with the image's lvm, so the logical volume appears as a dm-N
+ * device that the mount path finds like any disk. */
+#pragma once
+
+#include <stdint.h>
+
+/* Written by mkdumprd (src/mkdumprd/block-stack.c: lvm_plan_format()),
+ * only into images whose target is an LVM volume. */
+#define LVM_PLAN_PATH "/etc/kdump/lvm"
+
+typedef struct LvmPlan {
+        char *vg;   /* the volume group to activate */
+        char **pvs; /* the UUIDs of its physical volumes, as libblkid reads them */
+} LvmPlan;
+
+void lvm_plan_done(LvmPlan *p);
+
+/* Parses "vg NAME" and "pv UUID" lines. -EBADMSG when a line is not
+ * understood, or vg is missing or given twice. */
+int lvm_plan_parse(const char *text, LvmPlan *ret);
+
+/* Does nothing and returns 0 when there is no plan at path (not an LVM
+ * target). Otherwise waits until every physical volume is there or the
+ * deadline (CLOCK_MONOTONIC) passes, then runs "lvm vgchange -ay" until it
+ * succeeds or the deadline passes (disks appear one by one; an incomplete
+ * VG fails). Logs what goes wrong; 0 when the volume group is active. */
+int lvm_activate(const char *path, uint64_t deadline_usec);

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "raw-target.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "block-device.h"
+#include "child.h"
+#include "deadline.h"
+#include "log.h"
+#include "macro.h"
+#include "strv.h"
+
+/* mkdumprd refused a device with a signature when it built the image; the
+ * device may have changed since, or the capture kernel may name another
+ * disk what the first kernel called by that name. */
+static int refuse_signature(const char *devnode) {
+        _cleanup_free_ char *type = NULL, *what = NULL;
+        int r = block_device_probe_signature(devnode, &type);
+
+        if (r < 0)
+                return log_error_errno(r, "Cannot probe raw dump target %s for signatures: %m; not writing to it.",
+                                       devnode);
+        if (r == BLOCK_SIGNATURE_NONE)
+                return 0;
+        if (block_signature_describe(r, type, &what) < 0)
+                return log_oom();
+        return log_error_errno(-EEXIST, "Raw dump target %s carries %s: it holds someone's data; not writing to it.",
+                               devnode, what);
+}
+
+int raw_target_find(const char *spec, uint64_t deadline_usec, char **ret_devnode) {
+        _cleanup_free_ char *dev = NULL;
+        struct stat st;
+        int r;
+
+        assert_return(spec && ret_devnode, -EINVAL);
+        /* Block devices appear asynchronously after their driver loads. */
+        for (;;) {
+                r = block_device_find(spec, &dev);
+                if (r >= 0 || (r != -ENODEV && r != -ENOENT) || now_usec() >= deadline_usec)
+                        break;
+                usleep(100 * 1000);
+        }
+        if (r < 0)
+                return log_error_errno(r, "Raw dump target %s did not appear within disk_timeout: %m", spec);
+        if (stat(dev, &st) < 0)
+                return log_error_errno(-errno, "Cannot stat raw dump target %s: %m", dev);
+        if (!S_ISBLK(st.st_mode))
+                return log_error_errno(-ENOTBLK, "Raw dump target %s is not a block device; not writing to it.", dev);
+        r = refuse_signature(dev);
+        if (r < 0)
+                return r;
+        log_info("Raw dump target %s is %s, with no signature on it.", spec, dev);
+        *ret_devnode = TAKE_PTR(dev);
+        return 0;
+}
+
+int raw_target_save_vmcore(const char *devnode, const char *core_collector, const char *vmcore,
+                           uint64_t deadline_usec) {
+        _cleanup_strv_free_ char **argv = NULL;
+        struct stat st;
+        int r;
+
+        assert_return(devnode && core_collector && vmcore, -EINVAL);
+        r = shell_split(core_collector, &argv);
+        if (r < 0 || !argv[0])
+                return log_error_errno(r < 0 ? r : -EINVAL, "core_collector \"%s\" names no program.", core_collector);
+        if (strv_extend(&argv, vmcore) < 0)
+                return log_oom();
+        r = refuse_signature(devnode);
+        if (r < 0)
+                return r;
+
+        /* O_EXCL on a block device: EBUSY when it is mounted or held by
+         * another driver (RAID, device-mapper). Never O_TRUNC: the stream
+         * carries its own end, what follows it is never read. */
+        int flags = O_WRONLY | O_NOCTTY | O_CLOEXEC;
+        if (stat(devnode, &st) >= 0 && S_ISBLK(st.st_mode))
+                flags |= O_EXCL;
+        _cleanup_close_ int fd = open(devnode, flags);
+        if (fd < 0)
+                return log_error_errno(-errno, "Cannot open raw dump target %s for writing: %m", devnode);
+
+        log_info("Writing the flattened vmcore to %s.", devnode);
+        r = child_run(argv, NULL, -1, fd, deadline_usec);
+        if (r == -ETIME)
+                return log_error_errno(r, "core_collector \"%s\" did not finish in time; killed it.", argv[0]);
+        if (r < 0)
+                return log_error_errno(r, "Failed to run core_collector \"%s\": %m", argv[0]);
+        if (r > 0) {
+                log_error("core_collector \"%s\" failed with exit status %d.", argv[0], r);
+                return r;
+        }
+        if (fsync(fd) < 0)
+                return log_error_errno(-errno, "Failed to flush raw dump target %s: %m", devnode);
+        log_info("Saved the flattened vmcore to %s; kdumpd restores it on the next boot.", devnode);
+        return 0;
+}

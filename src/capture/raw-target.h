@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The raw dump target: a whole block device (or partition) with nothing on
+ * it, which takes makedumpfile's flattened stream (-F) from its first byte.
+ * There is no filesystem and no dump directory; kdumpd restores the stream
+ * into <path> on the next boot (src/kdumpd/raw-harvest.c). A device that
+ * carries any signature libblkid knows is someone's data: never written. */
+#pragma once
+
+#include <stdint.h>
+
+/* Waits until spec ("/dev/vdb", "PARTUUID=…") names a device, until
+ * deadline_usec (CLOCK_MONOTONIC), and checks that it is a block device
+ * with no signature. Logs why not; returns 0 with the device node, or
+ * -errno (-ENODEV: it never appeared, -EEXIST: it carries a signature). */
+int raw_target_find(const char *spec, uint64_t deadline_usec, char **ret_devnode);
+
+/* Checks devnode once more for a signature, then runs core_collector
+ * (split shell-style) with vmcore appended and its stdout on the device
+ * (opened write-only, exclusively when it is a block device, never
+ * truncated), and fsyncs the device. Logs; returns 0, the collector's
+ * exit status (> 0), or -errno (-ETIME: killed at deadline_usec). */
+int raw_target_save_vmcore(const char *devnode, const char *core_collector, const char *vmcore,
+                           uint64_t deadline_usec);

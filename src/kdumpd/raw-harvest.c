@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "raw-harvest.h"
+
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include "block-device.h"
+#include "deadline.h"
+#include "dump-writer.h"
+#include "log.h"
+#include "macro.h"
+
+/* Dumps restored from a raw target are named as local ones are. */
+#define RAW_HARVEST_HOST "127.0.0.1"
+
+const char *raw_stream_to_string(RawStream s) {
+        static const char *const names[_RAW_STREAM_MAX] = {
+                [RAW_STREAM_NONE] = "none",
+                [RAW_STREAM_FLATTENED] = "flattened",
+                [RAW_STREAM_HARVESTED] = "harvested",
+        };
+        return s >= 0 && s < _RAW_STREAM_MAX ? names[s] : NULL;
+}
+
+static int64_t be64_at(const unsigned char *p) {
+        uint64_t v;
+        memcpy(&v, p, sizeof(v));
+        return (int64_t) be64toh(v);
+}
+
+RawStream raw_stream_detect(const void *buf, size_t size) {
+        const unsigned char *h = buf;
+        char sig[RAW_STREAM_SIGNATURE_SIZE] = {};
+
+        if (!buf || size < RAW_STREAM_HEADER_SIZE)
+                return RAW_STREAM_NONE;
+        /* The type must still say "flattened": whatever else starts with
+         * the same bytes is not ours to restore or to overwrite. */
+        if (be64_at(h + RAW_STREAM_SIGNATURE_SIZE) != RAW_STREAM_TYPE_FLAT)
+                return RAW_STREAM_NONE;
+        memcpy(sig, RAW_STREAM_SIGNATURE, strlen(RAW_STREAM_SIGNATURE));
+        if (memcmp(h, sig, sizeof(sig)) == 0)
+                return RAW_STREAM_FLATTENED;
+        if (memcmp(h, RAW_STREAM_HARVESTED_SIGNATURE, RAW_STREAM_SIGNATURE_SIZE) == 0)
+                return RAW_STREAM_HARVESTED;
+        return RAW_STREAM_NONE;
+}
+
+int raw_stream_read(int fd) {
+        unsigned char buf[RAW_STREAM_HEADER_SIZE];
+        size_t have = 0;
+
+        assert_return(fd >= 0, -EINVAL);
+        while (have < sizeof(buf)) {
+                ssize_t n = pread(fd, buf + have, sizeof(buf) - have, (off_t) have);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return negative_errno();
+                }
+                if (n == 0)
+                        break;
+                have += (size_t) n;
+        }
+        return raw_stream_detect(buf, have);
+}
+
+/* Overwrites the signature of the stream on device, after checking that
+ * it is still the one that was restored. */
+static int raw_stream_mark_harvested(const char *device) {
+        struct stat st;
+        int flags = O_RDWR | O_NOCTTY | O_CLOEXEC, r;
+
+        /* O_EXCL on a block device: not while anything has it mounted. */
+        if (stat(device, &st) >= 0 && S_ISBLK(st.st_mode))
+                flags |= O_EXCL;
+        _cleanup_close_ int fd = open(device, flags);
+        if (fd < 0)
+                return negative_errno();
+        r = raw_stream_read(fd);
+        if (r < 0)
+                return r;
+        if (r != RAW_STREAM_FLATTENED)
+                return -ESTALE;
+        if (pwrite(fd, RAW_STREAM_HARVESTED_SIGNATURE, RAW_STREAM_SIGNATURE_SIZE, 0) != RAW_STREAM_SIGNATURE_SIZE)
+                return errno > 0 ? -errno : -EIO;
+        if (fsync(fd) < 0)
+                return negative_errno();
+        return 0;
+}
+
+/* A restore that failed leaves no trace but the log: the stream stays on
+ * the device for the next try. */
+static void dump_dir_remove(const char *dir) {
+        const char *names[] = { "vmcore-incomplete", "vmcore", "vmcore-dmesg-incomplete.txt", "vmcore-dmesg.txt" };
+        for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+                _cleanup_free_ char *p = NULL;
+                if (asprintf(&p, "%s/%s", dir, names[i]) >= 0)
+                        (void) unlink(p);
+        }
+        if (rmdir(dir) < 0)
+                log_warning_errno(-errno, "Cannot remove \"%s\" after the failed restore: %m", dir);
+}
+
+static const char *exit_text(int r, char *buf, size_t size) {
+        if (r == -ETIME)
+                snprintf(buf, size, "it did not finish in time and was killed");
+        else if (r < 0)
+                snprintf(buf, size, "%s", strerror(-r));
+        else
+                snprintf(buf, size, "exit status %d", r);
+        return buf;
+}
+
+int raw_harvest_device(const char *device, const char *base, const char *host, time_t now, uint64_t deadline_usec,
+                       char **ret_dir) {
+        _cleanup_free_ char *dir = NULL, *vmcore = NULL;
+        char why[96];
+        int r;
+
+        assert_return(device && base && host, -EINVAL);
+
+        _cleanup_close_ int fd = open(device, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0)
+                return log_error_errno(-errno, "Cannot open raw dump target \"%s\" to look for a dump: %m", device);
+        r = raw_stream_read(fd);
+        if (r < 0)
+                return log_error_errno(r, "Cannot read raw dump target \"%s\": %m", device);
+        if (r == RAW_STREAM_NONE) {
+                log_info("No dump on raw dump target \"%s\".", device);
+                return r;
+        }
+        if (r == RAW_STREAM_HARVESTED) {
+                log_info("The dump on raw dump target \"%s\" was restored before; nothing new.", device);
+                return r;
+        }
+
+        r = dump_dir_create(base, host, now, &dir);
+        if (r < 0)
+                return log_error_errno(r, "Cannot create a dump directory in \"%s\" for the dump on \"%s\": %m; it "
+                                       "stays on the device.",
+                                       base, device);
+        log_notice("Found a dump on raw dump target \"%s\"; restoring it into \"%s\".", device, dir);
+        if (lseek(fd, 0, SEEK_SET) < 0)
+                r = negative_errno();
+        else
+                r = dump_restore_vmcore(fd, dir, deadline_usec);
+        if (r != 0) {
+                dump_dir_remove(dir);
+                return log_error_errno(r > 0 ? -EPROTO : r,
+                                       "Restoring the dump on raw dump target \"%s\" with makedumpfile -R failed (%s). "
+                                       "It stays on the device and is tried again when kdumpd starts next; to "
+                                       "discard it, overwrite the device's first 4096 bytes.",
+                                       device, exit_text(r, why, sizeof(why)));
+        }
+
+        /* Only a vmcore that is whole and synced ends the stream's life. */
+        r = raw_stream_mark_harvested(device);
+        if (r < 0)
+                log_error_errno(r, "Restored the dump into \"%s\", but could not mark it restored on \"%s\": %m; it will "
+                                "be restored again when kdumpd starts next.",
+                                dir, device);
+
+        if (asprintf(&vmcore, "%s/vmcore", dir) < 0)
+                return log_oom();
+        int q = dump_save_dmesg(vmcore, dir, deadline_usec);
+        if (q != 0) {
+                _cleanup_free_ char *partial = NULL;
+                if (asprintf(&partial, "%s/vmcore-dmesg-incomplete.txt", dir) >= 0)
+                        (void) unlink(partial);
+                log_warning("Could not extract vmcore-dmesg.txt from \"%s\" (%s).", vmcore, exit_text(q, why, sizeof(why)));
+        }
+
+        log_notice("Restored the dump from raw dump target \"%s\" into \"%s\"%s.", device, dir,
+                   q == 0 ? ", with vmcore-dmesg.txt" : "");
+        if (ret_dir)
+                *ret_dir = TAKE_PTR(dir);
+        return RAW_STREAM_FLATTENED;
+}
+
+void raw_harvest(const KdumpConfig *config) {
+        _cleanup_free_ char *dev = NULL;
+        const char *spec;
+        int r;
+
+        if (!config || kdump_config_target_type(config) != DUMP_TARGET_RAW)
+                return;
+        spec = kdump_config_target_location(config);
+        r = block_device_find(spec, &dev);
+        if (r < 0) {
+                log_warning_errno(r, "Raw dump target \"%s\" is not there now (%m); cannot look for a dump on it.", spec);
+                return;
+        }
+        (void) sd_notifyf(false, "STATUS=Looking for a dump on raw dump target %s…", dev);
+        (void) raw_harvest_device(dev, kdump_config_path(config), RAW_HARVEST_HOST, time(NULL),
+                                  deadline_after_sec(RAW_HARVEST_TIMEOUT_SEC), NULL);
+}
