@@ -36,6 +36,14 @@
 #define CAPTURE_NET_PLAN "/etc/kdump/net"
 #define VMCORE "/proc/vmcore"
 
+/* For /proc/sys files: no temp file and rename, one write. */
+static int write_proc_file(const char *path, const char *text) {
+        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        return loop_write(fd, text, strlen(text));
+}
+
 static void mount_api_filesystems(void) {
         static const struct {
                 const char *what, *where, *type;
@@ -315,6 +323,9 @@ int main(int argc, char *argv[]) {
         mount_api_filesystems();
         open_console();
         log_open("kdump");
+        /* Writes to /dev/kmsg are rate-limited (10 per 5 s) unless told
+         * otherwise, and the capture's every line counts. */
+        (void) write_proc_file("/proc/sys/kernel/printk_devkmsg", "on\n");
         (void) log_open_kmsg();
         setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
         log_notice("kdump: capture kernel started; saving the crashed kernel's memory.");

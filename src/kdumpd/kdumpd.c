@@ -324,8 +324,12 @@ int main(int argc, char *argv[]) {
                 log_error("Unexpected argument \"%s\".", argv[optind]);
                 return EX_USAGE;
         }
-        if (access(CAPTURE_BOOT_VMCORE, F_OK) == 0)
+        if (access(CAPTURE_BOOT_VMCORE, F_OK) == 0) {
+                /* Nobody reads the journal of a boot that is about to end:
+                 * the console shows it too. */
+                (void) log_open_kmsg();
                 return capture_boot(&d.options);
+        }
 
         sigemptyset(&mask);
         sigaddset(&mask, SIGTERM);

@@ -61,9 +61,13 @@ int log_internal(int level, int error, const char *file, int line, const char *f
         va_end(ap);
 
         if (log_kmsg_fd >= 0) {
-                /* One write, one record; "<N>" is its level. */
-                (void) dprintf(log_kmsg_fd, "<%d>%s%s%s\n", level, level <= LOG_WARNING ? log_program : "",
-                               level <= LOG_WARNING ? ": " : "", buf);
+                /* One write, one record; "<N>" is its level. (Not dprintf():
+                 * glibc's lseeks first, which /dev/kmsg refuses.) */
+                char rec[sizeof(buf) + 64];
+                int n = snprintf(rec, sizeof(rec), "<%d>%s%s%s\n", level, level <= LOG_WARNING ? log_program : "",
+                                 level <= LOG_WARNING ? ": " : "", buf);
+                if (n > 0)
+                        (void) !write(log_kmsg_fd, rec, (size_t) n < sizeof(rec) ? (size_t) n : sizeof(rec) - 1);
                 if (level < log_console_level)
                         return -e;
         }
