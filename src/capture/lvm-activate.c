@@ -130,6 +130,7 @@ int lvm_activate(const char *path, uint64_t deadline_usec) {
                 return log_oom();
         if (access(vg_dir, F_OK) < 0) {
                 char *mknodes[] = { (char *) "lvm", (char *) "vgmknodes", plan.vg, NULL };
+                log_info("lvm made no %s/; running lvm vgmknodes.", vg_dir);
                 r = lvm_run(mknodes, deadline_usec);
                 if (r != 0)
                         log_warning("lvm vgmknodes \"%s\" failed (%d); /dev/%s/ may be missing.", plan.vg, r, plan.vg);

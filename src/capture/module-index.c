@@ -345,7 +345,8 @@ static int apply_directive(ModuleIndex *idx, char *line, const char *file, unsig
          * removes a module; weakdep: for whoever builds an image, done by now. */
         if (strcmp(cmd, "install") == 0 || strcmp(cmd, "remove") == 0 || strcmp(cmd, "weakdep") == 0) {
                 if (!mod || !rest)
-                        log_warning("%s:%u: '%s' needs a module name and more; line ignored.", file, line_no, cmd);
+                        log_warning("%s:%u: '%s' needs a module name and %s; line ignored.", file, line_no, cmd,
+                                    strcmp(cmd, "weakdep") == 0 ? "modules" : "a command");
                 else if (strcmp(cmd, "install") == 0)
                         log_notice("%s:%u: the install command for '%s' is not run (the capture image has no "
                                    "shell); the module is loaded as usual.", file, line_no, mod);
@@ -355,7 +356,11 @@ static int apply_directive(ModuleIndex *idx, char *line, const char *file, unsig
                 log_warning("%s:%u: '%s' is not read by modprobe any more; line ignored.", file, line_no, cmd);
                 return 0;
         }
-        log_warning("%s:%u: unknown command '%s'; line ignored.", file, line_no, cmd);
+        if (cmd[0] == '#')
+                log_warning("%s:%u: a comment starts with '#' in the first column, not after blanks; line ignored.",
+                            file, line_no);
+        else
+                log_warning("%s:%u: unknown command '%s'; line ignored.", file, line_no, cmd);
         return 0;
 }
 

@@ -54,6 +54,20 @@ static int insert_image(const ModuleFile *f, const char *options) {
         return r < 0 ? negative_errno() : 0;
 }
 
+/* module_file_open(), with what went wrong logged. */
+static int module_file_open_logged(const char *path, unsigned kernel_decompresses, ModuleFile *ret) {
+        int r = module_file_open(path, kernel_decompresses, ret);
+        if (r == -EBADMSG)
+                return log_warning_errno(r, "Module file %s is damaged or cut short; it cannot be loaded.", path);
+        if (r == -ELIBACC || r == -ELIBBAD)
+                return log_warning_errno(r, "Module file %s is zstd-compressed, the kernel does not decompress zstd, "
+                                         "and libzstd.so.1 is missing from the capture image (%m). Rebuild the "
+                                         "image on a host with zstd(1), which repacks the module as .ko.xz.", path);
+        if (r < 0)
+                return log_warning_errno(r, "Failed to read module file %s: %m", path);
+        return 0;
+}
+
 /* Inserts one module file; 1 when it was inserted now, 0 when it was there.
  * Logs its own failures. */
 static int insert_file(const ModuleIndex *idx, unsigned kernel_decompresses, const char *path) {
@@ -68,21 +82,21 @@ static int insert_file(const ModuleIndex *idx, unsigned kernel_decompresses, con
         module_name_normalize(name);
         const char *options = strempty(module_index_options(idx, name));
 
-        r = module_file_open(path, kernel_decompresses, &f);
-        if (r == -EBADMSG)
-                return log_warning_errno(r, "Module file %s is damaged or cut short; it cannot be loaded.", path);
+        r = module_file_open_logged(path, kernel_decompresses, &f);
         if (r < 0)
-                return log_warning_errno(r, "Failed to read module file %s: %m", path);
+                return r;
         r = insert_image(&f, options);
         if (r == -EINVAL && f.flags != 0) {
                 /* The kernel said it decompresses this algorithm and then
-                 * refused the file (its decoder takes fewer variants than
-                 * xz(1) or zstd(1) write): once more, decompressed here. */
-                log_notice("The kernel could not decompress %s; decompressing it in userspace.", path);
+                 * refused the file: its decoder takes fewer variants than
+                 * xz(1) or zstd(1) write (and fails with EINVAL). Once more,
+                 * decompressed here; if the options were the trouble, this
+                 * fails the same way. */
+                log_notice("The kernel refused compressed module file %s; decompressing it here.", path);
                 module_file_done(&f);
-                r = module_file_open(path, 0, &f);
+                r = module_file_open_logged(path, 0, &f);
                 if (r < 0)
-                        return log_warning_errno(r, "Failed to decompress module file %s: %m", path);
+                        return r;
                 r = insert_image(&f, options);
         }
         if (r == -EEXIST)

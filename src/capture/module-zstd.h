@@ -8,5 +8,6 @@
 #include <stddef.h>
 
 /* Decompresses a whole .zst file (one frame or several) into a new buffer.
- * -EBADMSG when it is not zstd, damaged or cut short. */
+ * -EBADMSG when it is not zstd, damaged or cut short; -ELIBACC when
+ * libzstd.so.1 is not there to do it (it is opened, not linked). */
 int zstd_decompress(const void *in, size_t in_size, void **ret, size_t *ret_size);

@@ -395,13 +395,39 @@ static int check_network_target(const KdumpConfig *c, ConfigDiagnostics *diag) {
         return 0;
 }
 
+/* What failure_action and final_action need from this machine: a shell
+ * to put in the image (shell), the root filesystem on a block device
+ * (dump_to_rootfs, mount_root_run_init). */
+static int check_actions(const KdumpConfig *c, ConfigDiagnostics *diag) {
+        static const char *const directives[] = { "failure_action", "final_action" };
+
+        for (size_t i = 0; i < ELEMENTSOF(directives); i++) {
+                KdumpAction a = i == 0 ? kdump_config_failure_action(c) : kdump_config_final_action(c);
+                /* "default" is failure_action's older name. */
+                const char *d = i == 0 && kdump_config_line(c, "failure_action") == 0 ? "default" : directives[i];
+
+                if (a == KDUMP_ACTION_SHELL && !program_exists("busybox") && !program_exists("dash"))
+                        ADD(true, d, "%s shell needs a shell in the capture image, and this machine has neither "
+                                     "busybox nor dash; install busybox",
+                            d);
+                if (a == KDUMP_ACTION_DUMP_TO_ROOTFS || a == KDUMP_ACTION_MOUNT_ROOT_RUN_INIT) {
+                        _cleanup_(target_fs_done) TargetFs root = {};
+                        if (target_fs_for_path("/proc/self/mountinfo", "/", &root) < 0)
+                                ADD(true, d, "%s %s needs the root filesystem in the capture kernel, and it is not "
+                                             "on a block device",
+                                    d, kdump_action_to_string(a));
+                }
+        }
+        return 0;
+}
+
 int config_check_machine(const KdumpConfig *c, const char *kver, ConfigDiagnostics *diag) {
         int r;
 
         if ((r = check_target(c, diag)) < 0 || (r = check_target_stack(c, diag)) < 0 || (r = check_hooks(c, diag)) < 0 ||
             (r = check_collector(c, diag)) < 0 || (r = check_extra_bins(c, diag)) < 0 ||
             (r = check_extra_modules(c, kver, diag)) < 0 || (r = check_fence_nodes(c, diag)) < 0 ||
-            (r = check_network_target(c, diag)) < 0)
+            (r = check_network_target(c, diag)) < 0 || (r = check_actions(c, diag)) < 0)
                 return r;
         return 0;
 }

@@ -221,26 +221,15 @@ static bool action_needs_root(KdumpAction a) {
         return a == KDUMP_ACTION_DUMP_TO_ROOTFS || a == KDUMP_ACTION_MOUNT_ROOT_RUN_INIT;
 }
 
-static const char *const shells[] = { "/usr/bin/busybox", "/bin/busybox", "/usr/bin/dash", "/bin/dash", NULL };
-
-/* What the failure and final actions need in the image, refused here when
- * the machine cannot give it: the real root (dump_to_rootfs,
- * mount_root_run_init) as "SPEC FSTYPE", a shell (shell). */
+/* The real root as the capture image finds it again, "SPEC FSTYPE", when
+ * an action needs it (dump_to_rootfs, mount_root_run_init; config-check.c
+ * refused a root that is not on a block device, and a missing shell). */
 static int actions_prepare(const KdumpConfig *config, const char *config_path, TargetFs *ret_root, char **ret_spec) {
         KdumpAction failure = kdump_config_failure_action(config), final = kdump_config_final_action(config);
         KdumpAction a = action_needs_root(failure) ? failure : final;
         _cleanup_(target_fs_done) TargetFs t = {};
         int r;
 
-        if (failure == KDUMP_ACTION_SHELL) {
-                bool found = false;
-                for (size_t i = 0; shells[i] && !found; i++)
-                        found = is_executable_file(shells[i]);
-                if (!found)
-                        return log_error_errno(-ENOENT, "%s: error: failure_action shell needs a shell in the capture "
-                                               "image, and this machine has neither busybox nor dash; install busybox",
-                                               config_path);
-        }
         if (!action_needs_root(a))
                 return 0;
         r = target_fs_for_path("/proc/self/mountinfo", "/", &t);

@@ -2,6 +2,9 @@
 /* The capture program's module index (src/capture/module-index.c) on a
  * fake /lib/modules tree: names and modaliases to modules, load order with
  * dependencies and softdeps, builtins, modprobe.d options and blacklist. */
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "module-index.h"
 #include "tests.h"
 
@@ -28,9 +31,8 @@ static const char alias[] =
         "alias crypto-crc32c crc32c_intel\n"
         "alias pci:v000010DEd*sv*sd*bc03sc*i* nouveau\n";
 
-static ModuleIndex *fake_index(void) {
+static void fake_tree(void) {
         const char *t = test_tmpdir();
-        ModuleIndex *idx = NULL;
 
         free(test_write_file(t, "lib/modules/6.1.0/modules.dep", dep));
         free(test_write_file(t, "lib/modules/6.1.0/modules.alias", alias));
@@ -40,12 +42,42 @@ static ModuleIndex *fake_index(void) {
                              "# options add up, in file order\n"
                              "options virtio_blk queue_depth=8\n"
                              "blacklist nouveau\n"
-                             "  # a comment, even indented\n"
                              "options virtio-blk foo=\"a b\"  \n"));
         free(test_write_file(t, "etc/modprobe.d/ignored.txt", "blacklist virtio_blk\n"));
+        free(test_write_file(t, "etc/modprobe.d/.hidden.conf", "blacklist virtio_blk\n"));
+}
 
+static ModuleIndex *fake_index(void) {
+        const char *t = test_tmpdir();
+        ModuleIndex *idx = NULL;
+
+        fake_tree();
         _cleanup_free_ char *moddir = test_path(t, "lib/modules/6.1.0"), *conf = test_path(t, "etc/modprobe.d");
         ASSERT_OK(module_index_load(moddir, conf, &idx));
+        return idx;
+}
+
+/* Loads the fake tree (written before) with what module_index_load() logs
+ * (stderr) caught. */
+static ModuleIndex *fake_index_logged(char **ret_log) {
+        const char *t = test_tmpdir();
+        _cleanup_free_ char *moddir = test_path(t, "lib/modules/6.1.0"), *conf = test_path(t, "etc/modprobe.d"),
+                           *log = test_path(t, "log");
+        ModuleIndex *idx = NULL;
+        int saved, fd, r;
+
+        fflush(stderr);
+        saved = dup(STDERR_FILENO);
+        fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        ASSERT_TRUE(saved >= 0 && fd >= 0);
+        ASSERT_TRUE(dup2(fd, STDERR_FILENO) == STDERR_FILENO);
+        close(fd);
+        r = module_index_load(moddir, conf, &idx);
+        fflush(stderr);
+        ASSERT_TRUE(dup2(saved, STDERR_FILENO) == STDERR_FILENO);
+        close(saved);
+        ASSERT_OK(r);
+        *ret_log = test_read_file(log);
         return idx;
 }
 
@@ -146,4 +178,106 @@ TEST(missing_index_is_an_error) {
         _cleanup_free_ char *moddir = test_path(test_tmpdir(), "lib/modules/none");
         ASSERT_ERROR(module_index_load(moddir, NULL, &idx), ENOENT);
         ASSERT_NULL(idx);
+}
+
+/* modprobe.d as kmod reads it: split on blanks, no quoting, '\' joins
+ * lines; a bad line is a warning naming file and line, and the rest of the
+ * file and of the directory still counts. */
+static const char bad_lines[] =
+        /* 1 */ "options virtio_blk quote=\"unbalanced\n"
+        /* 2 */ "frobnicate virtio_blk now\n"
+        /* 3 */ "options ext4 \\\n"
+        /* 4 */ "\tjournal_ioprio=2 \\\n"
+        /* 5 */ "\terrors=\"remount-ro\"\n"
+        /* 6 */ "blacklist virtio_pci\n"
+        /* 7 */ "options\n"
+        /* 8 */ "softdep virtio_blk pre: virtio-pci-modern-dev\n"
+        /* 9 */ "install jbd2 /bin/true\n"
+        /* 10 */ "alias my-disk virtio-blk\n"
+        /* 11 */ "include /etc/modprobe.d/more\n"
+        /* 12 */ "   # indented: no comment for kmod\n"
+        /* 13 */ "options mbcache  a=\"x \\\"y\\\" z\"\tb='1 2'\n"
+        /* 14 */ "\n"
+        /* 15 */ "blacklist\n"
+        /* 16 */ "alias nouveau off\r\n"
+        /* 17 */ "options crc16 last=1 \\";
+
+TEST(bad_modprobe_d_lines_are_skipped_with_a_warning) {
+        _cleanup_free_ char *log = NULL;
+        fake_tree();
+        free(test_write_file(test_tmpdir(), "etc/modprobe.d/b.conf", bad_lines));
+        _cleanup_(module_index_freep) ModuleIndex *idx = fake_index_logged(&log);
+        _cleanup_strv_free_ char **pci = NULL;
+
+        /* the warnings, with where they are */
+        ASSERT_CONTAINS(log, "b.conf:2: unknown command 'frobnicate'");
+        ASSERT_CONTAINS(log, "b.conf:7: 'options' needs");
+        ASSERT_CONTAINS(log, "b.conf:11: 'include'");
+        ASSERT_CONTAINS(log, "b.conf:12: a comment starts with '#' in the first column");
+        ASSERT_CONTAINS(log, "b.conf:15: 'blacklist' needs");
+        /* an unbalanced quote is no error: kmod does not read quotes */
+        ASSERT_NOT_CONTAINS(log, "b.conf:1:");
+        ASSERT_NOT_CONTAINS(log, "b.conf:3:");
+        ASSERT_NOT_CONTAINS(log, "a.conf");
+
+        /* the good lines, in both files */
+        ASSERT_STREQ(module_index_options(idx, "virtio_blk"), "queue_depth=8 foo=\"a b\" quote=\"unbalanced");
+        ASSERT_OK(module_index_resolve(idx, "pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00", true, &pci));
+        ASSERT_NULL(pci);
+        _cleanup_strv_free_ char **blk = load_order(idx, "virtio_blk");
+        ASSERT_STRV_EQ(blk, STRV_MAKE("kernel/drivers/virtio/virtio_pci_modern_dev.ko", "kernel/drivers/virtio/virtio.ko",
+                                      "kernel/drivers/virtio/virtio_ring.ko", "kernel/drivers/block/virtio_blk.ko"));
+}
+
+TEST(line_continuation_and_verbatim_options) {
+        _cleanup_free_ char *log = NULL;
+        fake_tree();
+        free(test_write_file(test_tmpdir(), "etc/modprobe.d/b.conf", bad_lines));
+        _cleanup_(module_index_freep) ModuleIndex *idx = fake_index_logged(&log);
+
+        /* three physical lines, one command; blanks inside kept as written
+         * (tabs as spaces) */
+        ASSERT_STREQ(module_index_options(idx, "ext4"), "journal_ioprio=2  errors=\"remount-ro\"");
+        /* quotes kept as they are; a '\' that does not end a line is
+         * dropped and the character after it kept, as in kmod */
+        ASSERT_STREQ(module_index_options(idx, "mbcache"), "a=\"x \"y\" z\" b='1 2'");
+        /* a '\' at the very end of the file ends the line */
+        ASSERT_STREQ(module_index_options(idx, "crc16"), "last=1");
+}
+
+TEST(install_is_not_run_and_aliases_from_modprobe_d_come_first) {
+        _cleanup_free_ char *log = NULL;
+        fake_tree();
+        free(test_write_file(test_tmpdir(), "etc/modprobe.d/b.conf", bad_lines));
+        _cleanup_(module_index_freep) ModuleIndex *idx = fake_index_logged(&log);
+        _cleanup_strv_free_ char **disk = NULL, **disk2 = NULL, **nouveau = NULL;
+
+        /* no shell in the capture image: the module loads as usual */
+        ASSERT_CONTAINS(log, "b.conf:9: the install command for 'jbd2' is not run");
+        _cleanup_strv_free_ char **ext4 = load_order(idx, "ext4");
+        ASSERT_TRUE(strv_contains(ext4, "kernel/fs/jbd2/jbd2.ko"));
+
+        ASSERT_OK(module_index_resolve(idx, "my-disk", false, &disk));
+        ASSERT_STRV_EQ(disk, STRV_MAKE("virtio_blk"));
+        ASSERT_OK(module_index_resolve(idx, "my_disk", false, &disk2));
+        ASSERT_STRV_EQ(disk2, STRV_MAKE("virtio_blk"));
+        /* "alias nouveau off" (CRLF and all) keeps nouveau from loading by name */
+        ASSERT_OK(module_index_resolve(idx, "nouveau", false, &nouveau));
+        ASSERT_STRV_EQ(nouveau, STRV_MAKE("off"));
+}
+
+TEST(bad_softdep_file_and_unreadable_conf_do_not_stop_the_index) {
+        const char *t = test_tmpdir();
+        _cleanup_free_ char *log = NULL;
+
+        fake_tree();
+        /* depmod wrote it, but a broken line must not cost the dump either */
+        free(test_write_file(t, "lib/modules/6.1.0/modules.softdep", "softdep\nsoftdep ext4 pre: crc16\n"));
+        /* a directory named like a file is skipped */
+        free(test_write_file(t, "etc/modprobe.d/dir.conf/x", "x\n"));
+        _cleanup_(module_index_freep) ModuleIndex *idx = fake_index_logged(&log);
+
+        ASSERT_CONTAINS(log, "modules.softdep:1: 'softdep' needs");
+        _cleanup_strv_free_ char **ext4 = load_order(idx, "ext4");
+        ASSERT_STREQ(ext4[0], "kernel/lib/crc16.ko");
 }

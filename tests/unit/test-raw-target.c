@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The capture side of the raw target (src/capture/raw-target.c) and the
+ * signature probe it and mkdumprd share (src/shared/block-device.c), on
+ * regular files standing in for devices: a device with a signature is
+ * never written; an empty one gets the collector's stdout from byte 0,
+ * and nothing after it is touched. */
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "block-device.h"
+#include "deadline.h"
+#include "fileio.h"
+#include "raw-target.h"
+#include "tests.h"
+
+#define DEVICE_SIZE (1024 * 1024)
+
+typedef enum Content { EMPTY, FILLED, SWAP, DOS_TABLE } Content;
+
+/* What libblkid knows (the same layouts as mkswap and fdisk write, the
+ * least of them): swap's version and magic, an MBR with one partition. */
+static char *make_device(const char *name, Content what) {
+        char *p = test_path(test_tmpdir(), name);
+        _cleanup_free_ unsigned char *buf = ASSERT_NOT_NULL(calloc(1, DEVICE_SIZE));
+
+        if (what == FILLED)
+                memset(buf, 'z', DEVICE_SIZE);
+        if (what == SWAP) {
+                uint32_t swap[3] = { 1, 255, 0 }; /* version, last page, bad pages (little-endian host) */
+                memcpy(buf + 1024, swap, sizeof(swap));
+                memcpy(buf + 4096 - 10, "SWAPSPACE2", 10);
+        }
+        if (what == DOS_TABLE) {
+                unsigned char *e = buf + 446;
+                uint32_t start = 2048, sectors = 4096;
+                e[4] = 0x83;
+                memcpy(e + 8, &start, 4);
+                memcpy(e + 12, &sectors, 4);
+                buf[510] = 0x55;
+                buf[511] = 0xaa;
+        }
+        ASSERT_OK(write_file_atomic(p, buf, DEVICE_SIZE, 0600));
+        return p;
+}
+
+static char *read_all(const char *path, size_t *ret_size) {
+        char *data = NULL;
+        ASSERT_OK(read_full_file(path, &data, ret_size));
+        return data;
+}
+
+TEST(probe_signature) {
+        _cleanup_free_ char *empty = make_device("empty", EMPTY), *swap = make_device("swap", SWAP),
+                            *dos = make_device("dos", DOS_TABLE), *type = NULL, *what = NULL;
+
+        ASSERT_EQ(block_device_probe_signature(empty, &type), BLOCK_SIGNATURE_NONE);
+        ASSERT_NULL(type);
+        ASSERT_EQ(block_device_probe_signature(swap, &type), BLOCK_SIGNATURE_SUPERBLOCK);
+        ASSERT_STREQ(type, "swap");
+        ASSERT_OK(block_signature_describe(BLOCK_SIGNATURE_SUPERBLOCK, type, &what));
+        ASSERT_STREQ(what, "a superblock of type \"swap\"");
+        free(type);
+        free(what);
+        ASSERT_EQ(block_device_probe_signature(dos, &type), BLOCK_SIGNATURE_PARTITION_TABLE);
+        ASSERT_STREQ(type, "dos");
+        ASSERT_OK(block_signature_describe(BLOCK_SIGNATURE_PARTITION_TABLE, type, &what));
+        ASSERT_STREQ(what, "a partition table of type \"dos\"");
+        free(type);
+        free(what);
+        type = NULL;
+        what = NULL;
+
+        _cleanup_free_ char *missing = test_path(test_tmpdir(), "missing");
+        ASSERT_TRUE(block_device_probe_signature(missing, &type) < 0);
+}
+
+TEST(save_writes_from_byte_zero_without_truncating) {
+        _cleanup_free_ char *dev = make_device("dev", FILLED), *after = NULL, *vmcore = NULL;
+        size_t n;
+
+        vmcore = test_write_file(test_tmpdir(), "vmcore", "FLATTENED-STREAM");
+        /* The collector gets the vmcore as its last argument, and its
+         * stdout is the device. */
+        ASSERT_OK(raw_target_save_vmcore(dev, "cat", vmcore, deadline_after_sec(30)));
+        after = read_all(dev, &n);
+        ASSERT_EQ(n, (size_t) DEVICE_SIZE);
+        ASSERT_TRUE(memcmp(after, "FLATTENED-STREAM", 16) == 0);
+        for (size_t i = 16; i < n; i++)
+                if (after[i] != 'z') {
+                        fprintf(stderr, "byte %zu changed\n", i);
+                        ASSERT_TRUE(false);
+                }
+}
+
+TEST(save_refuses_a_device_with_a_signature) {
+        _cleanup_free_ char *dev = make_device("dev", SWAP), *before = NULL, *after = NULL, *vmcore = NULL;
+        size_t n1, n2;
+
+        vmcore = test_write_file(test_tmpdir(), "vmcore", "FLATTENED-STREAM");
+        before = read_all(dev, &n1);
+        ASSERT_ERROR(raw_target_save_vmcore(dev, "cat", vmcore, deadline_after_sec(30)), EEXIST);
+        after = read_all(dev, &n2);
+        ASSERT_EQ(n1, n2);
+        ASSERT_TRUE(memcmp(before, after, n1) == 0);
+
+        _cleanup_free_ char *dos = make_device("dos", DOS_TABLE);
+        ASSERT_ERROR(raw_target_save_vmcore(dos, "cat", vmcore, deadline_after_sec(30)), EEXIST);
+}
+
+TEST(save_reports_collector_failure) {
+        _cleanup_free_ char *dev = make_device("dev", EMPTY), *vmcore = NULL;
+
+        vmcore = test_write_file(test_tmpdir(), "vmcore", "x");
+        ASSERT_EQ(raw_target_save_vmcore(dev, "false", vmcore, deadline_after_sec(30)), 1);
+        ASSERT_ERROR(raw_target_save_vmcore(dev, "sh -c 'sleep 30'", vmcore, deadline_after_sec(1)), ETIME);
+        ASSERT_ERROR(raw_target_save_vmcore(dev, "", vmcore, deadline_after_sec(1)), EINVAL);
+}
+
+TEST(find_wants_a_block_device) {
+        _cleanup_free_ char *node = NULL;
+
+        ASSERT_ERROR(raw_target_find("/dev/null", deadline_after_sec(1), &node), ENOTBLK);
+        ASSERT_NULL(node);
+        /* A device that never appears: given up at the deadline. */
+        ASSERT_ERROR(raw_target_find("/dev/kdumpd-test-no-such-device", now_usec() + 300 * 1000, &node), ENODEV);
+        ASSERT_NULL(node);
+}
