@@ -116,7 +116,9 @@ static void dumps_report(const ArmInputs *in, const char *state_dir) {
         size_t n = 0;
         int r;
 
-        if (kdump_config_target_type(in->config) != DUMP_TARGET_PATH)
+        /* Dumps on a local path; raw dumps are restored there (raw_harvest). */
+        if (kdump_config_target_type(in->config) != DUMP_TARGET_PATH &&
+            kdump_config_target_type(in->config) != DUMP_TARGET_RAW)
                 return;
         if (asprintf(&state, "%s/reported-dumps", state_dir) < 0)
                 return (void) log_oom();

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "block-device.h"
+#include "config-check.h"
 #include "deadline.h"
 #include "fileio.h"
 #include "raw-target.h"
@@ -125,4 +126,26 @@ TEST(find_wants_a_block_device) {
         /* A device that never appears: given up at the deadline. */
         ASSERT_ERROR(raw_target_find("/dev/kdumpd-test-no-such-device", now_usec() + 300 * 1000, &node), ENODEV);
         ASSERT_NULL(node);
+}
+
+/* mkdumprd's check (src/mkdumprd/config-check.c), as kdumpctl check runs
+ * it: a raw target must be there and be a block device. */
+static char *check_messages(const char *text) {
+        _cleanup_kdump_config_free_ KdumpConfig *c = NULL;
+        ConfigDiagnostics d = {};
+        char *joined;
+
+        ASSERT_OK(kdump_config_parse_string("test.conf", text, &d, &c));
+        config_diagnostics_done(&d);
+        ASSERT_OK(config_check_machine(c, "0.0.0-test", &d));
+        joined = d.messages ? strv_join(d.messages, "\n") : strdup("");
+        config_diagnostics_done(&d);
+        return ASSERT_NOT_NULL(joined);
+}
+
+TEST(check_raw_target) {
+        _cleanup_free_ char *a = check_messages("raw /dev/null\n"), *b = check_messages("raw /dev/kdumpd-test-none\n");
+
+        ASSERT_CONTAINS(a, "test.conf:1: error: raw dump target \"/dev/null\" is not a block device");
+        ASSERT_CONTAINS(b, "test.conf:1: error: raw dump target \"/dev/kdumpd-test-none\" is not on this machine");
 }
