@@ -98,10 +98,10 @@ static int run_supervised(Capture *c, WorkFunc work, void *userdata) {
         int fds[2], r;
 
         if (pipe2(fds, O_CLOEXEC) < 0)
-                return log_error_errno(-errno, "kdump: cannot create the worker's pipe: %m");
+                return log_error_errno(-errno, "cannot create the worker's pipe: %m");
         pid_t pid = fork();
         if (pid < 0) {
-                r = log_error_errno(-errno, "kdump: cannot start a worker (%m); running the dump in PID 1.");
+                r = log_error_errno(-errno, "cannot start a worker (%m); running the dump in PID 1.");
                 close(fds[0]);
                 close(fds[1]);
                 return work(c, userdata) < 0 ? -EPROTO : 0;
@@ -115,16 +115,16 @@ static int run_supervised(Capture *c, WorkFunc work, void *userdata) {
         r = supervise(pid, fds[0], deadline_after_sec(60), SUPERVISOR_GRACE_USEC, kill_everyone, &s);
         close(fds[0]);
         if (r < 0)
-                return log_error_errno(r, "kdump: supervising the worker failed: %m");
+                return log_error_errno(r, "supervising the worker failed: %m");
         if (s.end == WORKER_SUCCEEDED)
                 return 0;
         if (s.end == WORKER_FAILED)
                 return -EPROTO;
         if (WIFSIGNALED(s.status))
-                log_error("kdump: the capture worker was killed by signal %d (%s) in step %s.", WTERMSIG(s.status),
+                log_error("the capture worker was killed by signal %d (%s) in step %s.", WTERMSIG(s.status),
                           strsignal(WTERMSIG(s.status)), s.step[0] ? s.step : "start");
         else
-                log_error("kdump: the capture worker %s in step %s.", worker_end_to_string(s.end),
+                log_error("the capture worker %s in step %s.", worker_end_to_string(s.end),
                           s.step[0] ? s.step : "start");
         free(c->dump_dir);
         c->dump_dir = TAKE_PTR(s.dump_dir);
@@ -146,11 +146,11 @@ static int read_root(char **ret_spec, char **ret_fstype) {
         _cleanup_strv_free_ char **w = NULL;
         int r = read_text_file(CAPTURE_ROOT, &text);
         if (r < 0)
-                return log_error_errno(r, "kdump: %s is missing: this image cannot reach the root filesystem: %m",
+                return log_error_errno(r, "%s is missing: this image cannot reach the root filesystem: %m",
                                        CAPTURE_ROOT);
         r = shell_split(text, &w);
         if (r < 0 || strv_length(w) != 2)
-                return log_error_errno(r < 0 ? r : -EINVAL, "kdump: %s is not \"SPEC FSTYPE\".", CAPTURE_ROOT);
+                return log_error_errno(r < 0 ? r : -EINVAL, "%s is not \"SPEC FSTYPE\".", CAPTURE_ROOT);
         *ret_spec = strdup(w[0]);
         *ret_fstype = strdup(w[1]);
         return *ret_spec && *ret_fstype ? 0 : log_oom();
@@ -180,7 +180,7 @@ static void run_shell(void) {
                 _exit(127);
         }
         if (pid < 0) {
-                log_error_errno(-errno, "kdump: cannot start a shell: %m");
+                log_error_errno(-errno, "cannot start a shell: %m");
                 return;
         }
         for (;;) {
@@ -236,26 +236,31 @@ static int switch_to_real_root(Capture *c) {
         r = capture_mount_root(c, spec, fstype);
         if (r < 0)
                 return r;
-        if (access("/sysroot/sbin/init", X_OK) < 0)
-                return log_error_errno(-errno, "kdump: the root filesystem %s has no /sbin/init: %m", spec);
+        /* /sbin/init is often an absolute symlink: look inside the root. */
+        pid_t pid = fork();
+        if (pid == 0)
+                _exit(chroot("/sysroot") == 0 && access("/sbin/init", X_OK) == 0 ? 0 : 1);
+        int status = 0;
+        if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                return log_error_errno(-ENOENT, "the root filesystem %s has no /sbin/init.", spec);
         for (size_t i = 0; i < ELEMENTSOF(api); i++) {
                 snprintf(target, sizeof(target), "/sysroot%s", api[i]);
                 if (mount(api[i], target, NULL, MS_MOVE, NULL) < 0) {
-                        log_warning_errno(-errno, "kdump: cannot move %s to the real root: %m; unmounting it", api[i]);
+                        log_warning_errno(-errno, "cannot move %s to the real root: %m; unmounting it", api[i]);
                         (void) umount2(api[i], MNT_DETACH);
                 }
         }
         if (stat("/", &st) < 0)
-                return log_error_errno(-errno, "kdump: cannot stat the initramfs: %m");
+                return log_error_errno(-errno, "cannot stat the initramfs: %m");
         if (chdir("/sysroot") < 0)
-                return log_error_errno(-errno, "kdump: cannot enter the real root: %m");
+                return log_error_errno(-errno, "cannot enter the real root: %m");
         remove_initramfs(open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC), st.st_dev);
         if (mount(".", "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0 || chdir("/") < 0)
-                return log_error_errno(-errno, "kdump: cannot make the real root the root: %m");
+                return log_error_errno(-errno, "cannot make the real root the root: %m");
         log_notice("kdump: mount_root_run_init: starting the real root's init; kdumpd saves the dump to %s.",
                    kdump_config_path(c->config));
         execl("/sbin/init", "/sbin/init", (char *) NULL);
-        return log_error_errno(-errno, "kdump: cannot start /sbin/init: %m");
+        return log_error_errno(-errno, "cannot start /sbin/init: %m");
 }
 
 static _noreturn_ void end_boot(KdumpAction a) {
@@ -284,7 +289,7 @@ static _noreturn_ void act(Capture *c, KdumpAction a) {
         sync();
         if (a == KDUMP_ACTION_SHELL) {
                 if (access(SHELL, X_OK) < 0) {
-                        log_error("kdump: no shell in this image; \"%s\".", kdump_action_to_string(final));
+                        log_error("no shell in this image; \"%s\".", kdump_action_to_string(final));
                         end_boot(final);
                 }
                 log_notice("kdump: starting a shell on the console; final_action \"%s\" runs when it exits.",
@@ -299,7 +304,7 @@ static _noreturn_ void act(Capture *c, KdumpAction a) {
                 char *root[] = { spec, fstype };
                 c->mount_dir = "/sysroot";
                 if (run_supervised(c, work_dump_to_rootfs, root) < 0) {
-                        log_error("kdump: dump_to_rootfs failed too; rebooting.");
+                        log_error("dump_to_rootfs failed too; rebooting.");
                         end_boot(KDUMP_ACTION_REBOOT);
                 }
                 end_boot(final);
@@ -307,7 +312,7 @@ static _noreturn_ void act(Capture *c, KdumpAction a) {
         if (a == KDUMP_ACTION_MOUNT_ROOT_RUN_INIT && c) {
                 (void) switch_to_real_root(c);
                 /* Here only when it failed, perhaps halfway. */
-                log_error("kdump: mount_root_run_init failed; rebooting.");
+                log_error("mount_root_run_init failed; rebooting.");
                 end_boot(KDUMP_ACTION_REBOOT);
         }
         end_boot(a);

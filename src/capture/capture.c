@@ -118,7 +118,7 @@ static int mount_target_real(Capture *c) {
         }
         if (type != DUMP_TARGET_FS || !spec)
                 return log_error_errno(-EOPNOTSUPP, "This capture image has no block-device target; cannot dump.");
-        /* An LVM target appears once its volume group is active; a failure
+        /* An LVM target appears once lvm has activated it; a failure
          * is logged, and the wait below tells whether the LV came up. */
         (void) lvm_activate(LVM_PLAN_PATH, c->target_deadline);
         return mount_block_device(c, spec, fstype, c->target_deadline);

@@ -22,6 +22,7 @@
 
 void lvm_plan_done(LvmPlan *p) {
         free(p->vg);
+        free(p->lv);
         strv_free(p->pvs);
         *p = (LvmPlan) {};
 }
@@ -42,11 +43,12 @@ int lvm_plan_parse(const char *text, LvmPlan *ret) {
                 if (!value || !value[1] || strchr(value + 1, ' '))
                         return -EBADMSG;
                 *value++ = '\0';
-                if (strcmp(line, "vg") == 0) {
-                        if (p.vg)
+                if (strcmp(line, "vg") == 0 || strcmp(line, "lv") == 0) {
+                        char **field = line[0] == 'v' ? &p.vg : &p.lv;
+                        if (*field)
                                 return -EBADMSG;
-                        p.vg = strdup(value);
-                        if (!p.vg)
+                        *field = strdup(value);
+                        if (!*field)
                                 return -ENOMEM;
                 } else if (strcmp(line, "pv") == 0) {
                         if (strv_extend(&p.pvs, value) < 0)
@@ -54,7 +56,7 @@ int lvm_plan_parse(const char *text, LvmPlan *ret) {
                 } else
                         return -EBADMSG;
         }
-        if (!p.vg)
+        if (!p.vg || !p.lv)
                 return -EBADMSG;
         *ret = p;
         p = (LvmPlan) {};
@@ -83,7 +85,7 @@ static int lvm_run(char **argv, uint64_t deadline_usec) {
 
 int lvm_activate(const char *path, uint64_t deadline_usec) {
         _cleanup_(lvm_plan_done) LvmPlan plan = {};
-        _cleanup_free_ char *text = NULL, *vg_dir = NULL;
+        _cleanup_free_ char *text = NULL, *name = NULL, *link = NULL;
         const char *missing;
         int r;
 
@@ -95,46 +97,46 @@ int lvm_activate(const char *path, uint64_t deadline_usec) {
         r = lvm_plan_parse(text, &plan);
         if (r < 0)
                 return log_error_errno(r, "%s cannot be read: %m", path);
+        if (asprintf(&name, "%s/%s", plan.vg, plan.lv) < 0 || asprintf(&link, "/dev/%s", name) < 0)
+                return log_oom();
 
         /* The disks come up asynchronously after their drivers load. */
         while ((missing = pv_missing(&plan)) && now_usec() < deadline_usec)
                 usleep(100 * 1000);
         if (missing)
-                log_warning("Physical volume %s of volume group \"%s\" did not appear within disk_timeout; activating "
-                            "what is there.",
-                            missing, plan.vg);
+                log_warning("Physical volume %s of LVM volume \"%s\" did not appear within disk_timeout; trying "
+                            "to activate it anyway.",
+                            missing, name);
 
         /* --sysinit: no lvmlockd, lvmpolld or dmeventd to talk to here;
          * the image's lvm.conf turns udev off too, so libdevmapper makes
          * the /dev/mapper nodes itself. */
-        char *argv[] = { (char *) "lvm", (char *) "vgchange", (char *) "-ay", (char *) "--sysinit",
-                         (char *) "--ignoremonitoring", plan.vg, NULL };
+        char *argv[] = { (char *) "lvm", (char *) "lvchange", (char *) "-ay", (char *) "--sysinit",
+                         (char *) "--ignoremonitoring", name, NULL };
         for (unsigned attempt = 1;; attempt++) {
                 r = lvm_run(argv, deadline_usec);
                 if (r == 0)
                         break;
                 if (r == -ENOENT)
-                        return log_error_errno(r, "lvm is not in this capture image; cannot activate volume group \"%s\".",
-                                               plan.vg);
+                        return log_error_errno(r, "lvm is not in this capture image; cannot activate LVM volume \"%s\".",
+                                               name);
                 if (now_usec() >= deadline_usec)
                         return log_error_errno(r < 0 ? r : -EIO,
-                                               "Volume group \"%s\" could not be activated within disk_timeout "
+                                               "LVM volume \"%s\" could not be activated within disk_timeout "
                                                "(%u attempts, lvm exit status %d).",
-                                               plan.vg, attempt, r);
+                                               name, attempt, r);
                 usleep(500 * 1000);
         }
 
-        /* The /dev/VG/LV links, in case lvm left them to a udev that is
-         * not there: a target named that way needs them. */
-        if (asprintf(&vg_dir, "/dev/%s", plan.vg) < 0)
-                return log_oom();
-        if (access(vg_dir, F_OK) < 0) {
-                char *mknodes[] = { (char *) "lvm", (char *) "vgmknodes", plan.vg, NULL };
-                log_info("lvm made no %s/; running lvm vgmknodes.", vg_dir);
+        /* The /dev/VG/LV link, in case lvm left it to a udev that is not
+         * there: a target named that way needs it. */
+        if (access(link, F_OK) < 0) {
+                char *mknodes[] = { (char *) "lvm", (char *) "vgmknodes", name, NULL };
+                log_info("lvm made no %s; running lvm vgmknodes.", link);
                 r = lvm_run(mknodes, deadline_usec);
                 if (r != 0)
-                        log_warning("lvm vgmknodes \"%s\" failed (%d); /dev/%s/ may be missing.", plan.vg, r, plan.vg);
+                        log_warning("lvm vgmknodes \"%s\" failed (%d); %s may be missing.", name, r, link);
         }
-        log_info("Activated LVM volume group \"%s\".", plan.vg);
+        log_info("Activated LVM volume \"%s\".", name);
         return 0;
 }

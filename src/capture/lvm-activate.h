@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* LVM dump targets in the capture kernel, where neither udev nor LVM's
  * event activation runs: waits for the physical volumes mkdumprd recorded
- * (by UUID, as device names may differ here) and activates their volume
- * group with the image's lvm, so the logical volume appears as a dm-N
- * device that the mount path finds like any disk. */
+ * (by UUID, as device names may differ here) and activates the logical
+ * volume with the image's lvm, so that it appears as a dm-N device that
+ * the mount path finds like any disk. Only that LV: the rest of its
+ * volume group may need what the image lacks (thin pools, RAID), or disks
+ * the dump does not need. */
 #pragma once
 
 #include <stdint.h>
@@ -13,19 +15,21 @@
 #define LVM_PLAN_PATH "/etc/kdump/lvm"
 
 typedef struct LvmPlan {
-        char *vg;   /* the volume group to activate */
-        char **pvs; /* the UUIDs of its physical volumes, as libblkid reads them */
+        char *vg;   /* the volume group */
+        char *lv;   /* the logical volume to activate */
+        char **pvs; /* the UUIDs of the physical volumes under it, as libblkid reads them */
 } LvmPlan;
 
 void lvm_plan_done(LvmPlan *p);
 
-/* Parses "vg NAME" and "pv UUID" lines. -EBADMSG when a line is not
- * understood, or vg is missing or given twice. */
+/* Parses "vg NAME", "lv NAME" and "pv UUID" lines. -EBADMSG when a line
+ * is not understood, or vg or lv is missing or given twice. */
 int lvm_plan_parse(const char *text, LvmPlan *ret);
 
 /* Does nothing and returns 0 when there is no plan at path (not an LVM
  * target). Otherwise waits until every physical volume is there or the
- * deadline (CLOCK_MONOTONIC) passes, then runs "lvm vgchange -ay" until it
- * succeeds or the deadline passes (disks appear one by one; an incomplete
- * VG fails). Logs what goes wrong; 0 when the volume group is active. */
+ * deadline (CLOCK_MONOTONIC) passes, then runs "lvm lvchange -ay VG/LV"
+ * until it succeeds or the deadline passes (disks appear one by one; an
+ * LV whose disks are not all there fails). Logs what goes wrong; 0 when
+ * the logical volume is active. */
 int lvm_activate(const char *path, uint64_t deadline_usec);

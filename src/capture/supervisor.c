@@ -127,13 +127,13 @@ int supervise(pid_t worker, int report_fd, uint64_t first_deadline_usec, uint64_
 
                 uint64_t now = now_usec();
                 if (!killed && reports.deadline > 0 && now >= reports.deadline + grace_usec) {
-                        log_error("kdump: step %s did not end by its deadline; stopping it.",
+                        log_error("step %s did not end by its deadline; stopping it.",
                                   s.step[0] ? s.step : "start");
                         kill_all(worker);
                         killed = true;
                         give_up = now + KILL_GIVE_UP_USEC;
                 } else if (killed && now >= give_up) {
-                        log_error("kdump: the capture worker did not end after SIGKILL; going on without it.");
+                        log_error("the capture worker did not end after SIGKILL; going on without it.");
                         s.end = WORKER_TIMED_OUT;
                         status = -1;
                         break;
