@@ -343,7 +343,7 @@ net_mode() { stat -c %a "$1" 2>/dev/null; }
 # The newest dump directory GUESTIP-YYYY-MM-DD-HH:MM:SS under $1 (the
 # guest's IPv6 address when the scenario sets DUMP_HOST to it).
 net_find_dump_dir() {
-    local d found= host=${DUMP_HOST:-$NET_GUEST}
+    local d found='' host=${DUMP_HOST:-$NET_GUEST}
     for d in "$1"/*/; do
         d=${d%/}
         [[ ${d##*/} =~ ^${host//./\\.}-[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{2}:[0-9]{2}:[0-9]{2}$ ]] && found=$d

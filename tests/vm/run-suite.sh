@@ -9,7 +9,11 @@
 #        KDUMPD_VM_JOBS    guests at once (default 2)
 #        KDUMPD_VM_KEEP=1  keep the work directory
 #        VM_CRASHKERNEL    crashkernel= for the guest (default 96M)
+#        VM_TIMEOUT        seconds one guest boot may take (default 1500)
 #        CI=true           a missing tool is a failure, never a skip
+# What a scenario may set (LEAN, EXPECT_NO_DUMP, EXPECT_END, HOST_ACTION,
+# CONSOLE_INPUT, ...) is listed above vm_run_scenario in lib.sh. Each guest
+# has a QEMU monitor on $work/NAME.mon (socat talks to it).
 # Network scenarios (NET=yes) run their guest in a network namespace of
 # their own with an NFS and an ssh server (tests/vm/net.sh); they need root,
 # nfs-ganesha, rpcbind and openssh-server on the host.
