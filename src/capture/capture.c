@@ -233,6 +233,21 @@ static int step_pre_hooks(Capture *c) {
         return run_hooks(c, "kdump_pre", KDUMP_HOOK_DIR_PRE, NULL);
 }
 
+#define KEXEC_DMESG_LOG "kexec-dmesg.log"
+
+/* The capture's own log is written last, when a dump that filled the disk
+ * has left no room: its space is taken now, while there is some. */
+static void reserve_log_space(const char *dir) {
+        _cleanup_free_ char *p = NULL;
+        int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+
+        if (size <= 0 || asprintf(&p, "%s/" KEXEC_DMESG_LOG, dir) < 0)
+                return;
+        _cleanup_close_ int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd >= 0)
+                (void) posix_fallocate(fd, 0, size);
+}
+
 static int ensure_dump_dir(Capture *c) {
         _cleanup_free_ char *base = NULL;
         const char *path = kdump_config_path(c->config);
@@ -249,6 +264,7 @@ static int ensure_dump_dir(Capture *c) {
         if (r < 0)
                 return log_error_errno(r, "Failed to create the dump directory in \"%s\": %m", base);
         report(c, "dir %s", c->dump_dir);
+        reserve_log_space(c->dump_dir);
         log_info("Saving the dump to %s.", c->dump_dir);
         return 0;
 }
@@ -376,15 +392,16 @@ static int step_save_log(Capture *c) {
         if (ssh && mkdir_p(c->scratch_dir, 0700) < 0)
                 return 0;
         dir = ssh ? c->scratch_dir : c->dump_dir;
-        if (asprintf(&local, "%s/kexec-dmesg.log", dir) < 0)
+        if (asprintf(&local, "%s/" KEXEC_DMESG_LOG, dir) < 0)
                 return 0;
-        _cleanup_close_ int fd = open(local, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0 || loop_write(fd, buf, n) < 0 || fsync(fd) < 0) {
+        /* No O_TRUNC: into the space reserve_log_space() took, then cut. */
+        _cleanup_close_ int fd = open(local, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0 || loop_write(fd, buf, n) < 0 || ftruncate(fd, n) < 0 || fsync(fd) < 0) {
                 log_warning_errno(-errno, "Cannot write %s: %m", local);
                 return 0;
         }
         if (ssh) {
-                (void) ssh_send_file(&c->ssh, local, c->dump_dir, "kexec-dmesg.log", deadline_after_sec(60));
+                (void) ssh_send_file(&c->ssh, local, c->dump_dir, KEXEC_DMESG_LOG, deadline_after_sec(60));
                 (void) unlink(local);
         }
         return 0;
