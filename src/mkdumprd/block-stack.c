@@ -242,8 +242,8 @@ static int inspect_lvm(const char *sysfs, const char *whole, const char *uuid, B
                  * tools (thin_check, …) the capture image does not have. */
                 if (slave_uuid && strncmp(slave_uuid, "LVM-", 4) == 0)
                         return asprintf(&s->problem,
-                                        "LVM volume \"%s/%s\", a thin, cache, RAID, mirror or snapshot volume (built "
-                                        "from other LVM volumes)",
+                                        "LVM volume \"%s/%s\", a thin, cache, RAID, mirror or snapshot volume or a "
+                                        "snapshot's origin (built from other LVM volumes)",
                                         s->vg, s->lv) < 0
                                        ? -ENOMEM
                                        : 0;
@@ -286,16 +286,16 @@ int block_stack_inspect(const char *sysfs, const char *name, BlockStack *ret) {
         return 0;
 }
 
-int lvm_plan_format(const char *vg, char * const *pv_uuids, char **ret) {
+int lvm_plan_format(const char *vg, const char *lv, char * const *pv_uuids, char **ret) {
         char *buf = NULL;
         size_t size = 0;
         FILE *f;
 
-        assert_return(vg && *vg && !strpbrk(vg, " \t\n") && ret, -EINVAL);
+        assert_return(vg && *vg && !strpbrk(vg, " \t\n") && lv && *lv && !strpbrk(lv, " \t\n") && ret, -EINVAL);
         f = open_memstream(&buf, &size);
         if (!f)
                 return -ENOMEM;
-        fprintf(f, "vg %s\n", vg);
+        fprintf(f, "vg %s\nlv %s\n", vg, lv);
         for (char * const *p = pv_uuids; p && *p; p++)
                 fprintf(f, "pv %s\n", *p);
         if (fclose(f) != 0) {

@@ -44,7 +44,8 @@ int block_device_kernel_name(const char *sysfs, const char *devnode, char **ret)
  * error here: ret->kind says so and ret->problem what it is. */
 int block_stack_inspect(const char *sysfs, const char *name, BlockStack *ret);
 
-/* The file that tells the capture program which volume group to activate
- * and which physical volumes (by UUID) to wait for: "vg NAME" and one
- * "pv UUID" line each. src/capture/lvm-activate.c reads it. */
-int lvm_plan_format(const char *vg, char * const *pv_uuids, char **ret);
+/* The file that tells the capture program which logical volume to
+ * activate and which physical volumes (by UUID) to wait for: "vg NAME",
+ * "lv NAME" and one "pv UUID" line each. src/capture/lvm-activate.c
+ * reads it. */
+int lvm_plan_format(const char *vg, const char *lv, char * const *pv_uuids, char **ret);

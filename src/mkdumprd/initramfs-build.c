@@ -246,7 +246,7 @@ static int actions_prepare(const KdumpConfig *config, const char *config_path, T
         return 0;
 }
 
-/* An LVM target: the volume group the capture program activates, the
+/* An LVM target: the logical volume the capture program activates, the
  * physical volumes it waits for (by UUID: device names may differ in the
  * capture kernel), and their disks, whose drivers go into the image as
  * the target's would. Other stacks were refused by check_machine(). */
@@ -285,10 +285,10 @@ static int lvm_target_prepare(const TargetFs *t, char **ret_plan, char **ret_dis
                         return log_oom();
         }
         _cleanup_free_ char *plan = NULL, *disks = strv_join(nodes, " ");
-        if (!disks || lvm_plan_format(s.vg, uuids, &plan) < 0)
+        if (!disks || lvm_plan_format(s.vg, s.lv, uuids, &plan) < 0)
                 return log_oom();
-        log_info("Dump target %s is LVM volume \"%s/%s\" on %s; the capture image activates volume group \"%s\".",
-                 t->device, s.vg, s.lv, disks, s.vg);
+        log_info("Dump target %s is LVM volume \"%s/%s\" on %s; the capture image activates it with lvm.", t->device,
+                 s.vg, s.lv, disks);
         *ret_plan = TAKE_PTR(plan);
         *ret_disks = TAKE_PTR(disks);
         return 0;

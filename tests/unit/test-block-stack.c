@@ -3,7 +3,7 @@
  * kernel's (class/block/NAME links into devices/…, partitions inside their
  * disk, dm/ and md/ directories, slaves/): plain disks and partitions, LVM
  * volumes and the stacks mkdumprd refuses; LVM's dm names; and the plan
- * that tells the capture program which volume group to activate. */
+ * that tells the capture program which logical volume to activate. */
 #include <unistd.h>
 
 #include "block-stack.h"
@@ -182,31 +182,37 @@ TEST(lvm_plan_round_trip) {
         _cleanup_free_ char *text = NULL;
         _cleanup_(lvm_plan_done) LvmPlan p = {};
 
-        ASSERT_OK(lvm_plan_format("kdump-vg", STRV_MAKE("Q9nI2x-aaaa-bbbb", "Zr7Kp1-cccc-dddd"), &text));
-        ASSERT_STREQ(text, "vg kdump-vg\npv Q9nI2x-aaaa-bbbb\npv Zr7Kp1-cccc-dddd\n");
+        ASSERT_OK(lvm_plan_format("kdump-vg", "crash-lv", STRV_MAKE("Q9nI2x-aaaa-bbbb", "Zr7Kp1-cccc-dddd"), &text));
+        ASSERT_STREQ(text, "vg kdump-vg\nlv crash-lv\npv Q9nI2x-aaaa-bbbb\npv Zr7Kp1-cccc-dddd\n");
         ASSERT_OK(lvm_plan_parse(text, &p));
         ASSERT_STREQ(p.vg, "kdump-vg");
+        ASSERT_STREQ(p.lv, "crash-lv");
         ASSERT_STRV_EQ(p.pvs, STRV_MAKE("Q9nI2x-aaaa-bbbb", "Zr7Kp1-cccc-dddd"));
 
         _cleanup_(lvm_plan_done) LvmPlan q = {};
-        ASSERT_OK(lvm_plan_parse("# no PVs recorded\nvg vg0\n", &q));
+        ASSERT_OK(lvm_plan_parse("# no PVs recorded\nlv root\nvg vg0\n", &q));
         ASSERT_STREQ(q.vg, "vg0");
+        ASSERT_STREQ(q.lv, "root");
         ASSERT_NULL(q.pvs);
 
         char *none = NULL;
-        ASSERT_ERROR(lvm_plan_format("two words", NULL, &none), EINVAL);
-        ASSERT_ERROR(lvm_plan_format("", NULL, &none), EINVAL);
+        ASSERT_ERROR(lvm_plan_format("two words", "lv", NULL, &none), EINVAL);
+        ASSERT_ERROR(lvm_plan_format("", "lv", NULL, &none), EINVAL);
+        ASSERT_ERROR(lvm_plan_format("vg", "", NULL, &none), EINVAL);
+        ASSERT_ERROR(lvm_plan_format("vg", NULL, NULL, &none), EINVAL);
 }
 
 TEST(lvm_plan_refuses_what_it_cannot_use) {
         static const char *const bad[] = {
                 "",                          /* no vg */
-                "pv abc\n",                  /* no vg */
-                "vg a\nvg b\n",              /* twice */
-                "vg\n",                      /* no value */
-                "vg \n",                     /* empty value */
-                "vg a b\n",                  /* two values */
-                "vg a\nlv crash\n",          /* unknown key */
+                "lv b\npv abc\n",            /* no vg */
+                "vg a\npv abc\n",            /* no lv */
+                "vg a\nvg b\nlv c\n",        /* twice */
+                "vg a\nlv b\nlv c\n",        /* twice */
+                "vg\nlv b\n",                /* no value */
+                "vg \nlv b\n",               /* empty value */
+                "vg a b\nlv c\n",            /* two values */
+                "vg a\nlv b\nsize 1G\n",     /* unknown key */
         };
         for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
                 LvmPlan p = {};
