@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
     # build
     gcc meson ninja-build pkg-config
-    libsystemd-dev libconfuse-dev libmount-dev libblkid-dev libkmod-dev liblzma-dev
+    libsystemd-dev libconfuse-dev libmount-dev libblkid-dev libkmod-dev liblzma-dev libgcrypt20-dev
     systemd dracut-core makedumpfile
     # the vm suite: a Debian guest under QEMU, read back without mounting
     qemu-system-x86 qemu-utils debootstrap e2fsprogs util-linux socat

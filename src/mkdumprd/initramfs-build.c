@@ -16,6 +16,7 @@
 #include "block-device.h"
 #include "block-stack.h"
 #include "dump-target.h"
+#include "file-hash.h"
 #include "hook-dir.h"
 #include "net-target.h"
 #include "fileio.h"
@@ -32,7 +33,7 @@
 #endif
 
 /* Bump when the image layout changes, so old images are rebuilt. */
-#define MANIFEST_FORMAT "kdumpd-manifest 1"
+#define MANIFEST_FORMAT "kdumpd-manifest 2"
 
 int build_paths_for_kernel(const char *kver, char **ret_kver, char **ret_kernel) {
         struct utsname u;
@@ -67,19 +68,52 @@ static int manifest_path(const BuildPaths *p, char **ret) {
         return 0;
 }
 
-/* A file's identity as far as a rebuild is concerned: size and mtime
- * change whenever a package update or an admin replaces it. */
+/* A file's identity as far as a rebuild is concerned: its content. */
 static void manifest_add_file(FILE *m, const char *path) {
-        struct stat st;
-        if (stat(path, &st) < 0)
-                fprintf(m, "file %s missing\n", path);
+        char hash[FILE_HASH_HEX_LEN + 1];
+        int r = file_sha256(path, hash);
+        if (r < 0)
+                fprintf(m, "file %s %s\n", path, r == -ENOENT ? "missing" : "unreadable");
         else
-                fprintf(m, "file %s %lld %lld.%09ld\n", path, (long long) st.st_size, (long long) st.st_mtim.tv_sec,
-                        st.st_mtim.tv_nsec);
+                fprintf(m, "file %s sha256:%s\n", path, hash);
 }
 
-static int manifest_build(const BuildPaths *p, const char *baked_config, const TargetFs *t, const NetTarget *net,
-                          const char *lvm_plan, char * const *files, char **ret) {
+/* A program as the image's PATH finds it (Debian's makedumpfile is in
+ * /usr/bin, Fedora's in /usr/sbin). */
+static void manifest_add_program(FILE *m, const char *name) {
+        static const char *const dirs[] = { "/usr/sbin", "/usr/bin", "/sbin", "/bin" };
+        if (strchr(name, '/')) {
+                manifest_add_file(m, name);
+                return;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                _cleanup_free_ char *p = NULL;
+                if (asprintf(&p, "%s/%s", dirs[i], name) >= 0 && access(p, X_OK) == 0) {
+                        manifest_add_file(m, p);
+                        return;
+                }
+        }
+        fprintf(m, "program %s missing\n", name);
+}
+
+/* The admin's modprobe.d goes into the image whole. */
+static void manifest_add_dir(FILE *m, const char *dir, const char *suffix) {
+        struct dirent **e = NULL;
+        int n = scandir(dir, &e, NULL, alphasort);
+        for (int i = 0; i < n; i++) {
+                size_t len = strlen(e[i]->d_name), sl = strlen(suffix);
+                if (len > sl && strcmp(e[i]->d_name + len - sl, suffix) == 0) {
+                        _cleanup_free_ char *p = NULL;
+                        if (asprintf(&p, "%s/%s", dir, e[i]->d_name) >= 0)
+                                manifest_add_file(m, p);
+                }
+                free(e[i]);
+        }
+        free(e);
+}
+
+static int manifest_build(const BuildPaths *p, const char *baked_config, const char *collector, const TargetFs *t,
+                          const NetTarget *net, const char *lvm_plan, char * const *files, char **ret) {
         char *buf = NULL;
         size_t size = 0;
         _cleanup_free_ char *modules_dep = NULL;
@@ -93,7 +127,11 @@ static int manifest_build(const BuildPaths *p, const char *baked_config, const T
                 manifest_add_file(m, modules_dep);
         manifest_add_file(m, CAPTURE_PROGRAM_PATH);
         manifest_add_file(m, DRACUT_MODULE_DIR "/module-setup.sh");
-        manifest_add_file(m, "/usr/sbin/makedumpfile");
+        manifest_add_file(m, "/usr/lib/dracut/dracut-version.sh");
+        manifest_add_program(m, "makedumpfile");
+        if (collector)
+                manifest_add_program(m, collector);
+        manifest_add_dir(m, "/etc/modprobe.d", ".conf");
         for (char * const *f = files; f && *f; f++)
                 manifest_add_file(m, *f);
         if (t && t->device)
@@ -517,7 +555,10 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
         r = lvm_target_prepare(&target, &lvm_plan, &lvm_disks);
         if (r < 0)
                 return r;
-        r = manifest_build(p, baked, &target, &net, lvm_plan, files, &manifest);
+        _cleanup_strv_free_ char **collector_words = NULL;
+        (void) shell_split(kdump_config_core_collector(config), &collector_words);
+        r = manifest_build(p, baked, collector_words ? collector_words[0] : NULL, &target, &net, lvm_plan, files,
+                           &manifest);
         if (r < 0)
                 return log_oom();
         if (initramfs_path(p, &img) < 0 || manifest_path(p, &mpath) < 0)
