@@ -90,21 +90,18 @@ static void kill_everyone(pid_t worker) {
 
 typedef int (*WorkFunc)(Capture *c, void *userdata);
 
-/* Runs work(c) in a worker process under supervision. Returns 0 when it
- * succeeded; otherwise -EPROTO, after PID 1 did what a dead worker could not
- * (the emergency hooks, the log, unmounting). */
-static int run_supervised(Capture *c, WorkFunc work, void *userdata) {
-        _cleanup_(supervision_done) Supervision s = {};
+/* Runs work(c) in a worker process and supervises it (s: how it ended). */
+static int run_worker(Capture *c, WorkFunc work, void *userdata, uint64_t first_deadline, Supervision *s) {
         int fds[2], r;
 
         if (pipe2(fds, O_CLOEXEC) < 0)
                 return log_error_errno(-errno, "cannot create the worker's pipe: %m");
         pid_t pid = fork();
         if (pid < 0) {
-                r = log_error_errno(-errno, "cannot start a worker (%m); running the dump in PID 1.");
+                r = log_error_errno(-errno, "cannot start a worker: %m");
                 close(fds[0]);
                 close(fds[1]);
-                return work(c, userdata) < 0 ? -EPROTO : 0;
+                return r;
         }
         if (pid == 0) {
                 close(fds[0]);
@@ -112,10 +109,30 @@ static int run_supervised(Capture *c, WorkFunc work, void *userdata) {
                 _exit(work(c, userdata) < 0 ? WORKER_EXIT_FAILURE : WORKER_EXIT_SUCCESS);
         }
         close(fds[1]);
-        r = supervise(pid, fds[0], deadline_after_sec(60), SUPERVISOR_GRACE_USEC, kill_everyone, &s);
+        r = supervise(pid, fds[0], first_deadline, SUPERVISOR_GRACE_USEC, kill_everyone, s);
         close(fds[0]);
         if (r < 0)
                 return log_error_errno(r, "supervising the worker failed: %m");
+        return 0;
+}
+
+static int work_recover(Capture *c, void *userdata) {
+        capture_recover(c, *(CaptureState *) userdata);
+        return 0;
+}
+
+/* Runs work(c) in a supervised worker. Returns 0 when it succeeded;
+ * otherwise -EPROTO, after what a dead worker could not do any more (the
+ * emergency hooks, the log, unmounting) was done by a second worker: that
+ * I/O may hang on the same target, and PID 1 must stay free to end the
+ * boot. */
+static int run_supervised(Capture *c, WorkFunc work, void *userdata) {
+        _cleanup_(supervision_done) Supervision s = {}, rs = {};
+
+        if (run_worker(c, work, userdata, deadline_after_sec(60), &s) < 0) {
+                log_error("running the dump in PID 1 itself.");
+                return work(c, userdata) < 0 ? -EPROTO : 0;
+        }
         if (s.end == WORKER_SUCCEEDED)
                 return 0;
         if (s.end == WORKER_FAILED)
@@ -130,7 +147,9 @@ static int run_supervised(Capture *c, WorkFunc work, void *userdata) {
         c->dump_dir = TAKE_PTR(s.dump_dir);
         c->mounted = s.mounted;
         c->report_fd = -1;
-        capture_recover(c);
+        CaptureState died_in = capture_state_from_string(s.step);
+        (void) run_worker(c, work_recover, &died_in,
+                          deadline_after_sec(CAPTURE_HOOK_TIMEOUT_SEC + CAPTURE_DMESG_TIMEOUT_SEC + 60), &rs);
         return -EPROTO;
 }
 
@@ -140,8 +159,9 @@ static int work_capture(Capture *c, void *userdata) {
         return c->failed_step == _CAPTURE_STATE_MAX ? 0 : -EPROTO;
 }
 
-/* The real root as mkdumprd recorded it: "SPEC FSTYPE". */
-static int read_root(char **ret_spec, char **ret_fstype) {
+/* The real root as mkdumprd recorded it: "SPEC FSTYPE PATH" (PATH:
+ * kdump.conf's path, quoted). */
+static int read_root(char **ret_spec, char **ret_fstype, char **ret_path) {
         _cleanup_free_ char *text = NULL;
         _cleanup_strv_free_ char **w = NULL;
         int r = read_text_file(CAPTURE_ROOT, &text);
@@ -149,16 +169,18 @@ static int read_root(char **ret_spec, char **ret_fstype) {
                 return log_error_errno(r, "%s is missing: this image cannot reach the root filesystem: %m",
                                        CAPTURE_ROOT);
         r = shell_split(text, &w);
-        if (r < 0 || strv_length(w) != 2)
-                return log_error_errno(r < 0 ? r : -EINVAL, "%s is not \"SPEC FSTYPE\".", CAPTURE_ROOT);
+        if (r < 0 || strv_length(w) != 3)
+                return log_error_errno(r < 0 ? r : -EINVAL, "%s is not \"SPEC FSTYPE PATH\".", CAPTURE_ROOT);
         *ret_spec = strdup(w[0]);
         *ret_fstype = strdup(w[1]);
-        return *ret_spec && *ret_fstype ? 0 : log_oom();
+        if (ret_path)
+                *ret_path = strdup(w[2]);
+        return *ret_spec && *ret_fstype && (!ret_path || *ret_path) ? 0 : log_oom();
 }
 
 static int work_dump_to_rootfs(Capture *c, void *userdata) {
         char **root = userdata;
-        return capture_dump_to_rootfs(c, root[0], root[1]);
+        return capture_dump_to_rootfs(c, root[0], root[1], root[2]);
 }
 
 /* A shell on the console for the admin; the boot goes on with final_action
@@ -226,7 +248,7 @@ static int switch_to_real_root(Capture *c) {
         struct stat st;
         int r;
 
-        r = read_root(&spec, &fstype);
+        r = read_root(&spec, &fstype, NULL);
         if (r < 0)
                 return r;
         if (c->mounted && c->ops == NULL)
@@ -263,6 +285,22 @@ static int switch_to_real_root(Capture *c) {
         return log_error_errno(-errno, "cannot start /sbin/init: %m");
 }
 
+/* The workers fsync what they wrote; this sync is a courtesy, and must
+ * not keep PID 1 from ending the boot when a disk stopped answering. */
+static void sync_bounded(void) {
+        pid_t pid = fork();
+        if (pid == 0) {
+                sync();
+                _exit(0);
+        }
+        uint64_t deadline = deadline_after_sec(10);
+        while (pid > 0 && now_usec() < deadline) {
+                if (waitpid(pid, NULL, WNOHANG) == pid)
+                        return;
+                usleep(50 * 1000);
+        }
+}
+
 static _noreturn_ void end_boot(KdumpAction a) {
         static const int how[] = {
                 [KDUMP_ACTION_REBOOT] = RB_AUTOBOOT,
@@ -272,7 +310,7 @@ static _noreturn_ void end_boot(KdumpAction a) {
 
         if (a < 0 || a >= (KdumpAction) ELEMENTSOF(how) || how[a] == 0)
                 a = KDUMP_ACTION_REBOOT;
-        sync();
+        sync_bounded();
         log_notice("kdump: %s.", kdump_action_to_string(a));
         reboot(how[a]);
         /* reboot(2) does not return on success; PID 1 must never exit. */
@@ -286,7 +324,6 @@ static _noreturn_ void end_boot(KdumpAction a) {
 static _noreturn_ void act(Capture *c, KdumpAction a) {
         KdumpAction final = c && c->config ? kdump_config_final_action(c->config) : KDUMP_ACTION_REBOOT;
 
-        sync();
         if (a == KDUMP_ACTION_SHELL) {
                 if (access(SHELL, X_OK) < 0) {
                         log_error("no shell in this image; \"%s\".", kdump_action_to_string(final));
@@ -298,10 +335,10 @@ static _noreturn_ void act(Capture *c, KdumpAction a) {
                 end_boot(final);
         }
         if (a == KDUMP_ACTION_DUMP_TO_ROOTFS && c) {
-                _cleanup_free_ char *spec = NULL, *fstype = NULL;
-                if (read_root(&spec, &fstype) < 0)
+                _cleanup_free_ char *spec = NULL, *fstype = NULL, *path = NULL;
+                if (read_root(&spec, &fstype, &path) < 0)
                         end_boot(KDUMP_ACTION_REBOOT);
-                char *root[] = { spec, fstype };
+                char *root[] = { spec, fstype, path };
                 c->mount_dir = "/sysroot";
                 if (run_supervised(c, work_dump_to_rootfs, root) < 0) {
                         log_error("dump_to_rootfs failed too; rebooting.");

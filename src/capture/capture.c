@@ -250,7 +250,8 @@ static void reserve_log_space(const char *dir) {
 
 static int ensure_dump_dir(Capture *c) {
         _cleanup_free_ char *base = NULL;
-        const char *path = kdump_config_path(c->config);
+        /* The baked path is relative to the target; the root has its own. */
+        const char *path = c->to_rootfs && c->rootfs_path ? c->rootfs_path : kdump_config_path(c->config);
         int r;
 
         if (c->dump_dir)
@@ -439,12 +440,24 @@ const char *capture_state_to_string(CaptureState s) {
         return s < _CAPTURE_STATE_MAX ? steps[s].name : NULL;
 }
 
+CaptureState capture_state_from_string(const char *name) {
+        for (CaptureState s = 0; s < _CAPTURE_STATE_MAX; s++)
+                if (name && steps[s].name && strcmp(steps[s].name, name) == 0)
+                        return s;
+        return _CAPTURE_STATE_MAX;
+}
+
 uint64_t capture_step_deadline(const Capture *c, CaptureState s) {
         struct stat st;
         uint64_t sec;
 
         switch (s) {
-        case CAPTURE_NET_UP:
+        case CAPTURE_NET_UP: {
+                /* link_delay is waited on top of disk_timeout. */
+                const char *v = kdump_config_string(c->config, "link_delay");
+                long delay = v ? strtol(v, NULL, 10) : 0;
+                return c->target_deadline + (uint64_t) (delay > 0 ? delay : 0) * 1000000ULL;
+        }
         case CAPTURE_WAIT_TARGET:
                 return c->target_deadline;
         case CAPTURE_DUMP_DMESG:
@@ -488,8 +501,10 @@ KdumpAction capture_run(Capture *c) {
                                                     : kdump_config_failure_action(c->config);
 }
 
-void capture_recover(Capture *c) {
-        (void) run_hooks(c, "kdump_emergency", KDUMP_HOOK_DIR_EMERGENCY, NULL);
+void capture_recover(Capture *c, CaptureState died_in) {
+        /* The hooks run once: not again when the worker died in or after them. */
+        if (died_in < CAPTURE_EMERGENCY || died_in >= _CAPTURE_STATE_MAX)
+                (void) run_hooks(c, "kdump_emergency", KDUMP_HOOK_DIR_EMERGENCY, NULL);
         (void) step_save_log(c);
         (void) step_unmount(c);
 }
@@ -500,7 +515,18 @@ int capture_mount_root(Capture *c, const char *spec, const char *fstype) {
                                   : mount_block_device(c, spec, fstype, deadline_after_sec(target_timeout_sec(c)));
 }
 
-int capture_dump_to_rootfs(Capture *c, const char *spec, const char *fstype) {
+/* One step of a run outside the table, reported to PID 1 like the others. */
+static int run_step(Capture *c, CaptureState s, uint64_t deadline, StepFunc f) {
+        log_info("kdump: %s", steps[s].name);
+        report(c, "step %s %llu", steps[s].name, (unsigned long long) deadline);
+        return f(c);
+}
+
+static int step_mount_root(Capture *c) {
+        return capture_mount_root(c, c->root_spec, c->root_fstype);
+}
+
+int capture_dump_to_rootfs(Capture *c, const char *spec, const char *fstype, const char *path) {
         int r;
 
         if (c->mounted)
@@ -508,15 +534,18 @@ int capture_dump_to_rootfs(Capture *c, const char *spec, const char *fstype) {
         free(c->dump_dir);
         c->dump_dir = NULL;
         c->to_rootfs = true;
+        c->rootfs_path = path;
+        c->root_spec = spec;
+        c->root_fstype = fstype;
         c->dump_status = 1;
         log_notice("kdump: dump_to_rootfs: saving the dump to the root filesystem %s.", spec);
-        r = capture_mount_root(c, spec, fstype);
+        r = run_step(c, CAPTURE_WAIT_TARGET, deadline_after_sec(target_timeout_sec(c)), step_mount_root);
         if (r >= 0)
-                r = step_dump_dmesg(c);
+                r = run_step(c, CAPTURE_DUMP_DMESG, capture_step_deadline(c, CAPTURE_DUMP_DMESG), step_dump_dmesg);
         if (r >= 0)
-                r = step_dump_vmcore(c);
-        (void) step_save_log(c);
-        (void) step_unmount(c);
+                r = run_step(c, CAPTURE_DUMP_VMCORE, capture_step_deadline(c, CAPTURE_DUMP_VMCORE), step_dump_vmcore);
+        (void) run_step(c, CAPTURE_SAVE_LOG, capture_step_deadline(c, CAPTURE_SAVE_LOG), step_save_log);
+        (void) run_step(c, CAPTURE_UNMOUNT, capture_step_deadline(c, CAPTURE_UNMOUNT), step_unmount);
         return r;
 }
 

@@ -61,6 +61,8 @@ struct Capture {
         int report_fd;            /* > 0: each step and the dump dir are reported here (to PID 1) */
         CaptureState failed_step; /* the first step that failed, or _CAPTURE_STATE_MAX */
         bool to_rootfs;           /* dump_to_rootfs: the target is the real root's path */
+        const char *rootfs_path;  /* dump_to_rootfs: path on the real root (kdump.conf's, unbaked) */
+        const char *root_spec, *root_fstype;
         long hook_timeout_sec;    /* 0: CAPTURE_HOOK_TIMEOUT_SEC */
 };
 
@@ -83,7 +85,10 @@ KdumpAction capture_run(Capture *c);
  * what it could not do any more: kdump_emergency, kexec-dmesg.log in the
  * dump dir it reported, unmount. c->dump_dir and c->mounted come from its
  * reports. */
-void capture_recover(Capture *c);
+void capture_recover(Capture *c, CaptureState died_in);
+
+/* The step named name ("dump-vmcore"), or _CAPTURE_STATE_MAX. */
+CaptureState capture_state_from_string(const char *name);
 
 /* The deadline (CLOCK_MONOTONIC µs) of step s if it started now. */
 uint64_t capture_step_deadline(const Capture *c, CaptureState s);
@@ -95,6 +100,6 @@ int capture_mount_root(Capture *c, const char *spec, const char *fstype);
 /* failure_action dump_to_rootfs: mounts the real root (spec and fstype
  * recorded at build time) on c->mount_dir and saves the dump to its path.
  * Returns 0 when the vmcore was saved. */
-int capture_dump_to_rootfs(Capture *c, const char *spec, const char *fstype);
+int capture_dump_to_rootfs(Capture *c, const char *spec, const char *fstype, const char *path);
 
 void capture_done(Capture *c);

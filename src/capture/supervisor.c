@@ -59,13 +59,14 @@ static void apply_report(Supervision *s, Reports *r, char *line) {
                 s->mounted = mounted != 0;
 }
 
-/* Reads what is there; returns false at EOF or on an error. */
-static bool read_reports(int fd, Supervision *s, Reports *r) {
+/* Reads what is there: 1 when it read something, 0 when nothing is there
+ * now (EAGAIN), -1 at EOF or on an error. */
+static int read_reports(int fd, Supervision *s, Reports *r) {
         ssize_t n = read(fd, r->buf + r->used, sizeof(r->buf) - 1 - r->used);
         if (n < 0)
-                return errno == EAGAIN || errno == EINTR;
+                return errno == EAGAIN || errno == EINTR ? 0 : -1;
         if (n == 0)
-                return false;
+                return -1;
         r->used += (size_t) n;
         r->buf[r->used] = 0;
         char *start = r->buf, *nl;
@@ -79,7 +80,7 @@ static bool read_reports(int fd, Supervision *s, Reports *r) {
         /* A line longer than the buffer is garbage: drop it. */
         if (r->used == sizeof(r->buf) - 1)
                 r->used = 0;
-        return true;
+        return 1;
 }
 
 /* Reaps everything that has ended; true when the worker is among them. */
@@ -111,8 +112,10 @@ int supervise(pid_t worker, int report_fd, uint64_t first_deadline_usec, uint64_
 
         for (;;) {
                 if (reap(worker, &status)) {
-                        /* The last reports may still be in the pipe. */
-                        while (open && read_reports(report_fd, &s, &reports))
+                        /* The last reports may still be in the pipe; a process
+                         * the worker left behind may hold it open: read what
+                         * is there, never wait for more. */
+                        while (open && read_reports(report_fd, &s, &reports) > 0)
                                 ;
                         if (killed)
                                 s.end = WORKER_TIMED_OUT;
@@ -141,7 +144,7 @@ int supervise(pid_t worker, int report_fd, uint64_t first_deadline_usec, uint64_
 
                 struct pollfd p = { .fd = report_fd, .events = POLLIN };
                 int n = poll(&p, open ? 1 : 0, POLL_MSEC);
-                if (n > 0 && !read_reports(report_fd, &s, &reports))
+                if (n > 0 && read_reports(report_fd, &s, &reports) < 0)
                         open = false;
         }
         /* Orphans that ended together with the worker. */

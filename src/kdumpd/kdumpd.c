@@ -149,26 +149,35 @@ static void daemon_reload(Daemon *d, const char *why, bool skip_if_unchanged) {
         if (skip_if_unchanged && d->is_armed && file_snapshot_equal(&snap, &d->armed_from)) {
                 log_info("%s, but both files read as they did when the capture kernel was loaded; nothing to do.",
                          why);
+                /* A file put back as it was after a failed reload: what is
+                 * loaded is what the files say again. */
+                notify_armed(d);
                 return;
         }
 
         sd_notify(false, "RELOADING=1\nSTATUS=Reloading configuration…");
         log_info("Reloading: %s.", why);
         r = arm_inputs_load(&d->options, &in);
+        bool files_bad = r == -EINVAL;
         if (r >= 0)
-                r = capture_arm(&d->options, &in, &n);
+                r = capture_arm(&d->options, &in, d->is_armed ? &d->armed : NULL, &n);
         if (r < 0) {
                 /* capture_arm() touches the loaded image only in its last
                  * step, and the kernel frees the old image before it loads
-                 * a new one: ask the kernel what is loaded now. */
+                 * a new one: ask the kernel what is loaded now. The
+                 * STATUS= line is what "kdumpctl status" shows. */
                 _cleanup_(crash_region_done) CrashRegion cr = {};
+                const char *reason = files_bad ? "the configuration has errors" : strerror(-r);
                 d->is_armed = d->is_armed && crash_region_read(d->options.root, &cr) >= 0 && cr.loaded;
                 if (d->is_armed)
-                        sd_notifyf(false, "READY=1\nSTATUS=Armed with the previous configuration; reload failed: %s",
-                                   strerror(-r));
+                        sd_notifyf(false,
+                                   "READY=1\nSTATUS=Armed with the previous configuration; the last reload "
+                                   "failed (%s): see \"journalctl -u kdump\".",
+                                   reason);
                 else {
                         log_error("Reload failed and no capture kernel is loaded: a crash now would not be saved.");
-                        sd_notifyf(false, "READY=1\nSTATUS=Not armed: %s", strerror(-r));
+                        sd_notifyf(false, "READY=1\nSTATUS=Not armed: the last reload failed (%s): see "
+                                   "\"journalctl -u kdump\".", reason);
                 }
                 return;
         }
@@ -274,7 +283,9 @@ static int capture_boot(const ArmOptions *o) {
         KdumpAction a;
         int r;
 
-        sd_notify(false, "STATUS=Capture boot: saving the crashed kernel's memory…");
+        /* Ready at once: the dump takes as long as the memory, and no start
+         * timeout may cut it short. */
+        sd_notify(false, "READY=1\nSTATUS=Capture boot: saving the crashed kernel's memory…");
         r = arm_inputs_load(o, &in);
         if (r >= 0)
                 r = capture_boot_save(in.config, CAPTURE_BOOT_VMCORE, NULL);
@@ -284,7 +295,7 @@ static int capture_boot(const ArmOptions *o) {
                 if (f == KDUMP_ACTION_HALT || f == KDUMP_ACTION_POWEROFF)
                         a = f;
         }
-        sd_notifyf(false, "READY=1\nSTATUS=Capture boot: %s; %s.", r >= 0 ? "dump saved" : "dump failed",
+        sd_notifyf(false, "STATUS=Capture boot: %s; %s.", r >= 0 ? "dump saved" : "dump failed",
                    kdump_action_to_string(a));
         if (a != KDUMP_ACTION_REBOOT && a != KDUMP_ACTION_HALT && a != KDUMP_ACTION_POWEROFF)
                 a = KDUMP_ACTION_REBOOT;
@@ -363,7 +374,7 @@ int main(int argc, char *argv[]) {
                  * its dump is read (kdump-utils does the same). */
                 raw_harvest(in.config);
                 dumps_report(&in, d.options.state_dir);
-                r = capture_arm(&d.options, &in, &d.armed);
+                r = capture_arm(&d.options, &in, NULL, &d.armed);
         }
         arm_inputs_done(&in);
         if (r < 0) {

@@ -412,10 +412,30 @@ static int check_actions(const KdumpConfig *c, ConfigDiagnostics *diag) {
                             d);
                 if (a == KDUMP_ACTION_DUMP_TO_ROOTFS || a == KDUMP_ACTION_MOUNT_ROOT_RUN_INIT) {
                         _cleanup_(target_fs_done) TargetFs root = {};
-                        if (target_fs_for_path("/proc/self/mountinfo", "/", &root) < 0)
+                        _cleanup_(block_stack_done) BlockStack st = {};
+                        _cleanup_free_ char *name = NULL;
+                        int r = target_fs_for_path("/proc/self/mountinfo", "/", &root);
+                        if (r == -ENOMEM)
+                                return r;
+                        if (r < 0) {
                                 ADD(true, d, "%s %s needs the root filesystem in the capture kernel, and it is not "
                                              "on a block device",
                                     d, kdump_action_to_string(a));
+                                continue;
+                        }
+                        /* The capture mounts the filesystem's top: a root
+                         * that is a subvolume or a bind mount is not it. */
+                        if (root.relpath && strcmp(root.relpath, "/") != 0)
+                                ADD(true, d, "%s %s: the root filesystem is \"%s\" inside %s (a subvolume or bind "
+                                             "mount), which the capture image cannot mount as the root",
+                                    d, kdump_action_to_string(a), root.relpath, root.device);
+                        /* Only the dump target's LVM volume is activated. */
+                        if (block_device_kernel_name("/sys", root.device, &name) >= 0 &&
+                            block_stack_inspect("/sys", name, &st) >= 0 && st.kind != BLOCK_STACK_PLAIN)
+                                ADD(true, d, "%s %s: the root filesystem's device %s is %s; the capture image mounts "
+                                             "a root on a plain disk or partition only",
+                                    d, kdump_action_to_string(a), root.device,
+                                    st.kind == BLOCK_STACK_LVM ? "an LVM volume" : st.problem);
                 }
         }
         return 0;

@@ -275,7 +275,11 @@ static int actions_prepare(const KdumpConfig *config, const char *config_path, T
                 return log_error_errno(r, "%s: error: %s needs the root filesystem in the capture kernel, and it is not "
                                        "on a block device this image can mount: %m",
                                        config_path, kdump_action_to_string(a));
-        if ((t.uuid ? asprintf(ret_spec, "UUID=%s %s", t.uuid, t.fstype) : asprintf(ret_spec, "%s %s", t.device, t.fstype)) < 0)
+        /* "SPEC FSTYPE PATH": dump_to_rootfs writes to kdump.conf's path as
+         * the root sees it (the baked one is relative to the target). */
+        _cleanup_free_ char *qpath = shell_quote(kdump_config_path(config));
+        if (!qpath || (t.uuid ? asprintf(ret_spec, "UUID=%s %s %s", t.uuid, t.fstype, qpath)
+                              : asprintf(ret_spec, "%s %s %s", t.device, t.fstype, qpath)) < 0)
                 return log_oom();
         log_info("%s: the root filesystem %s (%s) goes into the capture image too.", kdump_action_to_string(a),
                  t.device, t.fstype);

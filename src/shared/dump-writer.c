@@ -121,6 +121,10 @@ int dump_save_vmcore(const char *vmcore, const char *dir, const char *core_colle
                 return -EINVAL;
         if (asprintf(&tmp, "%s/vmcore-incomplete", dir) < 0 || asprintf(&final, "%s/vmcore", dir) < 0)
                 return -ENOMEM;
+        /* A stream target's collector (ssh, raw: "-F" added to it) writing
+         * to a file instead (dump_to_rootfs, a capture boot): makedumpfile
+         * refuses -F with an output file. */
+        strv_remove(argv, "-F");
         if (strv_extend(&argv, vmcore) < 0 || strv_extend(&argv, tmp) < 0)
                 return -ENOMEM;
         return run_into(argv, tmp, final, deadline_usec);

@@ -63,12 +63,16 @@ int log_internal(int level, int error, const char *file, int line, const char *f
         if (log_kmsg_fd >= 0) {
                 /* One write, one record; "<N>" is its level. (Not dprintf():
                  * glibc's lseeks first, which /dev/kmsg refuses.) */
-                char rec[sizeof(buf) + 64];
+                /* The kernel refuses records over about 1 KiB: cut long
+                 * ones (the end is a newline either way). */
+                char rec[1000];
                 int n = snprintf(rec, sizeof(rec), "<%d>%s%s%s\n", level, level <= LOG_WARNING ? log_program : "",
                                  level <= LOG_WARNING ? ": " : "", buf);
-                if (n > 0)
-                        (void) !write(log_kmsg_fd, rec, (size_t) n < sizeof(rec) ? (size_t) n : sizeof(rec) - 1);
-                if (level < log_console_level)
+                if (n >= (int) sizeof(rec)) {
+                        n = sizeof(rec) - 1;
+                        rec[n - 1] = '\n';
+                }
+                if (n > 0 && write(log_kmsg_fd, rec, (size_t) n) == n && level < log_console_level)
                         return -e;
         }
         if (log_to_journal_stream)

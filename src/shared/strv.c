@@ -204,3 +204,15 @@ int strv_split_lines(const char *text, char ***ret) {
         *ret = TAKE_PTR(l);
         return 0;
 }
+
+void strv_remove(char **l, const char *s) {
+        char **w = l;
+        for (char **r = l; r && *r; r++) {
+                if (strcmp(*r, s) == 0)
+                        free(*r);
+                else
+                        *w++ = *r;
+        }
+        if (w)
+                *w = NULL;
+}

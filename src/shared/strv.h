@@ -24,6 +24,9 @@ char *strv_join(char * const *l, const char *sep);
 /* Splits text at newlines; empty lines are dropped. */
 int strv_split_lines(const char *text, char ***ret);
 
+/* Removes (and frees) every element equal to s, in place. */
+void strv_remove(char **l, const char *s);
+
 /* Splits a command line the way a POSIX shell splits words, with '…', "…" and
  * backslash quoting, but with no expansion of any kind. Returns -EINVAL on an
  * unterminated quote. */

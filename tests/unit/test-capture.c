@@ -212,7 +212,7 @@ TEST(dump_to_rootfs_saves_to_the_roots_path) {
         fake.mount_result = -ENODEV;
         ASSERT_EQ(capture_run(&cap), KDUMP_ACTION_HALT);
         cap.mount_dir = sysroot;
-        ASSERT_OK(capture_dump_to_rootfs(&cap, "UUID=9a1e5c2e-0000-4000-8000-00000000000f", "ext4"));
+        ASSERT_OK(capture_dump_to_rootfs(&cap, "UUID=9a1e5c2e-0000-4000-8000-00000000000f", "ext4", "/var/crash"));
         ASSERT_EQ(fake.root_mounts, 1u);
         ASSERT_EQ(fake.unmounts, 1u);
         _cleanup_free_ char *dir = dump_dir(sysroot);

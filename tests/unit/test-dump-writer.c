@@ -153,6 +153,12 @@ static void check_collector(const char *collector) {
         ASSERT_EQ(count_entries(dir), 1);
 }
 
+/* "-F" (added for stream targets) is dropped when writing to a file:
+ * makedumpfile refuses it with an output file, cp would too. */
+TEST(dump_save_vmcore_drops_flatten_flag) {
+        check_collector("cp -F");
+}
+
 TEST(dump_save_vmcore_cp) {
         check_collector("cp");
 }
