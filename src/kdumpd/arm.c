@@ -55,6 +55,7 @@ int arm_inputs_load(const ArmOptions *o, ArmInputs *ret) {
 
 void arm_result_done(ArmResult *r) {
         free(r->kver);
+        free(r->kernel);
         free(r->initrd);
         free(r->cmdline);
         *r = (ArmResult) {};
@@ -85,7 +86,36 @@ static void dump_space_check(const ArmOptions *o, const ArmInputs *in) {
                             avail >> 20, path, want, o->settings_path);
 }
 
-int capture_arm(const ArmOptions *o, const ArmInputs *in, ArmResult *ret) {
+/* After a failed load: kexec_file_load(2) frees the loaded crash kernel
+ * before it loads the new one, so whatever was loaded must be loaded
+ * again, with the kernel and command line it had (a new command line or
+ * kernel may be what failed). Without a previous arming, the image on
+ * disk, if a new one was built beside it. */
+static void previous_load_again(const ArmOptions *o, const ArmResult *previous, const char *kernel,
+                                const char *img, const char *cmdline, bool new_image) {
+        _cleanup_(crash_region_done) CrashRegion cr = {};
+        int r;
+
+        /* Refused before anything was freed (lockdown, an unreadable file). */
+        if (crash_region_read(o->root, &cr) >= 0 && cr.loaded) {
+                log_notice("The previous capture kernel is still loaded.");
+                return;
+        }
+        if (previous && previous->initrd) {
+                kernel = previous->kernel;
+                img = previous->initrd;
+                cmdline = previous->cmdline;
+        } else if (!new_image || access(img, R_OK) < 0)
+                return; /* the first arming, and no other image to fall back on */
+        r = kexec_crash_load(kernel, img, cmdline);
+        if (r < 0)
+                log_error_errno(r, "Loading the previous image \"%s\" again failed too: %m; nothing is loaded.", img);
+        else
+                log_notice("The previous image \"%s\" is loaded again%s.", img,
+                           new_image ? "; the new one was discarded" : "");
+}
+
+int capture_arm(const ArmOptions *o, const ArmInputs *in, const ArmResult *previous, ArmResult *ret) {
         _cleanup_free_ char *kver = NULL, *kernel = NULL, *img = NULL, *running = NULL, *cmdline = NULL,
                             *cmdline_path = NULL;
         _cleanup_strv_free_ char **append = NULL;
@@ -134,22 +164,14 @@ int capture_arm(const ArmOptions *o, const ArmInputs *in, ArmResult *ret) {
         /* A new image is loaded from where it was built and takes the old
          * one's place only once the kernel took it. The kernel frees the
          * loaded capture kernel before it loads another: when the new one
-         * fails, the old image is loaded again. */
+         * fails, the previous one is loaded again. */
         const char *load = staged.image ? staged.image : img;
         log_info("Loading capture kernel %s with %s, command line: %s", kernel, load, cmdline);
         r = kexec_crash_load(kernel, load, cmdline);
         if (r < 0) {
                 log_error_errno(r, "Failed to load the capture kernel: %s (kexec_file_load: %m).",
                                 kexec_load_error_explain(r, &region));
-                if (staged.image && access(img, R_OK) == 0) {
-                        int q = kexec_crash_load(kernel, img, cmdline);
-                        if (q < 0)
-                                log_error_errno(q, "Loading the previous image \"%s\" again failed too: %m; "
-                                                "nothing is loaded.", img);
-                        else
-                                log_notice("The previous image \"%s\" is loaded again; the new one was discarded.",
-                                           img);
-                }
+                previous_load_again(o, previous, kernel, img, cmdline, staged.image != NULL);
                 return r;
         }
         /* Loaded is armed. An image that cannot be put in place is built
@@ -165,6 +187,7 @@ int capture_arm(const ArmOptions *o, const ArmInputs *in, ArmResult *ret) {
 
         *ret = (ArmResult) {
                 .kver = TAKE_PTR(kver),
+                .kernel = TAKE_PTR(kernel),
                 .initrd = TAKE_PTR(img),
                 .cmdline = TAKE_PTR(cmdline),
                 .crash_size = region.size,

@@ -30,6 +30,7 @@ int arm_inputs_load(const ArmOptions *o, ArmInputs *ret);
 
 typedef struct ArmResult {
         char *kver;
+        char *kernel;  /* /boot/vmlinuz-<kver> */
         char *initrd;
         char *cmdline;
         unsigned long long crash_size;
@@ -40,8 +41,11 @@ void arm_result_done(ArmResult *r);
 /* Builds the initramfs if it is missing or stale, and loads the capture
  * kernel. Warns when the dump filesystem is short of min_free_mb. Nothing
  * that is loaded is touched before the load itself, so a failure before it
- * keeps a loaded capture kernel. Logs what it does; returns -errno. */
-int capture_arm(const ArmOptions *o, const ArmInputs *in, ArmResult *ret);
+ * keeps a loaded capture kernel. A failed load (the kernel has freed what
+ * was loaded by then) loads previous again, what an earlier call returned;
+ * without one (the first arming), the image on disk beside a new one that
+ * failed. Logs what it does; returns -errno. */
+int capture_arm(const ArmOptions *o, const ArmInputs *in, const ArmResult *previous, ArmResult *ret);
 
 /* Unloads the capture kernel. */
 int capture_disarm(void);
