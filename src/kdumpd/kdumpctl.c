@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* kdumpctl: the admin's view of kdump. Service verbs go through systemd
- * (kdumpd is the one that arms); status reads the kernel's own state. */
+ * (kdumpd is the one that arms); status reads the kernel's own state, and
+ * what kdumpd last said about it through systemd. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <systemd/sd-bus.h>
 #include <unistd.h>
 
 #include "config-check.h"
 #include "crash-region.h"
+#include "dump-report.h"
 #include "initramfs-build.h"
 #include "net-target.h"
 #include "kdump-config.h"
@@ -39,6 +43,46 @@ static int systemctl(const char *verb) {
         return r;
 }
 
+#define KDUMP_UNIT_PATH "/org/freedesktop/systemd1/unit/kdump_2eservice"
+
+/* kdump.service's ActiveState and kdumpd's last STATUS= line (sd_notify),
+ * as systemd keeps them: the kernel says whether a capture kernel is
+ * loaded, only the daemon says whether it still follows the files (a
+ * refused reload keeps the previous capture kernel). */
+static int service_state(char **ret_active, char **ret_status) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *active = NULL, *status = NULL;
+        int r;
+
+        r = sd_bus_open_system(&bus);
+        if (r < 0)
+                return r;
+        r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", KDUMP_UNIT_PATH,
+                                       "org.freedesktop.systemd1.Unit", "ActiveState", &error, &active);
+        if (r < 0)
+                return r;
+        r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", KDUMP_UNIT_PATH,
+                                       "org.freedesktop.systemd1.Service", "StatusText", &error, &status);
+        if (r < 0)
+                return r;
+        *ret_active = TAKE_PTR(active);
+        *ret_status = TAKE_PTR(status);
+        return 0;
+}
+
+static void service_state_print(void) {
+        _cleanup_free_ char *active = NULL, *status = NULL;
+
+        if (service_state(&active, &status) < 0)
+                return; /* no systemd to ask: the kernel's answer stands alone */
+        if (strcmp(active, "active") == 0 || strcmp(active, "reloading") == 0)
+                printf("kdumpd: running: %s\n", status[0] ? status : "(no status)");
+        else
+                printf("kdumpd: not running (kdump.service is %s): nothing re-arms kdump when its configuration "
+                       "changes.%s%s\n", active, status[0] ? " Last status: " : "", status);
+}
+
 static int verb_status(void) {
         _cleanup_(crash_region_done) CrashRegion cr = {};
         int r = crash_region_read("", &cr);
@@ -49,15 +93,101 @@ static int verb_status(void) {
         }
         if (cr.size == 0) {
                 printf("kdump: not armed: no memory is reserved for a crash kernel (crashkernel= is not set).\n");
-                return EXIT_NOT_RUNNING;
-        }
-        if (!cr.loaded) {
+                r = EXIT_NOT_RUNNING;
+        } else if (!cr.loaded) {
                 printf("kdump: not armed: no capture kernel is loaded (crash region %llu MiB).\n",
                        (unsigned long long) (cr.size >> 20));
-                return EXIT_NOT_RUNNING;
+                r = EXIT_NOT_RUNNING;
+        } else {
+                printf("kdump: armed: capture kernel loaded (crash region %llu MiB).\n",
+                       (unsigned long long) (cr.size >> 20));
+                r = EX_OK;
         }
-        printf("kdump: armed: capture kernel loaded (crash region %llu MiB).\n", (unsigned long long) (cr.size >> 20));
-        return EX_OK;
+        service_state_print();
+        return r;
+}
+
+/* Reads one answer line from the terminal; true only for "yes". */
+static bool confirm_on_tty(void) {
+        char line[32];
+
+        printf("Type \"yes\" to crash this machine now: ");
+        fflush(stdout);
+        if (!fgets(line, sizeof(line), stdin))
+                return false;
+        line[strcspn(line, "\n")] = 0;
+        return strcmp(line, "yes") == 0;
+}
+
+/* Crashes the kernel on purpose, the way an admin proves kdump works. */
+static int verb_test(int argc, char *argv[]) {
+        static const struct option options[] = {
+                { "yes", no_argument, NULL, 'y' },
+                {},
+        };
+        _cleanup_(crash_region_done) CrashRegion cr = {};
+        bool yes = false;
+        int c, r;
+
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, "y", options, NULL)) >= 0)
+                switch (c) {
+                case 'y': yes = true; break;
+                default:
+                        log_error("Unknown option \"%s\" for test; see \"kdumpctl --help\".", argv[optind - 1]);
+                        return EX_USAGE;
+                }
+        if (optind < argc) {
+                log_error("Unexpected argument \"%s\".", argv[optind]);
+                return EX_USAGE;
+        }
+
+        r = crash_region_read("", &cr);
+        if (r < 0) {
+                log_error_errno(r, "Cannot read the kernel's kexec state: %m");
+                return EX_OSERR;
+        }
+        if (cr.size == 0 || !cr.loaded) {
+                log_error("kdump is not armed (%s): a crash now would not be saved, so none is caused. "
+                          "See \"kdumpctl status\".",
+                          cr.size == 0 ? "no memory is reserved for a crash kernel" : "no capture kernel is loaded");
+                return EX_UNAVAILABLE;
+        }
+        if (geteuid() != 0) {
+                log_error("Only root can crash the kernel.");
+                return EX_NOPERM;
+        }
+        if (!yes && !isatty(STDIN_FILENO)) {
+                log_error("Not crashing: there is no terminal to confirm on; pass --yes to crash without a question.");
+                return EX_USAGE;
+        }
+        printf("This crashes the kernel now, on purpose (sysrq \"c\"): every program dies at once and unsaved\n"
+               "data is lost. The capture kernel then saves a dump where %s says and ends\n"
+               "as it says (final_action; by default a reboot). On the next boot, the journal tells whether\n"
+               "the dump landed: journalctl -b MESSAGE_ID=%s\n",
+               KDUMP_CONFIG_PATH, KDUMP_DUMP_REPORT_MESSAGE_ID);
+        service_state_print();
+        if (!yes && !confirm_on_tty()) {
+                printf("Not crashing.\n");
+                return 1;
+        }
+        fflush(stdout);
+        sync();
+        /* /proc/sysrq-trigger takes every command whatever kernel.sysrq
+         * says: that setting gates the keyboard only (the kernel's
+         * Documentation/admin-guide/sysrq.rst). */
+        _cleanup_close_ int fd = open("/proc/sysrq-trigger", O_WRONLY | O_CLOEXEC);
+        if (fd < 0) {
+                log_error_errno(-errno, "Failed to open /proc/sysrq-trigger: %m");
+                return EX_OSERR;
+        }
+        if (write(fd, "c", 1) != 1) {
+                log_error_errno(-errno, "Failed to write to /proc/sysrq-trigger: %m");
+                return EX_OSERR;
+        }
+        /* Not reached: the kernel panics inside write(2). */
+        log_error("The kernel is still running after sysrq \"c\".");
+        return EX_SOFTWARE;
 }
 
 static int verb_showmem(void) {
@@ -212,13 +342,15 @@ static int verb_propagate(void) {
 
 static void help(void) {
         printf("kdumpctl COMMAND\n"
-               "kdumpctl check [--config FILE] [--settings FILE]\n\n"
+               "kdumpctl check [--config FILE] [--settings FILE]\n"
+               "kdumpctl test [--yes]\n\n"
                "  start      arm kdump (starts kdump.service)\n"
                "  stop       disarm kdump (stops kdump.service)\n"
                "  restart    stop and start again\n"
                "  reload     re-read kdump.conf and kdumpd.conf and re-arm; a broken file keeps\n"
                "             what is loaded\n"
-               "  status     say whether a capture kernel is loaded (exit 0 armed, 3 not)\n"
+               "  status     say whether a capture kernel is loaded (exit 0 armed, 3 not) and what\n"
+               "             kdumpd last said (a refused reload, say)\n"
                "  rebuild    rebuild the capture initramfs now\n"
                "  propagate  ssh target: create kdump's key if missing, record the server's host\n"
                "             keys in " KDUMP_SSH_KNOWN_HOSTS ", install the key on the server\n"
@@ -226,7 +358,10 @@ static void help(void) {
                "  check      check " KDUMP_CONFIG_PATH " and " KDUMPD_SETTINGS_PATH " as kdumpd would;\n"
                "             print the effective configuration (exit 0) or every error (exit 1)\n"
                "    -c, --config FILE     check FILE instead of " KDUMP_CONFIG_PATH "\n"
-               "    -s, --settings FILE   check FILE instead of " KDUMPD_SETTINGS_PATH "\n");
+               "    -s, --settings FILE   check FILE instead of " KDUMPD_SETTINGS_PATH "\n"
+               "  test       crash the kernel now to prove a dump is saved (asks first; refuses\n"
+               "             when kdump is not armed); the next boot's journal reports the dump\n"
+               "    -y, --yes             crash without asking (for scripts)\n");
 }
 
 int main(int argc, char *argv[]) {
@@ -242,6 +377,8 @@ int main(int argc, char *argv[]) {
         }
         if (strcmp(verb, "check") == 0)
                 return verb_check(argc - 1, argv + 1);
+        if (strcmp(verb, "test") == 0)
+                return verb_test(argc - 1, argv + 1);
         if (argc > 2) {
                 log_error("Unexpected argument \"%s\".", argv[2]);
                 return EX_USAGE;
