@@ -83,12 +83,7 @@ static int mount_block_device(Capture *c, const char *spec, const char *fstype, 
         _cleanup_free_ char *dev = NULL;
         int r;
 
-        for (;;) {
-                r = block_device_find(spec, &dev);
-                if (r >= 0 || (r != -ENODEV && r != -ENOENT) || now_usec() >= deadline)
-                        break;
-                usleep(100 * 1000);
-        }
+        r = block_device_wait(spec, deadline, &dev);
         if (r < 0)
                 return log_error_errno(r, "Dump target %s did not appear within disk_timeout: %m", spec);
 

@@ -39,13 +39,7 @@ int raw_target_find(const char *spec, uint64_t deadline_usec, char **ret_devnode
         int r;
 
         assert_return(spec && ret_devnode, -EINVAL);
-        /* Block devices appear asynchronously after their driver loads. */
-        for (;;) {
-                r = block_device_find(spec, &dev);
-                if (r >= 0 || (r != -ENODEV && r != -ENOENT) || now_usec() >= deadline_usec)
-                        break;
-                usleep(100 * 1000);
-        }
+        r = block_device_wait(spec, deadline_usec, &dev);
         if (r < 0)
                 return log_error_errno(r, "Raw dump target %s did not appear within disk_timeout: %m", spec);
         if (stat(dev, &st) < 0)

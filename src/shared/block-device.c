@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "deadline.h"
 #include "macro.h"
 
 static void blkid_free_probep(blkid_probe *p) {
@@ -164,4 +165,13 @@ int block_device_find(const char *spec, char **ret_devnode) {
                 return -ENODEV;
         *ret_devnode = TAKE_PTR(found);
         return 0;
+}
+
+int block_device_wait(const char *spec, uint64_t deadline_usec, char **ret_devnode) {
+        for (;;) {
+                int r = block_device_find(spec, ret_devnode);
+                if (r >= 0 || (r != -ENODEV && r != -ENOENT) || now_usec() >= deadline_usec)
+                        return r;
+                usleep(100 * 1000);
+        }
 }

@@ -5,6 +5,8 @@
  * libmount and what it pulls in. */
 #pragma once
 
+#include <stdint.h>
+
 #include <errno.h>
 
 /* Reads one superblock or partition-table value ("UUID", "LABEL",
@@ -15,6 +17,11 @@ int block_device_probe_value(const char *devnode, const char *name, char **ret);
  * a device node by probing every block device in /proc/partitions.
  * -ENODEV when none matches (yet), -ENOTUNIQ when more than one does. */
 int block_device_find(const char *spec, char **ret_devnode);
+
+/* block_device_find(), tried again every 100 ms while the device is not
+ * there (drivers bring devices up asynchronously), until deadline_usec
+ * (CLOCK_MONOTONIC). */
+int block_device_wait(const char *spec, uint64_t deadline_usec, char **ret_devnode);
 
 /* What libblkid finds on a device that is meant to be empty (a raw dump
  * target): anything it recognises means the device is someone's data. */
