@@ -74,12 +74,6 @@ static char *make_device(const char *name, const char *signature, const char *pa
         return p;
 }
 
-static char *read_all(const char *path, size_t *ret_size) {
-        char *data = NULL;
-        ASSERT_OK(read_full_file(path, &data, ret_size));
-        return data;
-}
-
 static unsigned count_entries(const char *dir) {
         DIR *d = opendir(dir);
         unsigned n = 0;
@@ -154,11 +148,11 @@ TEST(harvest_nothing_on_empty_device) {
         size_t n1, n2;
 
         use_fake_makedumpfile();
-        before = read_all(dev, &n1);
+        before = test_read_file_size(dev, &n1);
         ASSERT_EQ(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, 0, &dir), RAW_STREAM_NONE);
         ASSERT_NULL(dir);
         ASSERT_TRUE(access(base, F_OK) < 0); /* not even the base directory */
-        after = read_all(dev, &n2);
+        after = test_read_file_size(dev, &n2);
         ASSERT_EQ(n1, n2);
         ASSERT_TRUE(memcmp(before, after, n1) == 0);
 }
@@ -171,7 +165,7 @@ TEST(harvest_restores_once) {
         size_t n, n_after, n_restored;
 
         use_fake_makedumpfile();
-        before = read_all(dev, &n);
+        before = test_read_file_size(dev, &n);
         ASSERT_EQ(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, deadline_after_sec(30), &dir),
                   RAW_STREAM_FLATTENED);
         ASSERT_STREQ(dir + strlen(base), "/127.0.0.1-2023-11-14-22:13:20");
@@ -180,7 +174,7 @@ TEST(harvest_restores_once) {
         /* The stand-in copied the device as it was: read before the mark. */
         vmcore = test_path(dir, "vmcore");
         ASSERT_EQ(path_mode(vmcore), 0600);
-        restored = read_all(vmcore, &n_restored);
+        restored = test_read_file_size(vmcore, &n_restored);
         ASSERT_EQ(n_restored, n);
         ASSERT_TRUE(memcmp(restored, before, n) == 0);
         dmesg = test_path(dir, "vmcore-dmesg.txt");
@@ -191,7 +185,7 @@ TEST(harvest_restores_once) {
         ASSERT_EQ(count_entries(dir), 2u);
 
         /* Only the signature changed on the device. */
-        after = read_all(dev, &n_after);
+        after = test_read_file_size(dev, &n_after);
         ASSERT_EQ(n_after, n);
         ASSERT_TRUE(memcmp(after, RAW_STREAM_HARVESTED_SIGNATURE, RAW_STREAM_SIGNATURE_SIZE) == 0);
         ASSERT_TRUE(memcmp(after + RAW_STREAM_SIGNATURE_SIZE, before + RAW_STREAM_SIGNATURE_SIZE,
@@ -211,12 +205,12 @@ TEST(harvest_failed_restore_leaves_device) {
 
         use_fake_makedumpfile();
         ASSERT_OK(setenv("FAKE_MAKEDUMPFILE_FAIL", "restore", 1));
-        before = read_all(dev, &n1);
+        before = test_read_file_size(dev, &n1);
         ASSERT_ERROR(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, 0, &dir), EPROTO);
         ASSERT_NULL(dir);
         /* No half dump left, the stream as it was: tried again next time. */
         ASSERT_EQ(count_entries(base), 0u);
-        after = read_all(dev, &n2);
+        after = test_read_file_size(dev, &n2);
         ASSERT_EQ(n1, n2);
         ASSERT_TRUE(memcmp(before, after, n1) == 0);
 

@@ -45,12 +45,6 @@ static char *make_device(const char *name, Content what) {
         return p;
 }
 
-static char *read_all(const char *path, size_t *ret_size) {
-        char *data = NULL;
-        ASSERT_OK(read_full_file(path, &data, ret_size));
-        return data;
-}
-
 TEST(probe_signature) {
         _cleanup_free_ char *empty = make_device("empty", EMPTY), *swap = make_device("swap", SWAP),
                             *dos = make_device("dos", DOS_TABLE), *type = NULL, *what = NULL;
@@ -84,7 +78,7 @@ TEST(save_writes_from_byte_zero_without_truncating) {
         /* The collector gets the vmcore as its last argument, and its
          * stdout is the device. */
         ASSERT_OK(raw_target_save_vmcore(dev, "cat", vmcore, deadline_after_sec(30)));
-        after = read_all(dev, &n);
+        after = test_read_file_size(dev, &n);
         ASSERT_EQ(n, (size_t) DEVICE_SIZE);
         ASSERT_TRUE(memcmp(after, "FLATTENED-STREAM", 16) == 0);
         for (size_t i = 16; i < n; i++)
@@ -99,9 +93,9 @@ TEST(save_refuses_a_device_with_a_signature) {
         size_t n1, n2;
 
         vmcore = test_write_file(test_tmpdir(), "vmcore", "FLATTENED-STREAM");
-        before = read_all(dev, &n1);
+        before = test_read_file_size(dev, &n1);
         ASSERT_ERROR(raw_target_save_vmcore(dev, "cat", vmcore, deadline_after_sec(30)), EEXIST);
-        after = read_all(dev, &n2);
+        after = test_read_file_size(dev, &n2);
         ASSERT_EQ(n1, n2);
         ASSERT_TRUE(memcmp(before, after, n1) == 0);
 

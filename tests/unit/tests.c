@@ -138,8 +138,12 @@ char *test_write_file(const char *dir, const char *relpath, const char *content)
 }
 
 char *test_read_file(const char *path) {
+        return test_read_file_size(path, NULL);
+}
+
+char *test_read_file_size(const char *path, size_t *ret_size) {
         char *text;
-        int r = read_full_file(path, &text, NULL);
+        int r = read_full_file(path, &text, ret_size);
         if (r < 0) {
                 fprintf(stderr, "cannot read \"%s\": %s\n", path, strerror(-r));
                 test_fail();

@@ -53,6 +53,8 @@ const char *test_srcdir(void);
 char *test_write_file(const char *dir, const char *relpath, const char *content);
 /* Reads the whole file; fails the test on error. */
 char *test_read_file(const char *path);
+/* The same, for binary files: *ret_size gets the length. */
+char *test_read_file_size(const char *path, size_t *ret_size);
 /* Joins two path parts with a '/'; never NULL. */
 char *test_path(const char *dir, const char *name);
 
