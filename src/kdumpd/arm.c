@@ -138,7 +138,8 @@ int capture_arm(const ArmOptions *o, const ArmInputs *in, const ArmResult *previ
 
         dump_space_check(o, in);
 
-        BuildPaths p = { .state_dir = o->state_dir, .kver = kver, .kernel = kernel };
+        BuildPaths p = { .state_dir = o->state_dir, .kver = kver, .kernel = kernel, .building = o->building,
+                         .userdata = o->userdata };
         _cleanup_(staged_image_done) StagedImage staged = { .lock_fd = -EBADF };
         r = initramfs_stage(in->config, o->config_path, &p, o->force_rebuild, &staged);
         if (r < 0)
@@ -165,6 +166,7 @@ int capture_arm(const ArmOptions *o, const ArmInputs *in, const ArmResult *previ
          * one's place only once the kernel took it. The kernel frees the
          * loaded capture kernel before it loads another: when the new one
          * fails, the previous one is loaded again. */
+        bool built = staged.image != NULL;
         const char *load = staged.image ? staged.image : img;
         log_info("Loading capture kernel %s with %s, command line: %s", kernel, load, cmdline);
         r = kexec_crash_load(kernel, load, cmdline);
@@ -191,6 +193,7 @@ int capture_arm(const ArmOptions *o, const ArmInputs *in, const ArmResult *previ
                 .initrd = TAKE_PTR(img),
                 .cmdline = TAKE_PTR(cmdline),
                 .crash_size = region.size,
+                .built = built,
         };
         return 0;
 }

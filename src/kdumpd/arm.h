@@ -13,6 +13,9 @@ typedef struct ArmOptions {
         const char *state_dir;     /* /var/lib/kdump */
         const char *root;          /* "" on the real system: prefix for /proc and /sys reads */
         bool force_rebuild;
+        /* See BuildPaths.building. */
+        void (*building)(const char *kver, void *userdata);
+        void *userdata;
 } ArmOptions;
 
 /* What one arming is made from: both files, parsed and checked. */
@@ -34,6 +37,7 @@ typedef struct ArmResult {
         char *initrd;
         char *cmdline;
         unsigned long long crash_size;
+        bool built;  /* this arming built its image */
 } ArmResult;
 
 void arm_result_done(ArmResult *r);

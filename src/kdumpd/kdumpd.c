@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <ctype.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <sysexits.h>
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
@@ -18,6 +21,7 @@
 #include <unistd.h>
 
 #include "arm.h"
+#include "arm-state.h"
 #include "capture-boot.h"
 #include "config-watch.h"
 #include "crash-region.h"
@@ -32,6 +36,8 @@
 #include "raw-harvest.h"
 #include "spawn.h"
 #include "strv.h"
+#include "deadline.h"
+#include "worker.h"
 
 /* Editors write a file in several steps (temp file, rename, chmod) and
  * admins save twice in a row: wait for two quiet seconds. */
@@ -43,13 +49,37 @@ typedef struct FileSnapshot {
         char *settings_text; /* NULL: missing */
 } FileSnapshot;
 
+/* A reload asked for while an arming runs: done right after it. */
+typedef struct PendingReload {
+        bool wanted;
+        bool force;              /* SIGUSR1: rebuild even if up to date */
+        bool skip_if_unchanged;  /* only a file change asked for it */
+        char *why;
+} PendingReload;
+
 typedef struct Daemon {
+        sd_event *event;
         ArmOptions options;
         ArmResult armed;
         bool is_armed;
         /* The files' content the loaded capture kernel was armed from. */
         FileSnapshot armed_from;
         ConfigWatch *watch;
+
+        /* The arming that runs now, off the event loop. */
+        Worker *worker;
+        FileSnapshot worker_from;  /* the files as they were when it started */
+        bool worker_first;         /* the first arming: dumps are pruned, reported, restored */
+        bool worker_force;
+        bool worker_building;
+        uint64_t worker_started;
+        ArmResult worker_result;
+        bool worker_result_set;
+        char *worker_reason;
+        PendingReload pending;
+
+        bool ready_sent;
+        ArmState state;            /* what /run/kdump/state says */
 } Daemon;
 
 static void file_snapshot_done(FileSnapshot *s) {
@@ -82,9 +112,36 @@ static bool file_snapshot_equal(const FileSnapshot *a, const FileSnapshot *b) {
                streq_ptr(a->settings_text, b->settings_text);
 }
 
-static void notify_armed(const Daemon *d) {
+/* /run/kdump/state: kdumpctl reads it (status) and waits on its
+ * generation (reload, rebuild). */
+static void state_publish(Daemon *d, ArmPhase phase, const char *reason) {
+        struct stat st;
+        int r;
+
+        d->state.phase = phase;
+        d->state.armed = d->is_armed;
+        d->state.pid = (uint64_t) getpid();
+        free(d->state.reason);
+        d->state.reason = reason ? strdup(reason) : NULL;
+        if (phase == ARM_PHASE_ARMED) {
+                free(d->state.kver);
+                free(d->state.initrd);
+                d->state.kver = strdup(d->armed.kver);
+                d->state.initrd = strdup(d->armed.initrd);
+                d->state.image_size = stat(d->armed.initrd, &st) >= 0 ? (uint64_t) st.st_size : 0;
+                struct timespec ts;
+                clock_gettime(CLOCK_REALTIME, &ts);
+                d->state.armed_at = (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000;
+        }
+        r = arm_state_write(ARM_STATE_PATH, &d->state);
+        if (r < 0)
+                log_debug_errno(r, "Failed to write %s: %m", ARM_STATE_PATH);
+}
+
+static void notify_armed(Daemon *d) {
         sd_notifyf(false, "READY=1\nSTATUS=Armed: capture kernel %s loaded with %s (crash region %llu MiB).",
                    d->armed.kver, d->armed.initrd, d->armed.crash_size >> 20);
+        d->ready_sent = true;
 }
 
 /* keep_dumps: at start only, before anything can write a dump. */
@@ -137,87 +194,6 @@ static void dumps_report(const ArmInputs *in, const char *state_dir) {
         dump_reports_free(list, n);
 }
 
-/* One reload, as a transaction: the new state is built beside the old one,
- * which stays when anything fails. */
-static void daemon_reload(Daemon *d, const char *why, bool skip_if_unchanged) {
-        _cleanup_(file_snapshot_done) FileSnapshot snap = {};
-        _cleanup_(arm_inputs_done) ArmInputs in = {};
-        ArmResult n = {};
-        int r;
-
-        file_snapshot_take(&d->options, &snap);
-        if (skip_if_unchanged && d->is_armed && file_snapshot_equal(&snap, &d->armed_from)) {
-                log_info("%s, but both files read as they did when the capture kernel was loaded; nothing to do.",
-                         why);
-                /* A file put back as it was after a failed reload: what is
-                 * loaded is what the files say again. */
-                notify_armed(d);
-                return;
-        }
-
-        sd_notify(false, "RELOADING=1\nSTATUS=Reloading configuration…");
-        log_info("Reloading: %s.", why);
-        r = arm_inputs_load(&d->options, &in);
-        bool files_bad = r == -EINVAL;
-        if (r >= 0)
-                r = capture_arm(&d->options, &in, d->is_armed ? &d->armed : NULL, &n);
-        if (r < 0) {
-                /* capture_arm() touches the loaded image only in its last
-                 * step, and the kernel frees the old image before it loads
-                 * a new one: ask the kernel what is loaded now. The
-                 * STATUS= line is what "kdumpctl status" shows. */
-                _cleanup_(crash_region_done) CrashRegion cr = {};
-                const char *reason = files_bad ? "the configuration has errors" : strerror(-r);
-                d->is_armed = d->is_armed && crash_region_read(d->options.root, &cr) >= 0 && cr.loaded;
-                if (d->is_armed)
-                        sd_notifyf(false,
-                                   "READY=1\nSTATUS=Armed with the previous configuration; the last reload "
-                                   "failed (%s): see \"journalctl -u kdump\".",
-                                   reason);
-                else {
-                        log_error("Reload failed and no capture kernel is loaded: a crash now would not be saved.");
-                        sd_notifyf(false, "READY=1\nSTATUS=Not armed: the last reload failed (%s): see "
-                                   "\"journalctl -u kdump\".", reason);
-                }
-                return;
-        }
-        arm_result_done(&d->armed);
-        d->armed = n;
-        d->is_armed = true;
-        file_snapshot_done(&d->armed_from);
-        d->armed_from = snap;
-        snap = (FileSnapshot) {};
-        log_info("kdump re-armed: capture kernel %s loaded with %s.", d->armed.kver, d->armed.initrd);
-        notify_armed(d);
-}
-
-static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
-        daemon_reload(userdata, "reload requested (SIGHUP)", false);
-        return 0;
-}
-
-static void on_files_changed(ConfigWatch *w, char * const *changed, void *userdata) {
-        _cleanup_free_ char *files = strv_join(changed, " and ");
-        _cleanup_free_ char *why = NULL;
-
-        if (!files || asprintf(&why, "%s changed", files) < 0) {
-                log_oom();
-                return;
-        }
-        daemon_reload(userdata, why, true);
-}
-
-static int on_exit_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
-        Daemon *d = userdata;
-
-        sd_notify(false, "STOPPING=1\nSTATUS=Unloading the capture kernel…");
-        if (d->is_armed && capture_disarm() >= 0) {
-                d->is_armed = false;
-                log_info("Capture kernel unloaded.");
-        }
-        return sd_event_exit(sd_event_source_get_event(s), 0);
-}
-
 static int exit_code_for(int r) {
         switch (r) {
         case -EINVAL:
@@ -248,6 +224,8 @@ static int path_make_absolute(const char *path, char **ret) {
         return asprintf(ret, "%s/%s", cwd, path) < 0 ? -ENOMEM : 0;
 }
 
+static void on_files_changed(ConfigWatch *w, char * const *changed, void *userdata);
+
 static void watch_files(Daemon *d, sd_event *e) {
         const char *paths[] = { d->options.config_path, d->options.settings_path };
         int r;
@@ -266,6 +244,274 @@ static void watch_files(Daemon *d, sd_event *e) {
                         log_warning_errno(r, "Cannot watch \"%s\"; changes to it need \"kdumpctl reload\": %m",
                                           paths[i]);
         }
+}
+
+/* Why an arming failed, as one line for STATUS= and the state file. */
+static const char *reason_for(int r) {
+        return r == -EINVAL ? "the configuration has errors" : strerror(r < 0 ? -r : r);
+}
+
+/* The worker's side: everything an arming does, reported as lines:
+ *   busy WHAT     slow work started (systemd may stop waiting for us)
+ *   armed KVER\tKERNEL\tINITRD\tCMDLINE\tCRASH_SIZE\tBUILT
+ *   failed REASON */
+static void report_building(const char *kver, void *userdata) {
+        (void) worker_report(*(int *) userdata, "busy building the capture initramfs for %s", kver);
+}
+
+static char *tabless(const char *s) {
+        char *c = strdup(strempty(s));
+        for (char *i = c; i && *i; i++)
+                if (*i == '\t')
+                        *i = ' ';
+        return c;
+}
+
+static int arm_work(int report_fd, void *userdata) {
+        Daemon *d = userdata; /* this process's copy, as it was at the fork */
+        _cleanup_(arm_inputs_done) ArmInputs in = {};
+        ArmOptions o = d->options;
+        ArmResult res = {};
+        int r;
+
+        o.force_rebuild = d->worker_force;
+        o.building = report_building;
+        o.userdata = &report_fd;
+        r = arm_inputs_load(&o, &in);
+        if (r < 0) {
+                (void) worker_report(report_fd, "failed %s", reason_for(r));
+                return exit_code_for(r);
+        }
+        if (d->worker_first) {
+                dumps_prune(&in);
+                /* Before arming: nothing may write to the raw device while
+                 * its dump is read (kdump-utils does the same). */
+                if (kdump_config_target_type(in.config) == DUMP_TARGET_RAW)
+                        (void) worker_report(report_fd, "busy looking for a dump on the raw device");
+                raw_harvest(in.config);
+                dumps_report(&in, d->options.state_dir);
+        }
+        r = capture_arm(&o, &in, d->is_armed ? &d->armed : NULL, &res);
+        if (r < 0) {
+                (void) worker_report(report_fd, "failed %s", reason_for(r));
+                return exit_code_for(r);
+        }
+        _cleanup_free_ char *cmdline = tabless(res.cmdline);
+        r = worker_report(report_fd, "armed %s\t%s\t%s\t%s\t%llu\t%d", res.kver, res.kernel, res.initrd,
+                          strempty(cmdline), res.crash_size, res.built);
+        arm_result_done(&res);
+        return r < 0 ? EX_IOERR : EX_OK;
+}
+
+static int arm_result_parse(const char *text, ArmResult *ret) {
+        _cleanup_free_ char *copy = strdup(text);
+        char *f[6], *save = NULL, *p = copy;
+        ArmResult res = {};
+
+        if (!copy)
+                return -ENOMEM;
+        for (size_t i = 0; i < ELEMENTSOF(f); i++, p = NULL)
+                if (!(f[i] = strtok_r(p, "\t", &save)))
+                        return -EBADMSG;
+        res.kver = strdup(f[0]);
+        res.kernel = strdup(f[1]);
+        res.initrd = strdup(f[2]);
+        res.cmdline = strdup(f[3]);
+        res.crash_size = strtoull(f[4], NULL, 10);
+        res.built = strcmp(f[5], "1") == 0;
+        if (!res.kver || !res.kernel || !res.initrd || !res.cmdline) {
+                arm_result_done(&res);
+                return -ENOMEM;
+        }
+        *ret = res;
+        return 0;
+}
+
+static void on_worker_line(Worker *w, const char *line, void *userdata) {
+        Daemon *d = userdata;
+
+        if (strncmp(line, "busy ", 5) == 0) {
+                /* Slow work: boot goes on without us; what was loaded
+                 * stays loaded meanwhile. */
+                d->worker_building = true;
+                sd_notifyf(false, "READY=1\nSTATUS=%c%s…; %s.", toupper(line[5]), line + 6,
+                           d->is_armed ? "the previous capture kernel stays loaded meanwhile"
+                                       : "not armed yet: a crash now would not be saved");
+                d->ready_sent = true;
+                state_publish(d, ARM_PHASE_BUILDING, NULL);
+        } else if (strncmp(line, "armed ", 6) == 0) {
+                arm_result_done(&d->worker_result);
+                d->worker_result_set = arm_result_parse(line + 6, &d->worker_result) >= 0;
+        } else if (strncmp(line, "failed ", 7) == 0) {
+                free(d->worker_reason);
+                d->worker_reason = strdup(line + 7);
+        } else
+                log_debug("The arming process said something unexpected: %s", line);
+}
+
+static void daemon_reload(Daemon *d, const char *why, bool skip_if_unchanged, bool force);
+
+static void pending_take(Daemon *d) {
+        PendingReload p = d->pending;
+
+        d->pending = (PendingReload) {};
+        if (p.wanted)
+                daemon_reload(d, p.why ?: "a reload was requested while arming", p.skip_if_unchanged, p.force);
+        free(p.why);
+}
+
+static void on_worker_exit(Worker *w, int status, void *userdata) {
+        Daemon *d = userdata;
+        bool first = d->worker_first;
+        uint64_t took = now_usec() - d->worker_started;
+
+        d->worker = worker_free(d->worker);
+        if (status == 0 && d->worker_result_set) {
+                arm_result_done(&d->armed);
+                d->armed = d->worker_result;
+                d->worker_result = (ArmResult) {};
+                d->is_armed = true;
+                file_snapshot_done(&d->armed_from);
+                d->armed_from = d->worker_from;
+                d->worker_from = (FileSnapshot) {};
+                d->state.generation++;
+                d->state.build_usec = d->armed.built ? took : 0;
+                log_info("kdump %s: capture kernel %s loaded with %s%s.", first ? "armed" : "re-armed",
+                         d->armed.kver, d->armed.initrd, d->armed.built ? " (built now)" : "");
+                state_publish(d, ARM_PHASE_ARMED, NULL);
+                notify_armed(d);
+        } else {
+                _cleanup_(crash_region_done) CrashRegion cr = {};
+                _cleanup_free_ char *reason = d->worker_reason ? strdup(d->worker_reason) : NULL;
+                if (!reason && asprintf(&reason, "the arming process ended with status %d", status) < 0)
+                        reason = NULL;
+                arm_result_done(&d->worker_result);
+                file_snapshot_done(&d->worker_from);
+                /* The kernel frees the loaded image before it loads a new
+                 * one: ask it what is loaded now. */
+                d->is_armed = d->is_armed && crash_region_read(d->options.root, &cr) >= 0 && cr.loaded;
+                d->state.generation++;
+                state_publish(d, ARM_PHASE_FAILED, reason);
+                if (!d->ready_sent) {
+                        /* Nobody was told we are up: a start that fails
+                         * fast fails the unit. */
+                        sd_notifyf(false, "STATUS=Failed to arm: %s", strempty(reason));
+                        free(d->worker_reason);
+                        d->worker_reason = NULL;
+                        (void) sd_event_exit(d->event, status > 0 && status < 128 ? status : EX_SOFTWARE);
+                        return;
+                }
+                if (d->is_armed)
+                        sd_notifyf(false, "READY=1\nSTATUS=Armed with the previous configuration; the last %s failed "
+                                   "(%s): see \"journalctl -u kdump\".", first ? "arming" : "reload",
+                                   strempty(reason));
+                else {
+                        log_error("Arming failed and no capture kernel is loaded: a crash now would not be saved.");
+                        sd_notifyf(false, "READY=1\nSTATUS=Not armed: the last %s failed (%s): see "
+                                   "\"journalctl -u kdump\".", first ? "arming" : "reload", strempty(reason));
+                }
+        }
+        free(d->worker_reason);
+        d->worker_reason = NULL;
+        d->worker_result_set = false;
+        d->worker_first = false;
+        pending_take(d);
+}
+
+/* One arming, as a transaction, in a worker: the new state is built beside
+ * the old one, which stays when anything fails. */
+static void daemon_arm(Daemon *d, const char *why, bool force) {
+        int r;
+
+        log_info("%s: %s.", d->worker_first ? "Arming" : "Reloading", why);
+        if (!d->worker_first)
+                sd_notify(false, "RELOADING=1\nSTATUS=Reloading configuration…");
+        file_snapshot_done(&d->worker_from);
+        file_snapshot_take(&d->options, &d->worker_from);
+        d->worker_force = force;
+        d->worker_building = false;
+        d->worker_started = now_usec();
+        state_publish(d, ARM_PHASE_STARTING, NULL);
+        r = worker_start(d->event, arm_work, on_worker_line, on_worker_exit, d, &d->worker);
+        if (r < 0) {
+                log_error_errno(r, "Failed to start the arming process: %m");
+                d->worker_reason = strdup("the arming process could not be started");
+                on_worker_exit(NULL, EX_OSERR, d);
+        }
+}
+
+/* A reload request: now, or after the arming that runs. */
+static void daemon_reload(Daemon *d, const char *why, bool skip_if_unchanged, bool force) {
+        if (d->worker) {
+                PendingReload *p = &d->pending;
+                log_info("%s; re-arming once the arming that runs now has ended.", why);
+                /* A request from the admin outweighs a file change. */
+                p->skip_if_unchanged = p->wanted ? p->skip_if_unchanged && skip_if_unchanged : skip_if_unchanged;
+                p->force = p->force || force;
+                p->wanted = true;
+                free(p->why);
+                p->why = strdup(why);
+                return;
+        }
+        if (skip_if_unchanged && d->is_armed) {
+                _cleanup_(file_snapshot_done) FileSnapshot snap = {};
+                file_snapshot_take(&d->options, &snap);
+                if (file_snapshot_equal(&snap, &d->armed_from)) {
+                        log_info("%s, but both files read as they did when the capture kernel was loaded; "
+                                 "nothing to do.", why);
+                        /* A file put back as it was after a failed reload:
+                         * what is loaded is what the files say again. */
+                        d->state.generation++;
+                        state_publish(d, ARM_PHASE_ARMED, NULL);
+                        notify_armed(d);
+                        return;
+                }
+        }
+        daemon_arm(d, why, force);
+}
+
+static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        daemon_reload(userdata, "reload requested (SIGHUP)", false, false);
+        return 0;
+}
+
+static int on_rebuild(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        daemon_reload(userdata, "rebuild requested (SIGUSR1)", false, true);
+        return 0;
+}
+
+static void on_files_changed(ConfigWatch *w, char * const *changed, void *userdata) {
+        _cleanup_free_ char *files = strv_join(changed, " and ");
+        _cleanup_free_ char *why = NULL;
+
+        if (!files || asprintf(&why, "%s changed", files) < 0) {
+                log_oom();
+                return;
+        }
+        daemon_reload(userdata, why, true, false);
+}
+
+static int on_exit_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        _cleanup_(crash_region_done) CrashRegion cr = {};
+        Daemon *d = userdata;
+
+        sd_notify(false, "STOPPING=1\nSTATUS=Unloading the capture kernel…");
+        if (d->worker) {
+                /* dracut gets SIGINT and removes its temporary files; the
+                 * build directory goes with the worker. */
+                log_info("Stopping the arming that runs now.");
+                worker_stop(d->worker, 30 * 1000000ULL);
+                d->worker = worker_free(d->worker);
+        }
+        /* The kernel's word: a stopped arming may have loaded one. */
+        if ((d->is_armed || (crash_region_read(d->options.root, &cr) >= 0 && cr.loaded)) && capture_disarm() >= 0) {
+                d->is_armed = false;
+                log_info("Capture kernel unloaded.");
+        }
+        d->is_armed = false;
+        d->state.generation++;
+        state_publish(d, ARM_PHASE_FAILED, "kdumpd was stopped");
+        return sd_event_exit(sd_event_source_get_event(s), 0);
 }
 
 static void help(void) {
@@ -313,7 +559,6 @@ int main(int argc, char *argv[]) {
                 {},
         };
         _cleanup_(sd_event_unrefp) sd_event *e = NULL;
-        _cleanup_(arm_inputs_done) ArmInputs in = {};
         Daemon d = {
                 .options = {
                         .config_path = KDUMP_CONFIG_PATH,
@@ -348,6 +593,8 @@ int main(int argc, char *argv[]) {
         sigaddset(&mask, SIGTERM);
         sigaddset(&mask, SIGINT);
         sigaddset(&mask, SIGHUP);
+        sigaddset(&mask, SIGUSR1);
+        sigaddset(&mask, SIGCHLD); /* the worker's end comes through the loop */
         sigprocmask(SIG_BLOCK, &mask, NULL);
 
         r = sd_event_default(&e);
@@ -355,45 +602,44 @@ int main(int argc, char *argv[]) {
                 log_error_errno(r, "Failed to set up the event loop: %m");
                 return EX_OSERR;
         }
+        d.event = e;
         if (sd_event_add_signal(e, NULL, SIGTERM, on_exit_signal, &d) < 0 ||
             sd_event_add_signal(e, NULL, SIGINT, on_exit_signal, &d) < 0 ||
-            sd_event_add_signal(e, NULL, SIGHUP, on_reload, &d) < 0) {
+            sd_event_add_signal(e, NULL, SIGHUP, on_reload, &d) < 0 ||
+            sd_event_add_signal(e, NULL, SIGUSR1, on_rebuild, &d) < 0) {
                 log_error("Failed to set up signal handling.");
                 return EX_OSERR;
         }
+        r = mkdir_p("/run/kdump", 0755);
+        if (r < 0)
+                log_warning_errno(r, "Cannot create /run/kdump; kdumpctl cannot tell when a reload ended: %m");
         /* Before the first arming, which can take minutes: a change saved
          * meanwhile is queued and re-arms right after. */
         watch_files(&d, e);
 
+        /* READY=1 comes once armed, or as soon as the arming needs slow
+         * work (a build, a raw dump to restore): boot never waits for
+         * dracut. A failure before that fails the start. */
         sd_notify(false, "STATUS=Arming: reading configuration, checking the capture initramfs…");
-        file_snapshot_take(&d.options, &d.armed_from);
-        r = arm_inputs_load(&d.options, &in);
-        if (r >= 0) {
-                dumps_prune(&in);
-                /* Before arming: nothing may write to the raw device while
-                 * its dump is read (kdump-utils does the same). */
-                raw_harvest(in.config);
-                dumps_report(&in, d.options.state_dir);
-                r = capture_arm(&d.options, &in, NULL, &d.armed);
-        }
-        arm_inputs_done(&in);
-        if (r < 0) {
-                sd_notifyf(false, "STATUS=Failed to arm: %s", strerror(-r));
-                config_watch_free(d.watch);
-                file_snapshot_done(&d.armed_from);
-                return exit_code_for(r);
-        }
-        d.is_armed = true;
-        log_info("kdump armed: a kernel panic now saves a dump as %s says.", d.options.config_path);
-        notify_armed(&d);
+        d.worker_first = true;
+        daemon_arm(&d, "kdumpd started", false);
 
         r = sd_event_loop(e);
+        if (d.worker) {
+                worker_stop(d.worker, 30 * 1000000ULL);
+                d.worker = worker_free(d.worker);
+        }
         d.watch = config_watch_free(d.watch);
         arm_result_done(&d.armed);
+        arm_result_done(&d.worker_result);
         file_snapshot_done(&d.armed_from);
+        file_snapshot_done(&d.worker_from);
+        free(d.worker_reason);
+        free(d.pending.why);
+        arm_state_done(&d.state);
         if (r < 0) {
                 log_error_errno(r, "Event loop failed: %m");
                 return EX_SOFTWARE;
         }
-        return EX_OK;
+        return r;
 }

@@ -585,6 +585,8 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
                 return BUILD_UP_TO_DATE;
         }
 
+        if (p->building)
+                p->building(p->kver, p->userdata);
         /* Everything dracut reads from us goes through a private directory. */
         if (asprintf(&tmpdir, "%s/.build.XXXXXX", p->state_dir) < 0)
                 return log_oom();

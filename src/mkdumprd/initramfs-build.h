@@ -14,6 +14,10 @@ typedef struct BuildPaths {
         const char *state_dir;   /* KDUMP_STATE_DIR */
         const char *kver;        /* kernel release the image is for */
         const char *kernel;      /* that kernel's image, /boot/vmlinuz-<kver> */
+        /* Called once dracut is about to run (the image is not up to
+         * date): kdumpd tells systemd it is ready instead of holding boot. */
+        void (*building)(const char *kver, void *userdata);
+        void *userdata;
 } BuildPaths;
 
 typedef enum BuildOutcome {

@@ -371,6 +371,8 @@ vm_check_end() {
 #   check kdump re-arms), VM_CRASHKERNEL
 #   LEAN=yes: only enable, status, precrash and crash in the guest (no
 #     stop/start/broken-reload sequence); for failure-path scenarios
+#   ENABLE_AT_BOOT=yes: kdump.service is enabled and NAME.kdump.conf is in
+#     place before the first boot, which then starts kdumpd with no image
 #   CRASH_BY_PRECRASH=yes: NAME.precrash crashes the guest itself (kdumpctl
 #     test) and never returns; checked by the absence of "VMTEST: crash-now"
 #   EXPECT_NO_DUMP=yes: no vmcore anywhere under DUMP_DIR; with
@@ -398,6 +400,8 @@ vm_run_scenario() {
     local HOST_ACTION="" HOST_ACTION_MARKER="VMTEST: host-action" LEAN=no EXPECT_INCOMPLETE=no EXPECT_END=""
     # The precrash step crashes the guest itself (kdumpctl test) and never returns.
     local CRASH_BY_PRECRASH=no
+    # kdump.service enabled in the disk before the first boot (boot-not-blocked).
+    local ENABLE_AT_BOOT=no
     # shellcheck disable=SC2034
     local CONSOLE_MARKER="" CONSOLE_INPUT="" CAPTURE_TIMEOUT="" EXPECT_FAIL_SECONDS=""
     # shellcheck source=/dev/null
@@ -405,7 +409,22 @@ vm_run_scenario() {
     echo "scenario $name: $SCENARIO_DESC"
     : >"$work/$name.serial"
     : >"$work/$name.times"
-    qemu-img create -q -f qcow2 -b "$work/disk.raw" -F raw "$work/$name.qcow2" || return 1
+    local backing=$work/disk.raw
+    if [ "$ENABLE_AT_BOOT" = yes ]; then
+        # The service enabled as "systemctl enable" does it (a wants/ link:
+        # multi-user.target is ordered after it) and the scenario's
+        # kdump.conf in place, before the first boot; no capture image yet.
+        backing=$work/$name.base.raw
+        cp --sparse=always "$work/disk.raw" "$backing" || return 1
+        debugfs -w -f - "$backing" >"$work/$name.debugfs.log" 2>&1 <<EOF || return 1
+symlink /etc/systemd/system/multi-user.target.wants/kdump.service /usr/lib/systemd/system/kdump.service
+rm /etc/kdump.conf
+write $here/scenarios/$name.kdump.conf /etc/kdump.conf
+EOF
+        debugfs -R "stat /etc/systemd/system/multi-user.target.wants/kdump.service" "$backing" 2>/dev/null |
+            grep -q 'Type: symlink' || { echo "not ok: could not enable kdump.service in the guest's disk"; return 1; }
+    fi
+    qemu-img create -q -f qcow2 -b "$backing" -F raw "$work/$name.qcow2" || return 1
     # A second disk, empty but for a labelled filesystem, for "<fstype> LABEL=" targets.
     if [ -n "$EXTRA_DISK_LABEL" ]; then
         mkfs.ext4 -q -F -L "$EXTRA_DISK_LABEL" "$work/$name.disk2.raw" "${EXTRA_DISK_SIZE:-1G}" || return 1

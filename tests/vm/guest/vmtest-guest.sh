@@ -17,6 +17,10 @@ phase=$(arg kdumpd_phase)
 # scenario proves.
 lean=$(arg kdumpd_lean)
 say "boot-done uptime=$(cut -d' ' -f1 /proc/uptime) phase=${phase:-crash}"
+# Boot to multi-user.target (the first boot of most scenarios: kdump not
+# enabled yet; boot-not-blocked compares its own boots with it).
+say "multi-user-seconds=$(systemctl show -p ActiveEnterTimestampMonotonic --value multi-user.target |
+    awk '{printf "%.1f", $1 / 1000000}')"
 
 # mount_root_run_init: this is the capture kernel running the real root's
 # init; kdumpd saves the dump and ends the boot. Nothing to do here.
@@ -24,6 +28,20 @@ if [ -e /proc/vmcore ]; then
     say "capture-boot: the real root's init runs in the capture kernel"
     exit 0
 fi
+
+# kdump.service is ready as soon as a build is needed (boot does not wait
+# for dracut): the arming's end is in /run/kdump/state.
+wait_armed() {
+    for _ in $(seq 1200); do
+        case $(sed -n 's/^PHASE=//p' /run/kdump/state 2>/dev/null) in
+            armed) return 0 ;;
+            failed) return 1 ;;
+        esac
+        systemctl is-active --quiet kdump || return 1
+        sleep 0.5
+    done
+    return 1
+}
 
 journal_tail() {
     journalctl -b -u kdump --no-pager -o cat 2>/dev/null | tail -n 40 | while IFS= read -r l; do say "journal: $l"; done
@@ -83,8 +101,9 @@ if [ -n "$bench" ]; then
 fi
 
 if [ "$phase" = after ]; then
-    # The service is enabled: it must have armed itself on this boot.
-    systemctl is-active --quiet kdump
+    # The service is enabled: it must have armed itself on this boot (ready
+    # may come before armed: a raw dump is restored first).
+    systemctl is-active --quiet kdump && wait_armed
     say "after-boot-active rc=$?"
     kdumpctl status >/dev/null
     say "after-boot-status rc=$?"
@@ -110,6 +129,9 @@ systemctl enable --now kdump
 rc=$?
 t1=$(cut -d' ' -f1 /proc/uptime)
 say "enable-now rc=$rc seconds=$(echo "$t0 $t1" | awk '{printf "%.1f", $2 - $1}')"
+wait_armed
+rc=$?
+say "armed rc=$rc seconds=$(echo "$t0 $(cut -d' ' -f1 /proc/uptime)" | awk '{printf "%.1f", $2 - $1}')"
 [ $rc -eq 0 ] || journal_tail
 
 kdumpctl status
@@ -119,7 +141,7 @@ if [ "$lean" != 1 ]; then
     kdumpctl status
     say "status-after-stop rc=$?"
     t0=$(cut -d' ' -f1 /proc/uptime)
-    systemctl start kdump
+    systemctl start kdump && wait_armed
     say "restart rc=$? seconds=$(echo "$t0 $(cut -d' ' -f1 /proc/uptime)" | awk '{printf "%.1f", $2 - $1}')"
     kdumpctl status
     say "status-after-restart rc=$?"
