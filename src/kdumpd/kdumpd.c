@@ -28,6 +28,7 @@
 #include "dump-report.h"
 #include "dump-space.h"
 #include "fileio.h"
+#include "hotplug-watch.h"
 #include "initramfs-build.h"
 #include "kdump-config.h"
 #include "kdumpd-settings.h"
@@ -42,6 +43,8 @@
 /* Editors write a file in several steps (temp file, rename, chmod) and
  * admins save twice in a row: wait for two quiet seconds. */
 #define RELOAD_DEBOUNCE_USEC (2 * 1000000ULL)
+/* Onlining memory is one event per 128 MiB block, and CPUs come one by one. */
+#define HOTPLUG_DEBOUNCE_USEC (5 * 1000000ULL)
 
 typedef struct FileSnapshot {
         bool valid;
@@ -65,6 +68,7 @@ typedef struct Daemon {
         /* The files' content the loaded capture kernel was armed from. */
         FileSnapshot armed_from;
         ConfigWatch *watch;
+        HotplugWatch *hotplug;
 
         /* The arming that runs now, off the event loop. */
         Worker *worker;
@@ -491,6 +495,15 @@ static void on_files_changed(ConfigWatch *w, char * const *changed, void *userda
         daemon_reload(userdata, why, true, false);
 }
 
+/* The loaded crash headers describe the memory and CPUs at load time. */
+static void on_hotplug(HotplugWatch *w, const char *what, void *userdata) {
+        _cleanup_free_ char *why = NULL;
+
+        if (asprintf(&why, "%s hot-plugged: loading the capture kernel again so that a dump covers it", what) < 0)
+                return (void) log_oom();
+        daemon_reload(userdata, why, false, false);
+}
+
 static int on_exit_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
         _cleanup_(crash_region_done) CrashRegion cr = {};
         Daemon *d = userdata;
@@ -616,6 +629,11 @@ int main(int argc, char *argv[]) {
         /* Before the first arming, which can take minutes: a change saved
          * meanwhile is queued and re-arms right after. */
         watch_files(&d, e);
+        r = hotplug_watch_new(e, "/sys", HOTPLUG_DEBOUNCE_USEC, on_hotplug, &d, &d.hotplug);
+        if (r < 0)
+                log_warning_errno(r, "Cannot watch memory and CPU hot-plug; after one, \"kdumpctl reload\": %m");
+        else if (!d.hotplug)
+                log_info("This kernel updates the crash headers on memory and CPU hot-plug itself.");
 
         /* READY=1 comes once armed, or as soon as the arming needs slow
          * work (a build, a raw dump to restore): boot never waits for
@@ -630,6 +648,7 @@ int main(int argc, char *argv[]) {
                 d.worker = worker_free(d.worker);
         }
         d.watch = config_watch_free(d.watch);
+        d.hotplug = hotplug_watch_free(d.hotplug);
         arm_result_done(&d.armed);
         arm_result_done(&d.worker_result);
         file_snapshot_done(&d.armed_from);

@@ -44,7 +44,9 @@ int kexec_crash_load(const char *kernel_path, const char *initrd_path, const cha
         } else
                 flags |= KEXEC_FILE_NO_INITRAMFS;
 
-        return sys_kexec_file_load(kfd, ifd, cmdline, flags);
+        /* Without an initramfs the kernel ignores the descriptor: -1, as
+         * kexec_file_load(2) shows it, not our -EBADF placeholder. */
+        return sys_kexec_file_load(kfd, ifd >= 0 ? ifd : -1, cmdline, flags);
 }
 
 int kexec_crash_unload(void) {
