@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,9 +20,22 @@ static int log_to_journal_stream;
 static int log_kmsg_fd = -1;
 static int log_console_level = LOG_DEBUG + 1;
 
+/* JOURNAL_STREAM ("DEV:INO") is inherited by everything a service starts;
+ * it holds only while stderr still is that stream (a kernel hook that dpkg
+ * runs from a service writes to dpkg's log, not to the journal). */
+static bool stderr_is_journal_stream(void) {
+        const char *e = getenv("JOURNAL_STREAM");
+        unsigned long long dev, ino;
+        struct stat st;
+
+        if (!e || sscanf(e, "%llu:%llu", &dev, &ino) != 2 || fstat(STDERR_FILENO, &st) < 0)
+                return false;
+        return (unsigned long long) st.st_dev == dev && (unsigned long long) st.st_ino == ino;
+}
+
 void log_open(const char *program) {
         log_program = program;
-        log_to_journal_stream = getenv("JOURNAL_STREAM") != NULL;
+        log_to_journal_stream = stderr_is_journal_stream();
         const char *l = getenv("KDUMPD_LOG_LEVEL");
         if (l && strcmp(l, "debug") == 0)
                 log_max_level = LOG_DEBUG;

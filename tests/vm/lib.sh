@@ -228,7 +228,7 @@ vm_boot() {
     "${in_ns[@]}" timeout "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -m "$VM_MEMORY" -smp 1 \
         -display none -monitor "unix:$work/$name.mon,server=on,wait=off" -pidfile "$pidfile" \
         "${serial_args[@]}" -no-reboot "${net_args[@]}" \
-        -kernel "$base/vmlinuz" -initrd "$base/initrd.img" \
+        -kernel "${VM_BOOT_KERNEL:-$base/vmlinuz}" -initrd "${VM_BOOT_INITRD:-$base/initrd.img}" \
         -append "root=/dev/vda rw console=ttyS0,115200 crashkernel=$VM_CRASHKERNEL kdumpd_test=$name kdumpd_phase=$phase systemd.journald.forward_to_console=0 systemd.show_status=0$net_append${VM_EXTRA_APPEND:+ $VM_EXTRA_APPEND}" \
         "${disk_args[@]}" &
     pid=$!
@@ -361,6 +361,33 @@ vm_check_end() {
     return $ok
 }
 
+# Another Debian kernel than the guest's (new-kernel): the newest
+# linux-image-<version>-amd64 of this host's apt sources with another
+# version, downloaded once into the cache. Prints the .deb's path.
+vm_other_kernel_deb() {
+    local base=$1 guest pkg dir=$VM_CACHE/debs
+    guest=$(ls "$base/rootfs/lib/modules" | head -n1)
+    pkg=$(apt-cache search --names-only '^linux-image-[0-9.]+-[0-9]+-amd64$' 2>/dev/null | awk '{print $1}' |
+        grep -vx "linux-image-$guest" | sort -V | tail -n1)
+    [ -n "$pkg" ] || { echo "vm: no other linux-image-*-amd64 than $guest in apt's lists (apt-get update?)" >&2; return 1; }
+    mkdir -p "$dir"
+    (
+        flock 9
+        ls "$dir/${pkg}_"*.deb >/dev/null 2>&1 && exit 0
+        cd "$dir" && apt-get download "$pkg" >&2
+    ) 9>"$dir/.lock" || { echo "vm: apt-get download $pkg failed" >&2; return 1; }
+    ls "$dir/${pkg}_"*.deb | sort -V | tail -n1
+}
+
+# Copies a file out of a guest's disk (a qcow2 overlay of a bare ext4).
+vm_guest_file() {
+    local work=$1 name=$2 from=$3 to=$4 raw=$work/$name.extract.raw
+    qemu-img convert -O raw "$work/$name.qcow2" "$raw" || return 1
+    debugfs -R "dump $from $to" "$raw" >/dev/null 2>&1
+    rm -f "$raw"
+    [ -s "$to" ]
+}
+
 # A scenario is scenarios/NAME.sh (variables below), NAME.kdump.conf (the
 # guest's /etc/kdump.conf), and optionally NAME.setup (runs in the guest
 # before kdump is enabled) and NAME.precrash (runs in the guest right
@@ -371,6 +398,14 @@ vm_check_end() {
 #   check kdump re-arms), VM_CRASHKERNEL
 #   LEAN=yes: only enable, status, precrash and crash in the guest (no
 #     stop/start/broken-reload sequence); for failure-path scenarios
+#   OTHER_KERNEL=yes: another Debian kernel's package is in the guest as
+#     /root/other-kernel.deb; NAME.precrash installs it, says
+#     "VMTEST: other-kernel=VERSION" and powers off without a crash; the
+#     next boot (EXPECT_AFTER_BOOT) runs that kernel from the guest's /boot,
+#     and NAME.after crashes it: the capture is checked on that boot
+#   DUMP_CHECK: a function of NAME.sh run with the directory that holds the
+#     dump's copy (vmcore, vmcore-dmesg.txt) after the common checks
+#   VM_MEMORY, VM_EXTRA_APPEND: QEMU's -m and more kernel command line
 #   ENABLE_AT_BOOT=yes: kdump.service is enabled and NAME.kdump.conf is in
 #     place before the first boot, which then starts kdumpd with no image
 #   CRASH_BY_PRECRASH=yes: NAME.precrash crashes the guest itself (kdumpctl
@@ -402,6 +437,11 @@ vm_run_scenario() {
     local CRASH_BY_PRECRASH=no
     # kdump.service enabled in the disk before the first boot (boot-not-blocked).
     local ENABLE_AT_BOOT=no
+    # new-kernel: another kernel's .deb in /root of the guest; the first boot
+    # installs it and powers off, the second boots it and crashes.
+    local OTHER_KERNEL=no
+    # A function of NAME.sh that checks the copied dump (its directory as $1).
+    local DUMP_CHECK=""
     # shellcheck disable=SC2034
     local CONSOLE_MARKER="" CONSOLE_INPUT="" CAPTURE_TIMEOUT="" EXPECT_FAIL_SECONDS=""
     # shellcheck source=/dev/null
@@ -409,7 +449,14 @@ vm_run_scenario() {
     echo "scenario $name: $SCENARIO_DESC"
     : >"$work/$name.serial"
     : >"$work/$name.times"
-    local backing=$work/disk.raw
+    local backing=$work/disk.raw deb=''
+    if [ "$OTHER_KERNEL" = yes ]; then
+        deb=$(vm_other_kernel_deb "$base") || { echo "not ok: no other kernel package to install"; return 1; }
+        echo "other kernel: $(basename "$deb")"
+        backing=$work/$name.base.raw
+        cp --sparse=always "$work/disk.raw" "$backing" || return 1
+        debugfs -w -R "write $deb /root/other-kernel.deb" "$backing" >"$work/$name.debugfs.log" 2>&1 || return 1
+    fi
     if [ "$ENABLE_AT_BOOT" = yes ]; then
         # The service enabled as "systemctl enable" does it (a wants/ link:
         # multi-user.target is ordered after it) and the scenario's
@@ -457,8 +504,13 @@ EOF
         vm_expect_line "$s" "VMTEST: status-after-stop rc=3" "kdumpctl status says not armed (exit 3) after stop" || ok=1
         vm_expect_line "$s" "VMTEST: status-after-restart rc=0" "armed again after start" || ok=1
     fi
-    vm_expect_line "$s" "sysrq: Trigger a crash" "the guest panicked" || ok=1
-    vm_expect_line "$s" "kdump: capture kernel started" "the capture kernel ran our capture program" || ok=1
+    # The crash boot: the first, or with OTHER_KERNEL the second.
+    local crash_phase=crash
+    [ "$OTHER_KERNEL" = yes ] && crash_phase=after
+    if [ "$OTHER_KERNEL" != yes ]; then
+        vm_expect_line "$s" "sysrq: Trigger a crash" "the guest panicked" || ok=1
+        vm_expect_line "$s" "kdump: capture kernel started" "the capture kernel ran our capture program" || ok=1
+    fi
     if [ "$LEAN" != yes ]; then
         vm_expect_line "$s" "VMTEST: broken-config-refused rc=0" "a broken kdump.conf is refused on reload" || ok=1
         vm_expect_line "$s" "VMTEST: status-after-broken-reload rc=0" "still armed after the refused reload" || ok=1
@@ -470,7 +522,13 @@ EOF
     if [ "$NET" = yes ]; then
         vm_expect_line "$s" "VMTEST: net-up rc=0" "the guest's network interface is configured" || ok=1
     fi
-    if [ -f "$here/scenarios/$name.precrash" ] && [ "$CRASH_BY_PRECRASH" = yes ]; then
+    if [ "$OTHER_KERNEL" = yes ]; then
+        if grep -qaF "VMTEST: crash-now" "$work/$name.serial.crash" || grep -qaF "sysrq: Trigger a crash" "$work/$name.serial.crash"; then
+            echo "not ok: the first boot crashed; it should only install the other kernel and power off"; ok=1
+        else
+            echo "ok: the first boot installed the other kernel and powered off"
+        fi
+    elif [ -f "$here/scenarios/$name.precrash" ] && [ "$CRASH_BY_PRECRASH" = yes ]; then
         # It never returns: the crash must be its own, not the driver's.
         if grep -qaF "VMTEST: crash-now" "$work/$name.serial.crash"; then
             echo "not ok: the precrash step returned and the test driver crashed the guest"; ok=1
@@ -509,10 +567,12 @@ EOF
         fi
         want_end=${want_end:-reboot}
     fi
-    case $want_end in
-        reboot | halt | poweroff) vm_check_end "$work/$name.serial.crash" "$work/$name.end.crash" "$want_end" || ok=1 ;;
-        *) echo "note: the end of the capture boot (\"$want_end\") is not checked; set EXPECT_END" ;;
-    esac
+    if [ "$OTHER_KERNEL" != yes ]; then
+        case $want_end in
+            reboot | halt | poweroff) vm_check_end "$work/$name.serial.crash" "$work/$name.end.crash" "$want_end" || ok=1 ;;
+            *) echo "note: the end of the capture boot (\"$want_end\") is not checked; set EXPECT_END" ;;
+        esac
+    fi
 
     # From the capture program's first line to its failure: by the capture
     # kernel's clock (the console's timestamps, which is what disk_timeout
@@ -537,7 +597,30 @@ EOF
         fi
     fi
 
-    if [ "$EXPECT_AFTER_BOOT" = yes ] && [ $ok -eq 0 ]; then
+    if [ "$EXPECT_AFTER_BOOT" = yes ] && [ $ok -eq 0 ] && [ "$OTHER_KERNEL" = yes ]; then
+        # The other kernel, as the guest installed it (its initrd made by
+        # the guest's initramfs-tools).
+        local other
+        other=$(grep -ao 'VMTEST: other-kernel=[^ ]*' "$work/$name.serial.crash" | head -n1 | cut -d= -f2 | tr -d '\r')
+        if [ -n "$other" ] && vm_guest_file "$work" "$name" "/boot/vmlinuz-$other" "$work/$name.vmlinuz" &&
+            vm_guest_file "$work" "$name" "/boot/initrd.img-$other" "$work/$name.initrd.img"; then
+            echo "ok: the guest installed kernel $other; booting it"
+            VM_BOOT_KERNEL=$work/$name.vmlinuz VM_BOOT_INITRD=$work/$name.initrd.img vm_boot "$base" "$work" "$name" after
+            vm_expect_line "$work/$name.serial.after" "Linux version $other" "the second boot ran kernel $other" || ok=1
+            vm_expect_line "$work/$name.serial.after" "sysrq: Trigger a crash" "kernel $other panicked" || ok=1
+            vm_expect_line "$work/$name.serial.after" "kdump: capture kernel started" "its capture kernel ran our capture program" || ok=1
+            case $want_end in
+                reboot | halt | poweroff) vm_check_end "$work/$name.serial.after" "$work/$name.end.after" "$want_end" || ok=1 ;;
+            esac
+        else
+            echo "not ok: no kernel and initrd of the other kernel (${other:-?}) in the guest's /boot"; ok=1
+        fi
+        vm_expect_line "$s" "VMTEST: after-boot-active rc=0" "the enabled service is active on the next boot" || ok=1
+        vm_expect_line "$s" "VMTEST: after-boot-status rc=0" "armed on the next boot" || ok=1
+        for e in "${EXPECT_AFTER_SERIAL[@]}"; do
+            vm_expect_line "$s" "$e" "on the next boot, console shows \"$e\"" || ok=1
+        done
+    elif [ "$EXPECT_AFTER_BOOT" = yes ] && [ $ok -eq 0 ]; then
         vm_boot "$base" "$work" "$name" after
         vm_expect_line "$s" "VMTEST: after-boot-active rc=0" "the enabled service is active on the next boot" || ok=1
         vm_expect_line "$s" "VMTEST: after-boot-status rc=0" "armed again on the next boot" || ok=1
@@ -568,6 +651,10 @@ EOF
             vm_check_no_dump "$work" "$name" "$DUMP_DIR" "$disk" "$EXPECT_INCOMPLETE" || ok=1
         else
             vm_check_dump "$work" "$name" "$DUMP_DIR" "$disk" || ok=1
+            # The scenario's own look at the dump (a function in NAME.sh).
+            if [ -n "$DUMP_CHECK" ]; then
+                "$DUMP_CHECK" "$work/$name.dump" || ok=1
+            fi
         fi
     fi
 
