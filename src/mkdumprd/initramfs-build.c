@@ -18,6 +18,7 @@
 #include "dump-target.h"
 #include "file-hash.h"
 #include "hook-dir.h"
+#include "initramfs-inspect.h"
 #include "net-target.h"
 #include "fileio.h"
 #include "log.h"
@@ -437,6 +438,40 @@ static int nfs_client_identity(const KdumpConfig *config, char ***lines) {
         return strv_extendf(lines, "options nfs nfs4_unique_id=kdump-%s", id);
 }
 
+/* dracut ignores the status of a module's install(): an image without
+ * /init or without the collector is built "successfully" and would fail
+ * only in the capture kernel, after a crash. Read it back here, while the
+ * previous image is still in place. */
+static int image_check(const char *image, const char *kver, const char *collector, const char *final) {
+        _cleanup_(initramfs_info_done) InitramfsInfo info = {};
+        const char *name = basename(collector); /* GNU's: the part after the last '/' */
+        int r;
+
+        r = initramfs_inspect(image, &info);
+        if (r == -EOPNOTSUPP) { /* dracut_args chose lz4, bzip2, …: the kernel may read it, this check cannot */
+                log_warning("The capture initramfs for %s is compressed in a way kdumpd cannot read back: whether it "
+                            "holds /init and the core collector is not checked.", kver);
+                return 0;
+        }
+        if (r < 0)
+                return log_error_errno(r == -ENOMEM ? r : -EINVAL,
+                                       "error: the capture initramfs dracut built (\"%s\") cannot be read back (%s); "
+                                       "the previous one is kept.", image, strerror(-r));
+        if (!initramfs_entry_is_executable(initramfs_info_resolve(&info, "init")))
+                return log_error_errno(-EINVAL, "error: the capture initramfs dracut built for %s has no executable "
+                                       "/init (the capture program, %s): dracut's kdump module did not install "
+                                       "it (see dracut's messages above); the previous one is kept.",
+                                       kver, CAPTURE_PROGRAM_PATH);
+        if (!initramfs_info_find_program(&info, name))
+                return log_error_errno(-EINVAL, "error: the capture initramfs dracut built for %s has no core "
+                                       "collector \"%s\" in /usr/bin, /usr/sbin, /bin or /sbin; the previous one "
+                                       "is kept. Is it installed on this machine?", kver, name);
+        log_info("Capture initramfs for %s built: %.1f MiB packed, %.1f MiB unpacked, %zu entries; it replaces "
+                 "\"%s\" once it is loaded.", kver, info.packed_size / 1048576.0, info.unpacked_size / 1048576.0,
+                 info.n_entries, final);
+        return 0;
+}
+
 static int fsync_path(const char *path) {
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0 || fsync(fd) < 0)
@@ -514,19 +549,70 @@ static void remove_stale_build_dirs(const char *state_dir) {
         closedir(d);
 }
 
+/* Everything a build is made from, and the manifest of it: what decides
+ * whether the image on disk is current. One sequence for a build and for
+ * "kdumpctl status" (which input changed), so that they never disagree. */
+typedef struct BuildInputs {
+        char **files, **hooks;   /* hashed; hooks also go into the image */
+        TargetFs target;
+        NetTarget net;
+        char *baked;             /* the normalised kdump.conf, target made explicit */
+        char *lvm_plan, *lvm_disks;
+        char *manifest;
+} BuildInputs;
+
+static void build_inputs_done(BuildInputs *in) {
+        strv_free(in->files);
+        strv_free(in->hooks);
+        target_fs_done(&in->target);
+        net_target_done(&in->net);
+        free(in->baked);
+        free(in->lvm_plan);
+        free(in->lvm_disks);
+        free(in->manifest);
+        *in = (BuildInputs) {};
+}
+
+static int build_inputs_collect(const KdumpConfig *config, const char *config_path, const BuildPaths *p,
+                                BuildInputs *ret) {
+        _cleanup_(build_inputs_done) BuildInputs in = {};
+        _cleanup_strv_free_ char **collector_words = NULL;
+        int r;
+
+        r = image_files(config, &in.files, &in.hooks);
+        if (r < 0)
+                return log_error_errno(r, "Failed to list the hook directories: %m");
+        r = bake_config(config, config_path, &in.target, &in.net, &in.baked);
+        if (r < 0)
+                return r;
+        /* The ssh key's identity decides too (it is converted, not copied). */
+        if (kdump_config_target_type(config) == DUMP_TARGET_SSH &&
+            strv_extend(&in.files, kdump_config_sshkey(config)) < 0)
+                return log_oom();
+        r = lvm_target_prepare(&in.target, &in.lvm_plan, &in.lvm_disks);
+        if (r < 0)
+                return r;
+        (void) shell_split(kdump_config_core_collector(config), &collector_words);
+        if (manifest_build(p, in.baked, collector_words ? collector_words[0] : NULL, &in.target, &in.net,
+                           in.lvm_plan, in.files, &in.manifest) < 0)
+                return log_oom();
+        *ret = in;
+        in = (BuildInputs) {};
+        return 0;
+}
+
 int initramfs_stage(const KdumpConfig *config, const char *config_path, const BuildPaths *p, bool force,
                     StagedImage *ret) {
         _cleanup_(staged_image_done) StagedImage staged = { .lock_fd = -EBADF };
-        _cleanup_free_ char *img = NULL, *mpath = NULL, *baked = NULL, *manifest = NULL, *old = NULL, *tmpimg = NULL,
+        _cleanup_(build_inputs_done) BuildInputs in = {};
+        _cleanup_free_ char *img = NULL, *mpath = NULL, *old = NULL, *tmpimg = NULL,
                             *tmpdir = NULL, *baked_path = NULL, *confdir = NULL, *cmd = NULL;
         _cleanup_strv_free_ char **env = NULL;
-        _cleanup_strv_free_ char **collector = NULL, **files = NULL, **hooks = NULL;
+        _cleanup_strv_free_ char **collector = NULL;
         _cleanup_free_ char *hook_list = NULL, *modprobe = NULL;
         _cleanup_strv_free_ char **modprobe_lines = NULL;
-        _cleanup_(target_fs_done) TargetFs target = {};
-        _cleanup_(net_target_done) NetTarget net = {};
         _cleanup_strv_free_ char **argv = NULL;
-        _cleanup_free_ char *lvm_plan = NULL, *lvm_disks = NULL, *lvm_plan_path = NULL;
+        _cleanup_free_ char *lvm_plan_path = NULL;
         _cleanup_free_ char *net_modules = NULL, *root_spec = NULL;
         _cleanup_(target_fs_done) TargetFs root = {};
         int r;
@@ -539,39 +625,24 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
         r = check_machine(config, p->kver);
         if (r < 0)
                 return r;
-        r = image_files(config, &files, &hooks);
+        r = build_inputs_collect(config, config_path, p, &in);
         if (r < 0)
-                return log_error_errno(r, "Failed to list the hook directories: %m");
+                return r;
 
         r = lock_state_dir(p->state_dir, &staged.lock_fd);
         if (r < 0)
                 return r;
         remove_stale_build_dirs(p->state_dir);
-        r = bake_config(config, config_path, &target, &net, &baked);
-        if (r < 0)
-                return r;
         r = actions_prepare(config, config_path, &root, &root_spec);
         if (r < 0)
                 return r;
-        /* The ssh key's identity decides too (it is converted, not copied). */
-        if (kdump_config_target_type(config) == DUMP_TARGET_SSH && strv_extend(&files, kdump_config_sshkey(config)) < 0)
-                return log_oom();
-        r = lvm_target_prepare(&target, &lvm_plan, &lvm_disks);
-        if (r < 0)
-                return r;
-        _cleanup_strv_free_ char **collector_words = NULL;
-        (void) shell_split(kdump_config_core_collector(config), &collector_words);
-        r = manifest_build(p, baked, collector_words ? collector_words[0] : NULL, &target, &net, lvm_plan, files,
-                           &manifest);
-        if (r < 0)
-                return log_oom();
         if (initramfs_path(p, &img) < 0 || manifest_path(p, &mpath) < 0)
                 return log_oom();
 
         staged.final = TAKE_PTR(img);
         staged.manifest_path = TAKE_PTR(mpath);
         if (!force && !kdump_config_force_rebuild(config) && access(staged.final, R_OK) == 0 &&
-            read_full_file(staged.manifest_path, &old, NULL) >= 0 && strcmp(old, manifest) == 0) {
+            read_full_file(staged.manifest_path, &old, NULL) >= 0 && strcmp(old, in.manifest) == 0) {
                 log_info("Capture initramfs \"%s\" is up to date.", staged.final);
                 *ret = staged;
                 staged = (StagedImage) { .lock_fd = -EBADF };
@@ -601,29 +672,29 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
                 r = log_error_errno(-errno, "Failed to create \"%s\": %m", confdir);
                 goto cleanup;
         }
-        r = write_file_atomic(baked_path, baked, strlen(baked), 0600);
+        r = write_file_atomic(baked_path, in.baked, strlen(in.baked), 0600);
         if (r < 0) {
                 log_error_errno(r, "Failed to write \"%s\": %m", baked_path);
                 goto cleanup;
         }
 
-        if (net.plan.mac) {
-                r = net_target_write(&net, config, tmpdir);
+        if (in.net.plan.mac) {
+                r = net_target_write(&in.net, config, tmpdir);
                 if (r < 0)
                         goto cleanup;
-                net_modules = strv_join(net.modules, " ");
+                net_modules = strv_join(in.net.modules, " ");
                 if (!net_modules) {
                         r = log_oom();
                         goto cleanup;
                 }
         }
 
-        if (lvm_plan) {
+        if (in.lvm_plan) {
                 if (asprintf(&lvm_plan_path, "%s/lvm", tmpdir) < 0) {
                         r = log_oom();
                         goto cleanup;
                 }
-                r = write_file_atomic(lvm_plan_path, lvm_plan, strlen(lvm_plan), 0600);
+                r = write_file_atomic(lvm_plan_path, in.lvm_plan, strlen(in.lvm_plan), 0600);
                 if (r < 0) {
                         log_error_errno(r, "Failed to write \"%s\": %m", lvm_plan_path);
                         goto cleanup;
@@ -643,20 +714,20 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
                                     kdump_config_core_collector(config));
                 goto cleanup;
         }
-        if (strv_extendf(&env, "KDUMP_TARGET_DEVICE=%s", strempty(target.device)) < 0 ||
-            strv_extendf(&env, "KDUMP_TARGET_FSTYPE=%s", strempty(target.fstype)) < 0 ||
-            strv_extendf(&env, "KDUMP_TARGET_DISKS=%s", strempty(lvm_disks)) < 0 ||
+        if (strv_extendf(&env, "KDUMP_TARGET_DEVICE=%s", strempty(in.target.device)) < 0 ||
+            strv_extendf(&env, "KDUMP_TARGET_FSTYPE=%s", strempty(in.target.fstype)) < 0 ||
+            strv_extendf(&env, "KDUMP_TARGET_DISKS=%s", strempty(in.lvm_disks)) < 0 ||
             strv_extendf(&env, "KDUMP_LVM_PLAN=%s", strempty(lvm_plan_path)) < 0 ||
             strv_extendf(&env, "KDUMP_COLLECTOR=%s", collector[0]) < 0 ||
             strv_extendf(&env, "KDUMP_TARGET_TYPE=%s", dump_target_type_to_string(kdump_config_target_type(config))) < 0 ||
-            strv_extendf(&env, "KDUMP_NET_DIR=%s", net.plan.mac ? tmpdir : "") < 0 ||
+            strv_extendf(&env, "KDUMP_NET_DIR=%s", in.net.plan.mac ? tmpdir : "") < 0 ||
             strv_extendf(&env, "KDUMP_NET_MODULES=%s", strempty(net_modules)) < 0 ||
             strv_extendf(&env, "KDUMP_PRE=%s", strempty(kdump_config_string(config, "kdump_pre"))) < 0 ||
             strv_extendf(&env, "KDUMP_POST=%s", strempty(kdump_config_string(config, "kdump_post"))) < 0 ||
             strv_extendf(&env, "KDUMP_EMERGENCY=%s", strempty(kdump_config_string(config, "kdump_emergency"))) < 0 ||
             strv_extendf(&env, "KDUMP_EXTRA_BINS=%s", strempty(kdump_config_string(config, "extra_bins"))) < 0 ||
             strv_extendf(&env, "KDUMP_EXTRA_MODULES=%s", strempty(kdump_config_string(config, "extra_modules"))) < 0 ||
-            !(hook_list = strv_join(hooks, "\n")) ||
+            !(hook_list = strv_join(in.hooks, "\n")) ||
             strv_extendf(&env, "KDUMP_HOOK_FILES=%s", hook_list) < 0 ||
             strv_extend_strv(&modprobe_lines, (char **) kdump_config_modprobe_lines(config)) < 0 ||
             nfs_client_identity(config, &modprobe_lines) < 0 ||
@@ -686,15 +757,14 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
                 r = log_error_errno(-errno, "Failed to sync \"%s\": %m", tmpimg);
                 goto cleanup;
         }
-        struct stat st;
-        if (stat(tmpimg, &st) >= 0)
-                log_info("Capture initramfs for %s built (%.1f MiB); it replaces \"%s\" once it is loaded.", p->kver,
-                         st.st_size / 1048576.0, staged.final);
+        r = image_check(tmpimg, p->kver, collector[0], staged.final);
+        if (r < 0)
+                goto cleanup;
         /* The image waits in the build directory: it is renamed into place
          * only when the caller commits it (after loading it). */
         staged.tmpdir = TAKE_PTR(tmpdir);
         staged.image = TAKE_PTR(tmpimg);
-        staged.manifest = TAKE_PTR(manifest);
+        staged.manifest = TAKE_PTR(in.manifest);
         r = BUILD_BUILT;
 
 cleanup:
@@ -747,4 +817,25 @@ int initramfs_ensure(const KdumpConfig *config, const char *config_path, const B
                 return r;
         int q = initramfs_commit(&s);
         return q < 0 ? q : r;
+}
+
+int initramfs_manifest_current(const KdumpConfig *config, const char *config_path, const BuildPaths *p,
+                               char **ret_current, char **ret_built) {
+        _cleanup_(build_inputs_done) BuildInputs in = {};
+        _cleanup_free_ char *built = NULL, *mpath = NULL;
+        int r;
+
+        assert_return(config && p && p->kver && p->kernel && p->state_dir && ret_current && ret_built, -EINVAL);
+
+        r = build_inputs_collect(config, config_path, p, &in);
+        if (r < 0)
+                return r;
+        if (manifest_path(p, &mpath) < 0)
+                return log_oom();
+        r = read_full_file(mpath, &built, NULL);
+        if (r < 0 && r != -ENOENT)
+                return log_error_errno(r, "Failed to read \"%s\": %m", mpath);
+        *ret_current = TAKE_PTR(in.manifest);
+        *ret_built = TAKE_PTR(built);
+        return 0;
 }

@@ -61,3 +61,10 @@ int initramfs_ensure(const KdumpConfig *config, const char *config_path, const B
 /* Fills a BuildPaths for the running kernel (uname -r) or for kver. The
  * strings point into storage owned by the caller's buffers. */
 int build_paths_for_kernel(const char *kver, char **ret_kver, char **ret_kernel);
+
+/* The manifest the configuration gives now (ret_current) and the one the
+ * image on disk was built from (ret_built, NULL when there is none),
+ * without building: for kdumpctl status to say which input changed since
+ * the last build. Resolves the target as a build does, and logs as one. */
+int initramfs_manifest_current(const KdumpConfig *config, const char *config_path, const BuildPaths *p,
+                               char **ret_current, char **ret_built);

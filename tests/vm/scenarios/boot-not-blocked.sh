@@ -12,4 +12,4 @@ DUMP_DIR=/var/crash
 EXPECT_AFTER_BOOT=yes
 EXPECT_SERIAL=("VMTEST: boot-not-blocked-multi-user-before-armed rc=0" "VMTEST: boot-not-blocked-ready-before-build-end rc=0"
                "VMTEST: setup rc=0")
-EXPECT_AFTER_SERIAL=("VMTEST: boot-not-blocked-later-ready-is-armed rc=0")
+EXPECT_AFTER_SERIAL=("VMTEST: boot-not-blocked-later-ready-is-armed rc=0" "VMTEST: boot-not-blocked-start-is-armed rc=0")

@@ -3,3 +3,6 @@
 SCENARIO_DESC="local path /var/crash, defaults, reboot, re-armed on the next boot"
 DUMP_DIR=/var/crash
 EXPECT_AFTER_BOOT=yes
+# local.precrash: kdumpctl reload and rebuild wait for kdumpd and say it
+# armed; status names an input changed since the build.
+EXPECT_SERIAL=("VMTEST: kdumpctl-reload rc=0" "VMTEST: kdumpctl-rebuild rc=0" "VMTEST: kdumpctl-status-changed rc=0")
