@@ -567,15 +567,74 @@ static int rearm_report(const ArmState *s) {
         return 1;
 }
 
+/* Waits until kdumpd (main_pid) reports its attempt number target as
+ * ended, and says how it ended. before_pid: whoever wrote the state file
+ * before (a restart in between is not ours to judge). */
+static int rearm_wait(uint32_t main_pid, uint64_t before_pid, uint64_t target) {
+        uint64_t deadline;
+        bool gone = false;
+        int r;
+
+        deadline = now_usec() + REARM_TIMEOUT_USEC;
+        for (;;) {
+                _cleanup_(arm_state_done) ArmState s = {};
+
+                r = arm_state_read(ARM_STATE_PATH, &s);
+                if (r < 0 && r != -ENOENT) {
+                        log_error_errno(r, "Cannot read %s: %m", ARM_STATE_PATH);
+                        return EX_OSERR;
+                }
+                if (r >= 0 && s.pid == main_pid && s.generation >= target && arm_phase_is_final(s.phase))
+                        return rearm_report(&s);
+                if (r >= 0 && s.pid != main_pid && s.pid != before_pid) {
+                        log_error("kdumpd was restarted (pid %" PRIu32 ", now %" PRIu64 ") before it re-armed: how the "
+                                  "attempt ended is not known. See \"kdumpctl status\".", main_pid, s.pid);
+                        return EX_UNAVAILABLE;
+                }
+                /* One more look at the file after kdumpd exited: it may
+                 * have written its last state just before. */
+                if (gone) {
+                        log_error("kdumpd (pid %" PRIu32 ") exited before it re-armed (kdump.service stopped?). "
+                                  "See \"journalctl -u kdump\" and \"kdumpctl status\".", main_pid);
+                        return EX_UNAVAILABLE;
+                }
+                if (kill((pid_t) main_pid, 0) < 0 && errno == ESRCH) {
+                        gone = true;
+                        continue;
+                }
+                if (now_usec() > deadline) {
+                        log_error("kdumpd has not finished re-arming after 20 minutes; it goes on. See \"kdumpctl "
+                                  "status\" and \"journalctl -u kdump\".");
+                        return EX_TEMPFAIL;
+                }
+                (void) usleep(REARM_POLL_USEC);
+        }
+}
+
 /* reload and rebuild through a running kdumpd: signal it and wait until
  * its state file says the attempt that the signal started has ended. */
-static int verb_rearm(bool rebuild) {
+static int verb_rearm(bool rebuild, uint32_t signal_pid) {
         _cleanup_free_ char *active = NULL, *status = NULL;
         _cleanup_(arm_state_done) ArmState before = {};
         uint32_t main_pid = 0;
-        uint64_t target, deadline;
-        bool gone = false;
+        uint64_t target;
         int r;
+
+        /* kdump.service's ExecReload (--pid $MAINPID): systemd says the
+         * service is "reloading" now; signal kdumpd itself and wait, so
+         * that "systemctl reload" returns once re-armed (what
+         * Type=notify-reload does, which systemd 252 does not have). */
+        if (signal_pid > 0) {
+                r = arm_state_read(ARM_STATE_PATH, &before);
+                if (r < 0)
+                        return kill((pid_t) signal_pid, SIGHUP) < 0 ? EX_UNAVAILABLE : EX_OK;
+                target = before.pid != signal_pid ? 2 : before.generation + (arm_phase_is_final(before.phase) ? 1 : 2);
+                if (kill((pid_t) signal_pid, SIGHUP) < 0) {
+                        log_error_errno(-errno, "Cannot signal kdumpd (pid %" PRIu32 "): %m", signal_pid);
+                        return EX_UNAVAILABLE;
+                }
+                return rearm_wait(signal_pid, before.pid, target);
+        }
 
         r = service_state(&active, &status, &main_pid);
         if (r >= 0 && strcmp(active, "activating") == 0) {
@@ -632,40 +691,7 @@ static int verb_rearm(bool rebuild) {
         if (r != 0)
                 return r;
 
-        deadline = now_usec() + REARM_TIMEOUT_USEC;
-        for (;;) {
-                _cleanup_(arm_state_done) ArmState s = {};
-
-                r = arm_state_read(ARM_STATE_PATH, &s);
-                if (r < 0 && r != -ENOENT) {
-                        log_error_errno(r, "Cannot read %s: %m", ARM_STATE_PATH);
-                        return EX_OSERR;
-                }
-                if (r >= 0 && s.pid == main_pid && s.generation >= target && arm_phase_is_final(s.phase))
-                        return rearm_report(&s);
-                if (r >= 0 && s.pid != main_pid && s.pid != before.pid) {
-                        log_error("kdumpd was restarted (pid %" PRIu32 ", now %" PRIu64 ") before it re-armed: how the "
-                                  "attempt ended is not known. See \"kdumpctl status\".", main_pid, s.pid);
-                        return EX_UNAVAILABLE;
-                }
-                /* One more look at the file after kdumpd exited: it may
-                 * have written its last state just before. */
-                if (gone) {
-                        log_error("kdumpd (pid %" PRIu32 ") exited before it re-armed (kdump.service stopped?). "
-                                  "See \"journalctl -u kdump\" and \"kdumpctl status\".", main_pid);
-                        return EX_UNAVAILABLE;
-                }
-                if (kill((pid_t) main_pid, 0) < 0 && errno == ESRCH) {
-                        gone = true;
-                        continue;
-                }
-                if (now_usec() > deadline) {
-                        log_error("kdumpd has not finished re-arming after 20 minutes; it goes on. See \"kdumpctl "
-                                  "status\" and \"journalctl -u kdump\".");
-                        return EX_TEMPFAIL;
-                }
-                (void) usleep(REARM_POLL_USEC);
-        }
+        return rearm_wait(main_pid, before.pid, target);
 }
 
 /* The effective settings after the configuration, as comments: the output
@@ -859,6 +885,15 @@ int main(int argc, char *argv[]) {
                 return verb_get_default_crashkernel(argc - 1, argv + 1);
         if (strcmp(verb, "reset-crashkernel") == 0)
                 return verb_reset_crashkernel(argc - 1, argv + 1);
+        if (strcmp(verb, "reload") == 0 && argc == 4 && strcmp(argv[2], "--pid") == 0) {
+                char *end;
+                unsigned long pid = strtoul(argv[3], &end, 10);
+                if (*end || pid == 0 || pid > UINT32_MAX) {
+                        log_error("--pid needs a process ID, not \"%s\".", argv[3]);
+                        return EX_USAGE;
+                }
+                return verb_rearm(false, (uint32_t) pid);
+        }
         if (argc > 2) {
                 log_error("Unexpected argument \"%s\".", argv[2]);
                 return EX_USAGE;
@@ -866,7 +901,7 @@ int main(int argc, char *argv[]) {
         if (strcmp(verb, "start") == 0 || strcmp(verb, "stop") == 0 || strcmp(verb, "restart") == 0)
                 return systemctl(verb);
         if (strcmp(verb, "reload") == 0 || strcmp(verb, "rebuild") == 0)
-                return verb_rearm(strcmp(verb, "rebuild") == 0);
+                return verb_rearm(strcmp(verb, "rebuild") == 0, 0);
         if (strcmp(verb, "propagate") == 0)
                 return verb_propagate();
         log_error("Unknown command \"%s\"; see \"kdumpctl --help\".", verb);

@@ -16,6 +16,7 @@
 #include "block-device.h"
 #include "block-stack.h"
 #include "dump-target.h"
+#include "elf-needed.h"
 #include "file-hash.h"
 #include "hook-dir.h"
 #include "initramfs-inspect.h"
@@ -80,21 +81,46 @@ static void manifest_add_file(FILE *m, const char *path) {
 }
 
 /* A program as the image's PATH finds it (Debian's makedumpfile is in
- * /usr/bin, Fedora's in /usr/sbin). */
-static void manifest_add_program(FILE *m, const char *name) {
+ * /usr/bin, Fedora's in /usr/sbin); remembered in *programs for its
+ * libraries. */
+static void manifest_add_program(FILE *m, const char *name, char ***programs) {
         static const char *const dirs[] = { "/usr/sbin", "/usr/bin", "/sbin", "/bin" };
         if (strchr(name, '/')) {
                 manifest_add_file(m, name);
+                (void) strv_extend(programs, name);
                 return;
         }
         for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
                 _cleanup_free_ char *p = NULL;
                 if (asprintf(&p, "%s/%s", dirs[i], name) >= 0 && access(p, X_OK) == 0) {
                         manifest_add_file(m, p);
+                        (void) strv_extend(programs, p);
                         return;
                 }
         }
         fprintf(m, "program %s missing\n", name);
+}
+
+static int strcmp_ptr(const void *a, const void *b) {
+        return strcmp(*(char * const *) a, *(char * const *) b);
+}
+
+/* dracut copies the programs' shared libraries into the image: a library
+ * updated by apt makes the image stale as much as the program would. */
+static void manifest_add_libraries(FILE *m, char * const *programs) {
+        _cleanup_strv_free_ char **all = NULL;
+
+        for (char * const *p = programs; p && *p; p++) {
+                _cleanup_strv_free_ char **libs = NULL;
+                if (elf_needed_closure(*p, &libs) < 0)
+                        continue; /* a script, or unreadable: its own line says so */
+                for (char **l = libs; *l; l++)
+                        if (!strv_contains(all, *l))
+                                (void) strv_extend(&all, *l);
+        }
+        qsort(all, strv_length(all), sizeof(char *), strcmp_ptr);
+        for (char **l = all; l && *l; l++)
+                manifest_add_file(m, *l);
 }
 
 /* The admin's modprobe.d goes into the image whole. */
@@ -118,6 +144,7 @@ static int manifest_build(const BuildPaths *p, const char *baked_config, const c
         char *buf = NULL;
         size_t size = 0;
         _cleanup_free_ char *modules_dep = NULL;
+        _cleanup_strv_free_ char **programs = NULL;
         FILE *m = open_memstream(&buf, &size);
 
         if (!m)
@@ -126,12 +153,12 @@ static int manifest_build(const BuildPaths *p, const char *baked_config, const c
         manifest_add_file(m, p->kernel);
         if (asprintf(&modules_dep, "/lib/modules/%s/modules.dep", p->kver) >= 0)
                 manifest_add_file(m, modules_dep);
-        manifest_add_file(m, CAPTURE_PROGRAM_PATH);
+        manifest_add_program(m, CAPTURE_PROGRAM_PATH, &programs);
         manifest_add_file(m, DRACUT_MODULE_DIR "/module-setup.sh");
         manifest_add_file(m, "/usr/lib/dracut/dracut-version.sh");
-        manifest_add_program(m, "makedumpfile");
+        manifest_add_program(m, "makedumpfile", &programs);
         if (collector)
-                manifest_add_program(m, collector);
+                manifest_add_program(m, collector, &programs);
         manifest_add_dir(m, "/etc/modprobe.d", ".conf");
         for (char * const *f = files; f && *f; f++)
                 manifest_add_file(m, *f);
@@ -139,13 +166,16 @@ static int manifest_build(const BuildPaths *p, const char *baked_config, const c
                 fprintf(m, "target-device %s %s\n", t->device, strempty(t->fstype));
         if (lvm_plan) {
                 fprintf(m, "lvm-begin\n%slvm-end\n", lvm_plan);
-                manifest_add_file(m, "/sbin/lvm");
+                manifest_add_program(m, "/sbin/lvm", &programs);
         }
         if (net && net->plan.mac) {
                 (void) net_plan_format(&net->plan, m);
-                if (net->known_hosts)
+                if (net->known_hosts) { /* an ssh target: the image carries the client */
                         fprintf(m, "known-hosts-begin\n%sknown-hosts-end\n", net->known_hosts);
+                        manifest_add_program(m, "dbclient", &programs);
+                }
         }
+        manifest_add_libraries(m, programs);
         fprintf(m, "config-begin\n%sconfig-end\n", baked_config);
         if (fclose(m) != 0) {
                 free(buf);
