@@ -75,29 +75,118 @@ if [ -n "$(arg kdumpd_ip)" ]; then
     say "net-up rc=$?"
 fi
 
-# The benchmark (bench/): the same steps for us and for Debian's
-# kdump-tools, timed the same way, and nothing else.
+# The benchmark (bench/run.sh): the same steps for us and for Debian's
+# kdump-tools, timed the same way, and nothing else. Its command line:
+#   kdumpd_bench=ours|peer
+#   kdumpd_bench_collector=default|shared   each side's default collector
+#     (ours: local.kdump.conf's; the peer: MAKEDUMP_ARGS unset, kdump-config's
+#     default), or makedumpfile -l -d 31 for both (kdump-config adds -F)
+# A fresh disk's first boot arms the service (timed: first start, warm
+# restart) and, for us, measures kdumpd's idle cost; later boots of that
+# disk find it armed at boot. A service not armed is reported and the guest
+# powers off (no crash without a capture kernel). The boot after the
+# capture (kdumpd_phase=after) only reports and powers off: the host times
+# it up to "VMTEST: boot-done" (multi-user.target reached).
 bench=$(arg kdumpd_bench)
 if [ -n "$bench" ]; then
+    collector=$(arg kdumpd_bench_collector)
+    since() { echo "$1 $(cut -d' ' -f1 /proc/uptime)" | awk '{printf "%.1f", $2 - $1}'; }
+    loaded() { [ "$(cat /sys/kernel/kexec_crash_loaded 2>/dev/null)" = 1 ]; }
     case $bench in
-        ours) unit=kdump; img=/var/lib/kdump/initramfs-$(uname -r).img
-              cp "$here/scenarios/local.kdump.conf" /etc/kdump.conf ;;
-        peer) unit=kdump-tools; img=/var/lib/kdump/initrd.img-$(uname -r) ;;
+        ours) unit=kdump; img=/var/lib/kdump/initramfs-$(uname -r).img ;;
+        *) unit=kdump-tools; img=/var/lib/kdump/initrd.img-$(uname -r) ;;
     esac
-    t0=$(cut -d' ' -f1 /proc/uptime)
-    systemctl enable --now "$unit"
-    rc=$?
-    t1=$(cut -d' ' -f1 /proc/uptime)
-    say "bench-arm rc=$rc seconds=$(echo "$t0 $t1" | awk '{printf "%.1f", $2 - $1}')"
-    systemctl restart "$unit"
-    t2=$(cut -d' ' -f1 /proc/uptime)
-    say "bench-rearm rc=$? seconds=$(echo "$t1 $t2" | awk '{printf "%.1f", $2 - $1}')"
-    say "bench-loaded=$(cat /sys/kernel/kexec_crash_loaded)"
-    say "bench-initramfs-bytes=$(stat -L -c %s "$img" 2>/dev/null || echo 0)"
-    [ $rc -eq 0 ] || journalctl -b -u "$unit" --no-pager -o cat | tail -n 30 | while IFS= read -r l; do say "journal: $l"; done
+    # Armed: kdumpd's own word (/run/kdump/state), then the kernel's.
+    armed() {
+        if [ "$bench" = ours ]; then wait_armed || return 1; fi
+        loaded
+    }
+    bench_journal() {
+        journalctl -b -u "$unit" --no-pager -o cat 2>/dev/null | tail -n 30 | while IFS= read -r l; do say "journal: $l"; done
+    }
+    if [ "$phase" = after ]; then
+        armed
+        say "bench-after-armed rc=$?"
+        sync
+        systemctl poweroff
+        exit 0
+    fi
+
+    # The collector setting.
+    case $bench in
+        ours)
+            grep -v '^core_collector' "$here/scenarios/local.kdump.conf" >/run/bench.kdump.conf
+            if [ "$collector" = shared ]; then
+                echo 'core_collector makedumpfile -l -d 31' >>/run/bench.kdump.conf
+            else
+                grep '^core_collector' "$here/scenarios/local.kdump.conf" >>/run/bench.kdump.conf
+            fi
+            say "bench-collector=$(sed -n 's/^core_collector //p' /run/bench.kdump.conf | tr ' ' '_')" ;;
+        *)
+            sed -i '/^[[:space:]]*MAKEDUMP_ARGS=/d' /etc/default/kdump-tools
+            [ "$collector" = shared ] && echo 'MAKEDUMP_ARGS="-l -d 31"' >>/etc/default/kdump-tools
+            say "bench-collector=$(sed -n 's/^MAKEDUMP_ARGS=//p' /etc/default/kdump-tools | tr -d '"' | tr ' ' '_')" ;;
+    esac
+
+    if ! systemctl is-enabled --quiet "$unit"; then
+        [ "$bench" = ours ] && cp /run/bench.kdump.conf /etc/kdump.conf
+        t0=$(cut -d' ' -f1 /proc/uptime)
+        systemctl enable --now "$unit" && armed
+        rc=$?
+        say "bench-arm rc=$rc seconds=$(since "$t0")"
+        t0=$(cut -d' ' -f1 /proc/uptime)
+        systemctl restart "$unit" && armed
+        say "bench-rearm rc=$? seconds=$(since "$t0")"
+        say "bench-initramfs-bytes=$(stat -L -c %s "$img" 2>/dev/null || echo 0)"
+        # Idle cost while armed: kdumpd's (MainPID's) resident memory, and
+        # its threads' context switches (each one a wake-up) over two 30 s
+        # windows, per minute. The peer keeps no process.
+        pid=$(systemctl show -p MainPID --value "$unit")
+        if [ "$bench" = ours ] && [ "${pid:-0}" != 0 ]; then
+            snap() { for t in /proc/"$pid"/task/*; do echo "${t##*/} $(awk '/ctxt_switches/ {n += $2} END {print n + 0}' "$t/status" 2>/dev/null)"; done; }
+            delta() { awk 'NR == FNR {a[$1] = $2; next} {d += $2 - ($1 in a ? a[$1] : 0)} END {print (d + 0) * 2}' "$1" "$2"; }
+            sleep 5
+            snap >/run/bench.ctx0
+            sleep 30
+            snap >/run/bench.ctx1
+            sleep 30
+            snap >/run/bench.ctx2
+            say "bench-idle-rss-kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")"
+            say "bench-idle-rss-anon-kb=$(awk '/^RssAnon:/ {print $2}' "/proc/$pid/status")"
+            say "bench-idle-threads=$(awk '/^Threads:/ {print $2}' "/proc/$pid/status")"
+            say "bench-idle-tasks=$(systemctl show -p TasksCurrent --value "$unit")"
+            say "bench-idle-wakeups-per-min=$(delta /run/bench.ctx0 /run/bench.ctx1),$(delta /run/bench.ctx1 /run/bench.ctx2)"
+        else
+            say "bench-idle-pid=${pid:-0}"
+        fi
+    else
+        armed
+        say "bench-boot-armed rc=$?"
+        if [ "$bench" = ours ] && ! cmp -s /run/bench.kdump.conf /etc/kdump.conf; then
+            cp /run/bench.kdump.conf /etc/kdump.conf
+            # kdumpd's own watch re-arms after 2 quiet seconds; the reload
+            # asked for then runs after it, and kdumpctl waits for that.
+            t0=$(cut -d' ' -f1 /proc/uptime)
+            sleep 3
+            timeout 900 kdumpctl reload >/dev/null 2>&1
+            say "bench-reload rc=$? seconds=$(since "$t0")"
+        fi
+    fi
+    if ! armed; then
+        say "bench-not-armed"
+        bench_journal
+        sync
+        systemctl poweroff
+        exit 0
+    fi
+    say "bench-crashkernel-bytes=$(cat /sys/kernel/kexec_crash_size)"
+    # Only this run's dump on the disk (a warm disk holds an earlier one).
+    find /var/crash -mindepth 1 -maxdepth 1 -type d \( -name '127.0.0.1-*' -o -name '2*' \) -exec rm -rf {} +
     say "crash-now"
     sync
     echo c >/proc/sysrq-trigger
+    sleep 60
+    exit 1
 fi
 
 if [ "$phase" = after ]; then
