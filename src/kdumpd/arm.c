@@ -86,32 +86,45 @@ static void dump_space_check(const ArmOptions *o, const ArmInputs *in) {
                             avail >> 20, path, want, o->settings_path);
 }
 
+bool arm_fallback_choose(bool still_loaded, const ArmResult *previous, const char *kernel, const char *img,
+                         const char *cmdline, bool new_image, bool img_readable, ArmFallback *ret) {
+        /* Refused before anything was freed (lockdown, an unreadable file). */
+        if (still_loaded)
+                return false;
+        if (previous && previous->initrd) {
+                *ret = (ArmFallback) { previous->kernel, previous->initrd, previous->cmdline };
+                return true;
+        }
+        /* The first arming: the image on disk, if a new one was built beside
+         * it (an up-to-date image that failed would fail again). */
+        if (!new_image || !img_readable)
+                return false;
+        *ret = (ArmFallback) { kernel, img, cmdline };
+        return true;
+}
+
 /* After a failed load: kexec_file_load(2) frees the loaded crash kernel
  * before it loads the new one, so whatever was loaded must be loaded
  * again, with the kernel and command line it had (a new command line or
- * kernel may be what failed). Without a previous arming, the image on
- * disk, if a new one was built beside it. */
+ * kernel may be what failed). */
 static void previous_load_again(const ArmOptions *o, const ArmResult *previous, const char *kernel,
                                 const char *img, const char *cmdline, bool new_image) {
         _cleanup_(crash_region_done) CrashRegion cr = {};
+        bool loaded = crash_region_read(o->root, &cr) >= 0 && cr.loaded;
+        ArmFallback f;
         int r;
 
-        /* Refused before anything was freed (lockdown, an unreadable file). */
-        if (crash_region_read(o->root, &cr) >= 0 && cr.loaded) {
-                log_notice("The previous capture kernel is still loaded.");
+        if (!arm_fallback_choose(loaded, previous, kernel, img, cmdline, new_image, access(img, R_OK) == 0, &f)) {
+                if (loaded)
+                        log_notice("The previous capture kernel is still loaded.");
                 return;
         }
-        if (previous && previous->initrd) {
-                kernel = previous->kernel;
-                img = previous->initrd;
-                cmdline = previous->cmdline;
-        } else if (!new_image || access(img, R_OK) < 0)
-                return; /* the first arming, and no other image to fall back on */
-        r = kexec_crash_load(kernel, img, cmdline);
+        r = kexec_crash_load(f.kernel, f.initrd, f.cmdline);
         if (r < 0)
-                log_error_errno(r, "Loading the previous image \"%s\" again failed too: %m; nothing is loaded.", img);
+                log_error_errno(r, "Loading the previous image \"%s\" again failed too: %m; nothing is loaded.",
+                                f.initrd);
         else
-                log_notice("The previous image \"%s\" is loaded again%s.", img,
+                log_notice("The previous image \"%s\" is loaded again%s.", f.initrd,
                            new_image ? "; the new one was discarded" : "");
 }
 

@@ -51,5 +51,16 @@ void arm_result_done(ArmResult *r);
  * failed. Logs what it does; returns -errno. */
 int capture_arm(const ArmOptions *o, const ArmInputs *in, const ArmResult *previous, ArmResult *ret);
 
+/* What a failed load loads again (the kernel freed what was loaded):
+ * nothing when the kernel still has it (refused before freeing); else the
+ * previous arming's kernel, image and command line; on the first arming,
+ * the image on disk, only when a new image was built beside it and the
+ * old one is readable. Returns whether there is something to load. */
+typedef struct ArmFallback {
+        const char *kernel, *initrd, *cmdline;
+} ArmFallback;
+bool arm_fallback_choose(bool still_loaded, const ArmResult *previous, const char *kernel, const char *img,
+                         const char *cmdline, bool new_image, bool img_readable, ArmFallback *ret);
+
 /* Unloads the capture kernel. */
 int capture_disarm(void);
