@@ -10,6 +10,8 @@
 
 #include "capture-cmdline.h"
 #include "crash-region.h"
+#include "crashkernel-size.h"
+#include "initramfs-inspect.h"
 #include "dump-space.h"
 #include "fileio.h"
 #include "initramfs-build.h"
@@ -84,6 +86,32 @@ static void dump_space_check(const ArmOptions *o, const ArmInputs *in) {
                 log_warning("Only %" PRIu64 " MiB are free for dumps in \"%s\", less than min_free_mb = %" PRIu64
                             " of %s: a dump may not fit. Free some space or lower keep_dumps.",
                             avail >> 20, path, want, o->settings_path);
+}
+
+/* Whether the capture fits the crash region: kexec_file_load refuses only
+ * what does not fit while loading; a capture that runs out of memory while
+ * the image unpacks or makedumpfile runs fails after the crash. A warning
+ * with the reckoning, not a refusal: the estimate is calibrated, not exact,
+ * and an unarmed machine saves nothing. */
+static void capture_size_check(const ArmOptions *o, const char *kernel, const char *img, uint64_t reserved) {
+        _cleanup_(initramfs_info_done) InitramfsInfo info = {};
+        _cleanup_strv_free_ char **lines = NULL;
+        _cleanup_free_ char *meminfo = NULL, *want = NULL, *terms = NULL;
+        CrashkernelInputs in = {};
+        CrashkernelEstimate e = {};
+
+        if (asprintf(&meminfo, "%s/proc/meminfo", o->root) < 0 || initramfs_inspect(img, &info) < 0 ||
+            kernel_image_size(kernel, &in.kernel_size) < 0 || memory_total_read(meminfo, &in.memory) < 0)
+                return; /* an image or kernel this check cannot read: nothing to say */
+        crashkernel_inputs_from_image(&info, &in);
+        if (crashkernel_estimate(&in, &e) < 0 || e.size <= reserved)
+                return;
+        if (crashkernel_format(e.size, &want) < 0 || crashkernel_estimate_lines(&e, &lines) < 0 ||
+            !(terms = strv_join(lines, "; ")))
+                return (void) log_oom();
+        log_warning("The crash region (%" PRIu64 " MiB) is smaller than this capture needs, about %" PRIu64
+                    " MiB: a crash may run out of memory before the dump is saved. Reserve %s (\"kdumpctl "
+                    "reset-crashkernel\", then reboot). Reckoning: %s.", reserved >> 20, e.size >> 20, want, terms);
 }
 
 bool arm_fallback_choose(bool still_loaded, const ArmResult *previous, const char *kernel, const char *img,
@@ -181,6 +209,7 @@ int capture_arm(const ArmOptions *o, const ArmInputs *in, const ArmResult *previ
          * fails, the previous one is loaded again. */
         bool built = staged.image != NULL;
         const char *load = staged.image ? staged.image : img;
+        capture_size_check(o, kernel, load, region.size);
         log_info("Loading capture kernel %s with %s, command line: %s", kernel, load, cmdline);
         r = kexec_crash_load(kernel, load, cmdline);
         if (r < 0) {
