@@ -780,8 +780,18 @@ int kdump_config_format(const KdumpConfig *c, FILE *out) {
         }
         if (kind && strcmp(kind, "ssh") == 0 && !get(c, "sshkey"))
                 fprintf(out, "sshkey %s\n", KDUMP_DEFAULT_SSHKEY);
-        for (char **m = c->modprobe; m && *m; m++)
-                fprintf(out, "%s\n", *m);
+        /* "options <value>" keeps the value as written: it is quoted like
+         * any other when a blank at its end (after a backslash, say) would
+         * be stripped on reading. */
+        for (char **m = c->modprobe; m && *m; m++) {
+                size_t n = strcspn(*m, " ");
+                _cleanup_free_ char *name = strndup(*m, n);
+                if (!name)
+                        return -ENOMEM;
+                r = line_write(out, name, (*m)[n] ? *m + n + 1 : "");
+                if (r < 0)
+                        return r;
+        }
         return ferror(out) ? -EIO : 0;
 }
 
