@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "hotplug-watch.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,6 +104,35 @@ int hotplug_watch_new(sd_event *e, const char *sysfs, uint64_t debounce_usec, ho
         }
         *ret = TAKE_PTR(w);
         return 0;
+}
+
+int hotplug_signature(const char *sysfs, char **ret) {
+        _cleanup_free_ char *cpus_path = NULL, *cpus = NULL, *mem_path = NULL;
+        unsigned long long blocks = 0, online = 0;
+        DIR *d;
+
+        if (asprintf(&cpus_path, "%s/devices/system/cpu/online", sysfs) < 0 ||
+            asprintf(&mem_path, "%s/devices/system/memory", sysfs) < 0)
+                return -ENOMEM;
+        if (read_one_line_file(cpus_path, &cpus) < 0)
+                cpus = NULL;
+        d = opendir(mem_path);
+        for (struct dirent *de; d && (de = readdir(d));) {
+                _cleanup_free_ char *p = NULL, *v = NULL;
+                if (strncmp(de->d_name, "memory", 6) != 0 || !de->d_name[6])
+                        continue;
+                blocks++;
+                if (asprintf(&p, "%s/%s/online", mem_path, de->d_name) < 0) {
+                        closedir(d);
+                        return -ENOMEM;
+                }
+                if (read_one_line_file(p, &v) >= 0 && strcmp(v, "1") == 0)
+                        online++;
+        }
+        if (d)
+                closedir(d);
+        return asprintf(ret, "cpus %s, memory blocks %llu of %llu online", cpus ?: "?", online, blocks) < 0 ?
+                -ENOMEM : 0;
 }
 
 HotplugWatch *hotplug_watch_free(HotplugWatch *w) {

@@ -26,3 +26,9 @@ int hotplug_watch_new(sd_event *e, const char *sysfs, uint64_t debounce_usec, ho
                       void *userdata, HotplugWatch **ret);
 
 HotplugWatch *hotplug_watch_free(HotplugWatch *w);
+
+/* What the crash headers describe, as one string: the online CPUs and the
+ * online memory blocks. kdumpd records it before each arming and loads
+ * again only when it changed (udev's coldplug at boot and a block that
+ * goes offline and online again change nothing). */
+int hotplug_signature(const char *sysfs, char **ret);

@@ -688,8 +688,15 @@ static int verb_rearm(bool rebuild, uint32_t signal_pid) {
                 }
         } else
                 r = systemctl("reload");
-        if (r != 0)
+        if (r != 0) {
+                /* kdump.service's ExecReload waits too, and a failed attempt
+                 * fails "systemctl reload": say why, from the state file. */
+                _cleanup_(arm_state_done) ArmState s = {};
+                if (arm_state_read(ARM_STATE_PATH, &s) >= 0 && s.pid == main_pid && s.generation >= target &&
+                    arm_phase_is_final(s.phase))
+                        return rearm_report(&s);
                 return r;
+        }
 
         return rearm_wait(main_pid, before.pid, target);
 }

@@ -69,6 +69,8 @@ typedef struct Daemon {
         FileSnapshot armed_from;
         ConfigWatch *watch;
         HotplugWatch *hotplug;
+        char *armed_hardware;      /* hotplug_signature() the loaded headers describe */
+        char *worker_hardware;     /* the same, taken as the running arming started */
 
         /* The arming that runs now, off the event loop. */
         Worker *worker;
@@ -139,7 +141,7 @@ static void state_publish(Daemon *d, ArmPhase phase, const char *reason) {
         }
         r = arm_state_write(ARM_STATE_PATH, &d->state);
         if (r < 0)
-                log_debug_errno(r, "Failed to write %s: %m", ARM_STATE_PATH);
+                log_warning_errno(r, "Failed to write %s (kdumpctl reload and status read it): %m", ARM_STATE_PATH);
 }
 
 static void notify_armed(Daemon *d) {
@@ -252,7 +254,11 @@ static void watch_files(Daemon *d, sd_event *e) {
 
 /* Why an arming failed, as one line for STATUS= and the state file. */
 static const char *reason_for(int r) {
-        return r == -EINVAL ? "the configuration has errors" : strerror(r < 0 ? -r : r);
+        if (r == -EINVAL)
+                return "the configuration has errors";
+        if (r == -ENOEXEC)
+                return "the capture initramfs dracut built is unusable (no /init or no collector in it)";
+        return strerror(r < 0 ? -r : r);
 }
 
 /* The worker's side: everything an arming does, reported as lines:
@@ -378,6 +384,8 @@ static void on_worker_exit(Worker *w, int status, void *userdata) {
                 file_snapshot_done(&d->armed_from);
                 d->armed_from = d->worker_from;
                 d->worker_from = (FileSnapshot) {};
+                free(d->armed_hardware);
+                d->armed_hardware = TAKE_PTR(d->worker_hardware);
                 d->state.generation++;
                 d->state.build_usec = d->armed.built ? took : 0;
                 log_info("kdump %s: capture kernel %s loaded with %s%s.", first ? "armed" : "re-armed",
@@ -393,7 +401,7 @@ static void on_worker_exit(Worker *w, int status, void *userdata) {
                 file_snapshot_done(&d->worker_from);
                 /* The kernel frees the loaded image before it loads a new
                  * one: ask it what is loaded now. */
-                d->is_armed = d->is_armed && crash_region_read(d->options.root, &cr) >= 0 && cr.loaded;
+                d->is_armed = crash_region_read(d->options.root, &cr) >= 0 && cr.loaded;
                 d->state.generation++;
                 state_publish(d, ARM_PHASE_FAILED, reason);
                 if (!d->ready_sent) {
@@ -432,6 +440,11 @@ static void daemon_arm(Daemon *d, const char *why, bool force) {
                 sd_notify(false, "RELOADING=1\nSTATUS=Reloading configuration…");
         file_snapshot_done(&d->worker_from);
         file_snapshot_take(&d->options, &d->worker_from);
+        /* Before the worker reads the memory map: a hot-plug after this
+         * point differs from it and loads again. */
+        free(d->worker_hardware);
+        if (hotplug_signature("/sys", &d->worker_hardware) < 0)
+                d->worker_hardware = NULL;
         d->worker_force = force;
         d->worker_building = false;
         d->worker_started = now_usec();
@@ -497,7 +510,14 @@ static void on_files_changed(ConfigWatch *w, char * const *changed, void *userda
 
 /* The loaded crash headers describe the memory and CPUs at load time. */
 static void on_hotplug(HotplugWatch *w, const char *what, void *userdata) {
-        _cleanup_free_ char *why = NULL;
+        _cleanup_free_ char *why = NULL, *now = NULL;
+        Daemon *d = userdata;
+
+        if (!d->worker && d->is_armed && hotplug_signature("/sys", &now) >= 0 && d->armed_hardware &&
+            strcmp(now, d->armed_hardware) == 0) {
+                log_debug("%s events, but %s as when the capture kernel was loaded; nothing to do.", what, now);
+                return;
+        }
 
         if (asprintf(&why, "%s hot-plugged: loading the capture kernel again so that a dump covers it", what) < 0)
                 return (void) log_oom();
@@ -598,7 +618,10 @@ int main(int argc, char *argv[]) {
         if (access(CAPTURE_BOOT_VMCORE, F_OK) == 0) {
                 /* Nobody reads the journal of a boot that is about to end:
                  * the console shows it too. */
-                (void) log_open_kmsg();
+                r = log_open_kmsg();
+                if (r < 0)
+                        log_warning_errno(r, "Cannot write to /dev/kmsg; the console will not show how the dump "
+                                          "went: %m");
                 return capture_boot(&d.options);
         }
 
@@ -649,6 +672,8 @@ int main(int argc, char *argv[]) {
         }
         d.watch = config_watch_free(d.watch);
         d.hotplug = hotplug_watch_free(d.hotplug);
+        free(d.armed_hardware);
+        free(d.worker_hardware);
         arm_result_done(&d.armed);
         arm_result_done(&d.worker_result);
         file_snapshot_done(&d.armed_from);

@@ -75,7 +75,7 @@ static int elf_needed_names(const char *path, char ***names) {
         if (r < 0)
                 return r;
         for (size_t i = 0; i < eh.e_phnum; i++)
-                if (ph[i].p_type == PT_DYNAMIC) {
+                if (ph[i].p_type == PT_DYNAMIC && !dyn) {
                         n_dyn = ph[i].p_filesz / sizeof(ElfW(Dyn));
                         if (n_dyn == 0 || n_dyn > 4096)
                                 return -ENOEXEC;

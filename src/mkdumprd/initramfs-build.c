@@ -484,16 +484,20 @@ static int image_check(const char *image, const char *kver, const char *collecto
                 return 0;
         }
         if (r < 0)
-                return log_error_errno(r == -ENOMEM ? r : -EINVAL,
+                return log_error_errno(r == -ENOMEM ? r : -ENOEXEC,
                                        "error: the capture initramfs dracut built (\"%s\") cannot be read back (%s); "
                                        "the previous one is kept.", image, strerror(-r));
         if (!initramfs_entry_is_executable(initramfs_info_resolve(&info, "init")))
-                return log_error_errno(-EINVAL, "error: the capture initramfs dracut built for %s has no executable "
+                return log_error_errno(-ENOEXEC, "error: the capture initramfs dracut built for %s has no executable "
                                        "/init (the capture program, %s): dracut's kdump module did not install "
                                        "it (see dracut's messages above); the previous one is kept.",
                                        kver, CAPTURE_PROGRAM_PATH);
-        if (!initramfs_info_find_program(&info, name))
-                return log_error_errno(-EINVAL, "error: the capture initramfs dracut built for %s has no core "
+        /* A collector named by its path is installed at that path. */
+        bool has_collector = strchr(collector, '/') ?
+                initramfs_entry_is_executable(initramfs_info_resolve(&info, collector + strspn(collector, "/"))) :
+                initramfs_info_find_program(&info, name) != NULL;
+        if (!has_collector)
+                return log_error_errno(-ENOEXEC, "error: the capture initramfs dracut built for %s has no core "
                                        "collector \"%s\" in /usr/bin, /usr/sbin, /bin or /sbin; the previous one "
                                        "is kept. Is it installed on this machine?", kver, name);
         log_info("Capture initramfs for %s built: %.1f MiB packed, %.1f MiB unpacked, %zu entries; it replaces "
