@@ -55,14 +55,6 @@ int arm_inputs_load(const ArmOptions *o, ArmInputs *ret) {
         return 0;
 }
 
-void arm_result_done(ArmResult *r) {
-        free(r->kver);
-        free(r->kernel);
-        free(r->initrd);
-        free(r->cmdline);
-        *r = (ArmResult) {};
-}
-
 /* min_free_mb: a warning only. A full disk loses the dump, but refusing to
  * arm would lose it for certain. */
 static void dump_space_check(const ArmOptions *o, const ArmInputs *in) {
@@ -237,12 +229,5 @@ int capture_arm(const ArmOptions *o, const ArmInputs *in, const ArmResult *previ
                 .crash_size = region.size,
                 .built = built,
         };
-        return 0;
-}
-
-int capture_disarm(void) {
-        int r = kexec_crash_unload();
-        if (r < 0)
-                return log_error_errno(r, "Failed to unload the capture kernel: %m");
         return 0;
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "arm-result.h"
 #include "kdump-config.h"
 #include "kdumpd-settings.h"
 
@@ -31,17 +32,6 @@ void arm_inputs_done(ArmInputs *in);
  * another -errno when one cannot be read (both logged), or 0. */
 int arm_inputs_load(const ArmOptions *o, ArmInputs *ret);
 
-typedef struct ArmResult {
-        char *kver;
-        char *kernel;  /* /boot/vmlinuz-<kver> */
-        char *initrd;
-        char *cmdline;
-        unsigned long long crash_size;
-        bool built;  /* this arming built its image */
-} ArmResult;
-
-void arm_result_done(ArmResult *r);
-
 /* Builds the initramfs if it is missing or stale, and loads the capture
  * kernel. Warns when the dump filesystem is short of min_free_mb. Nothing
  * that is loaded is touched before the load itself, so a failure before it
@@ -61,6 +51,3 @@ typedef struct ArmFallback {
 } ArmFallback;
 bool arm_fallback_choose(bool still_loaded, const ArmResult *previous, const char *kernel, const char *img,
                          const char *cmdline, bool new_image, bool img_readable, ArmFallback *ret);
-
-/* Unloads the capture kernel. */
-int capture_disarm(void);

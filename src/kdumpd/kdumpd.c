@@ -3,8 +3,10 @@
  * /etc/kdump/kdumpd.conf. Started by kdump.service (Type=notify): READY=1
  * only once armed. SIGHUP, or a saved change to either file, re-arms as a
  * transaction (a broken file keeps what is loaded); SIGTERM unloads and
- * exits. */
+ * exits. Each arming is kdumpd-arm, run in a worker: this process only
+ * waits, and links libsystemd alone (test-kdumpd-links). */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,24 +19,21 @@
 #include <sysexits.h>
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
-#include <systemd/sd-journal.h>
 #include <unistd.h>
 
-#include "arm.h"
+#include "arm-command.h"
+#include "arm-result.h"
 #include "arm-state.h"
 #include "capture-boot.h"
 #include "config-watch.h"
 #include "crash-region.h"
-#include "dump-report.h"
-#include "dump-space.h"
 #include "fileio.h"
 #include "hotplug-watch.h"
-#include "initramfs-build.h"
 #include "kdump-config.h"
 #include "kdumpd-settings.h"
+#include "kexec-load.h"
 #include "log.h"
 #include "macro.h"
-#include "raw-harvest.h"
 #include "spawn.h"
 #include "strv.h"
 #include "deadline.h"
@@ -60,9 +59,15 @@ typedef struct PendingReload {
         char *why;
 } PendingReload;
 
+typedef struct DaemonOptions {
+        const char *config_path;   /* /etc/kdump.conf */
+        const char *settings_path; /* /etc/kdump/kdumpd.conf */
+        const char *root;          /* "": prefix for the /sys reads */
+} DaemonOptions;
+
 typedef struct Daemon {
         sd_event *event;
-        ArmOptions options;
+        DaemonOptions options;
         ArmResult armed;
         bool is_armed;
         /* The files' content the loaded capture kernel was armed from. */
@@ -105,7 +110,7 @@ static int read_if_exists(const char *path, char **ret) {
 
 /* Read just before the files are parsed: should either change after this,
  * its inotify event comes later and finds a different content. */
-static void file_snapshot_take(const ArmOptions *o, FileSnapshot *ret) {
+static void file_snapshot_take(const DaemonOptions *o, FileSnapshot *ret) {
         FileSnapshot s = {};
 
         s.valid = read_if_exists(o->config_path, &s.config_text) >= 0 &&
@@ -150,74 +155,6 @@ static void notify_armed(Daemon *d) {
         d->ready_sent = true;
 }
 
-/* keep_dumps: at start only, before anything can write a dump. */
-static void dumps_prune(const ArmInputs *in) {
-        _cleanup_strv_free_ char **removed = NULL;
-        unsigned keep = kdumpd_settings_keep_dumps(in->settings);
-        const char *path = kdump_config_path(in->config);
-        int r;
-
-        if (keep == 0)
-                return;
-        if (kdump_config_target_type(in->config) != DUMP_TARGET_PATH) {
-                log_info("keep_dumps = %u: only dumps on a local path are deleted, not those on the %s target.", keep,
-                         dump_target_type_to_string(kdump_config_target_type(in->config)));
-                return;
-        }
-        r = dump_dirs_prune(path, keep, &removed);
-        for (char **i = removed; i && *i; i++)
-                log_info("Deleted the old dump \"%s/%s\" (keep_dumps = %u).", path, *i, keep);
-        if (r < 0)
-                log_warning_errno(r, "Failed to delete old dumps in \"%s\" (keep_dumps = %u): %m", path, keep);
-}
-
-/* After a crash: one journal entry per new dump (complete or not, the
- * panic, the crashed kernel), with a MESSAGE_ID to find them by. */
-static void dumps_report(const ArmInputs *in, const char *state_dir) {
-        _cleanup_free_ char *state = NULL;
-        DumpReport *list = NULL;
-        size_t n = 0;
-        int r;
-
-        /* Dumps on a local path; raw dumps are restored there (raw_harvest). */
-        if (kdump_config_target_type(in->config) != DUMP_TARGET_PATH &&
-            kdump_config_target_type(in->config) != DUMP_TARGET_RAW)
-                return;
-        if (asprintf(&state, "%s/reported-dumps", state_dir) < 0)
-                return (void) log_oom();
-        r = dump_reports_new(kdump_config_path(in->config), state, true, &list, &n);
-        if (r < 0)
-                return (void) log_warning_errno(r, "Cannot read the dumps in \"%s\": %m", kdump_config_path(in->config));
-        for (size_t i = 0; i < n; i++) {
-                _cleanup_free_ char *msg = NULL;
-                if (dump_report_format(&list[i], &msg) < 0)
-                        continue;
-                sd_journal_send("MESSAGE_ID=" KDUMP_DUMP_REPORT_MESSAGE_ID, "MESSAGE=%s", msg, "PRIORITY=%d",
-                                list[i].complete ? LOG_NOTICE : LOG_WARNING, "KDUMP_DUMP_DIR=%s", list[i].dir,
-                                "KDUMP_DUMP_COMPLETE=%d", list[i].complete, "KDUMP_CRASHED_KERNEL=%s",
-                                list[i].kernel ?: "", "KDUMP_PANIC=%s", list[i].panic ?: "", NULL);
-        }
-        dump_reports_free(list, n);
-}
-
-static int exit_code_for(int r) {
-        switch (r) {
-        case -EINVAL:
-        case -EOPNOTSUPP:
-        case -ENODEV:
-                return EX_CONFIG;
-        case -ENOMEM:
-        case -EADDRNOTAVAIL:
-        case -E2BIG:
-        case -EPERM:
-        case -EKEYREJECTED:
-        case -ENOSYS:
-                return EX_UNAVAILABLE;
-        default:
-                return EX_SOFTWARE;
-        }
-}
-
 /* The watch wants an absolute path; --config may be relative. */
 static int path_make_absolute(const char *path, char **ret) {
         _cleanup_free_ char *cwd = NULL;
@@ -252,89 +189,32 @@ static void watch_files(Daemon *d, sd_event *e) {
         }
 }
 
-/* Why an arming failed, as one line for STATUS= and the state file. */
-static const char *reason_for(int r) {
-        if (r == -EINVAL)
-                return "the configuration has errors";
-        if (r == -ENOEXEC)
-                return "the capture initramfs dracut built is unusable (no /init or no collector in it)";
-        return strerror(r < 0 ? -r : r);
-}
+/* The worker's side: kdumpd-arm, told what this process knows (its copy
+ * of the daemon as it was at the fork). Its lines come through the
+ * worker's pipe, opened close-on-exec and kept open for it. */
+static int arm_exec(int report_fd, void *userdata) {
+        Daemon *d = userdata;
+        _cleanup_strv_free_ char **argv = NULL;
+        ArmCommand c = {
+                .config_path = d->options.config_path,
+                .settings_path = d->options.settings_path,
+                .report_fd = report_fd,
+                .first = d->worker_first,
+                .force = d->worker_force,
+        };
 
-/* The worker's side: everything an arming does, reported as lines:
- *   busy WHAT     slow work started (systemd may stop waiting for us)
- *   armed KVER\tKERNEL\tINITRD\tCMDLINE\tCRASH_SIZE\tBUILT
- *   failed REASON */
-static void report_building(const char *kver, void *userdata) {
-        (void) worker_report(*(int *) userdata, "busy building the capture initramfs for %s", kver);
-}
-
-static char *tabless(const char *s) {
-        char *c = strdup(strempty(s));
-        for (char *i = c; i && *i; i++)
-                if (*i == '\t')
-                        *i = ' ';
-        return c;
-}
-
-static int arm_work(int report_fd, void *userdata) {
-        Daemon *d = userdata; /* this process's copy, as it was at the fork */
-        _cleanup_(arm_inputs_done) ArmInputs in = {};
-        ArmOptions o = d->options;
-        ArmResult res = {};
-        int r;
-
-        o.force_rebuild = d->worker_force;
-        o.building = report_building;
-        o.userdata = &report_fd;
-        r = arm_inputs_load(&o, &in);
-        if (r < 0) {
-                (void) worker_report(report_fd, "failed %s", reason_for(r));
-                return exit_code_for(r);
+        /* Borrowed, not owned: this process exec's or exits. */
+        if (d->is_armed)
+                c.loaded = d->armed;
+        if (arm_command_to_argv(&c, KDUMPD_ARM_PATH, &argv) < 0) {
+                (void) worker_report(report_fd, "failed %s", strerror(ENOMEM));
+                return EX_OSERR;
         }
-        if (d->worker_first) {
-                dumps_prune(&in);
-                /* Before arming: nothing may write to the raw device while
-                 * its dump is read (kdump-utils does the same). */
-                if (kdump_config_target_type(in.config) == DUMP_TARGET_RAW)
-                        (void) worker_report(report_fd, "busy looking for a dump on the raw device");
-                raw_harvest(in.config);
-                dumps_report(&in, d->options.state_dir);
-        }
-        r = capture_arm(&o, &in, d->is_armed ? &d->armed : NULL, &res);
-        if (r < 0) {
-                (void) worker_report(report_fd, "failed %s", reason_for(r));
-                return exit_code_for(r);
-        }
-        _cleanup_free_ char *cmdline = tabless(res.cmdline);
-        r = worker_report(report_fd, "armed %s\t%s\t%s\t%s\t%llu\t%d", res.kver, res.kernel, res.initrd,
-                          strempty(cmdline), res.crash_size, res.built);
-        arm_result_done(&res);
-        return r < 0 ? EX_IOERR : EX_OK;
-}
-
-static int arm_result_parse(const char *text, ArmResult *ret) {
-        _cleanup_free_ char *copy = strdup(text);
-        char *f[6], *save = NULL, *p = copy;
-        ArmResult res = {};
-
-        if (!copy)
-                return -ENOMEM;
-        for (size_t i = 0; i < ELEMENTSOF(f); i++, p = NULL)
-                if (!(f[i] = strtok_r(p, "\t", &save)))
-                        return -EBADMSG;
-        res.kver = strdup(f[0]);
-        res.kernel = strdup(f[1]);
-        res.initrd = strdup(f[2]);
-        res.cmdline = strdup(f[3]);
-        res.crash_size = strtoull(f[4], NULL, 10);
-        res.built = strcmp(f[5], "1") == 0;
-        if (!res.kver || !res.kernel || !res.initrd || !res.cmdline) {
-                arm_result_done(&res);
-                return -ENOMEM;
-        }
-        *ret = res;
-        return 0;
+        if (fcntl(report_fd, F_SETFD, 0) >= 0)
+                execv(argv[0], argv);
+        log_error_errno(errno, "Failed to run %s: %m", argv[0]);
+        (void) worker_report(report_fd, "failed the arming program could not be run");
+        return EX_OSERR;
 }
 
 static void on_worker_line(Worker *w, const char *line, void *userdata) {
@@ -449,7 +329,7 @@ static void daemon_arm(Daemon *d, const char *why, bool force) {
         d->worker_building = false;
         d->worker_started = now_usec();
         state_publish(d, ARM_PHASE_STARTING, NULL);
-        r = worker_start(d->event, arm_work, on_worker_line, on_worker_exit, d, &d->worker);
+        r = worker_start(d->event, arm_exec, on_worker_line, on_worker_exit, d, &d->worker);
         if (r < 0) {
                 log_error_errno(r, "Failed to start the arming process: %m");
                 d->worker_reason = strdup("the arming process could not be started");
@@ -537,9 +417,12 @@ static int on_exit_signal(sd_event_source *s, const struct signalfd_siginfo *si,
                 d->worker = worker_free(d->worker);
         }
         /* The kernel's word: a stopped arming may have loaded one. */
-        if ((d->is_armed || (crash_region_read(d->options.root, &cr) >= 0 && cr.loaded)) && capture_disarm() >= 0) {
-                d->is_armed = false;
-                log_info("Capture kernel unloaded.");
+        if (d->is_armed || (crash_region_read(d->options.root, &cr) >= 0 && cr.loaded)) {
+                int r = kexec_crash_unload();
+                if (r < 0)
+                        log_error_errno(r, "Failed to unload the capture kernel: %m");
+                else
+                        log_info("Capture kernel unloaded.");
         }
         d->is_armed = false;
         d->state.generation++;
@@ -555,33 +438,30 @@ static void help(void) {
                "  -h, --help            show this help\n");
 }
 
-/* A capture boot (mount_root_run_init): save the dump, then end the boot
- * as kdump.conf says. No arming: this kernel has no crash region. */
-static int capture_boot(const ArmOptions *o) {
-        _cleanup_(arm_inputs_done) ArmInputs in = {};
-        KdumpAction a;
+/* A capture boot (mount_root_run_init): kdumpd-arm saves the dump and
+ * ends the boot, in this process, whose READY=1 systemd waits for. */
+static int capture_boot_exec(const DaemonOptions *o) {
+        _cleanup_strv_free_ char **argv = NULL;
+        ArmCommand c = {
+                .mode = ARM_MODE_CAPTURE_BOOT,
+                .config_path = o->config_path,
+                .settings_path = o->settings_path,
+                .report_fd = -EBADF,
+        };
         int r;
 
-        /* Ready at once: the dump takes as long as the memory, and no start
-         * timeout may cut it short. */
-        sd_notify(false, "READY=1\nSTATUS=Capture boot: saving the crashed kernel's memory…");
-        r = arm_inputs_load(o, &in);
-        if (r >= 0)
-                r = capture_boot_save(in.config, CAPTURE_BOOT_VMCORE, NULL);
-        a = r >= 0 ? kdump_config_final_action(in.config) : KDUMP_ACTION_REBOOT;
-        if (r < 0 && in.config) {
-                KdumpAction f = kdump_config_failure_action(in.config);
-                if (f == KDUMP_ACTION_HALT || f == KDUMP_ACTION_POWEROFF)
-                        a = f;
+        r = arm_command_to_argv(&c, KDUMPD_ARM_PATH, &argv);
+        if (r >= 0) {
+                execv(argv[0], argv);
+                r = -errno;
         }
-        sd_notifyf(false, "STATUS=Capture boot: %s; %s.", r >= 0 ? "dump saved" : "dump failed",
-                   kdump_action_to_string(a));
-        if (a != KDUMP_ACTION_REBOOT && a != KDUMP_ACTION_HALT && a != KDUMP_ACTION_POWEROFF)
-                a = KDUMP_ACTION_REBOOT;
-        char *argv[] = { (char *) "systemctl", (char *) "--no-block", (char *) kdump_action_to_string(a), NULL };
-        log_notice("Capture boot done: %s.", kdump_action_to_string(a));
-        (void) spawn_and_wait(argv, NULL);
-        return r < 0 ? EX_SOFTWARE : EX_OK;
+        /* No dump then; this kernel is not for running the machine (its
+         * memory is the crash region): boot again, as a failed dump does. */
+        (void) log_open_kmsg();
+        log_error_errno(r, "Failed to run %s to save the dump: %m; rebooting.", KDUMPD_ARM_PATH);
+        char *reboot[] = { (char *) "systemctl", (char *) "--no-block", (char *) "reboot", NULL };
+        (void) spawn_and_wait(reboot, NULL);
+        return EX_OSERR;
 }
 
 int main(int argc, char *argv[]) {
@@ -596,7 +476,6 @@ int main(int argc, char *argv[]) {
                 .options = {
                         .config_path = KDUMP_CONFIG_PATH,
                         .settings_path = KDUMPD_SETTINGS_PATH,
-                        .state_dir = KDUMP_STATE_DIR,
                         .root = "",
                 },
         };
@@ -615,15 +494,8 @@ int main(int argc, char *argv[]) {
                 log_error("Unexpected argument \"%s\".", argv[optind]);
                 return EX_USAGE;
         }
-        if (access(CAPTURE_BOOT_VMCORE, F_OK) == 0) {
-                /* Nobody reads the journal of a boot that is about to end:
-                 * the console shows it too. */
-                r = log_open_kmsg();
-                if (r < 0)
-                        log_warning_errno(r, "Cannot write to /dev/kmsg; the console will not show how the dump "
-                                          "went: %m");
-                return capture_boot(&d.options);
-        }
+        if (access(CAPTURE_BOOT_VMCORE, F_OK) == 0)
+                return capture_boot_exec(&d.options);
 
         sigemptyset(&mask);
         sigaddset(&mask, SIGTERM);

@@ -87,6 +87,15 @@ static void on_sigint_in_worker(int sig) {
         /* Nothing: waitpid() goes on (SA_RESTART) until dracut is done. */
 }
 
+void worker_wait_on_sigint(void) {
+        /* SIGINT is for dracut (its exit trap removes its temporary
+         * directory); this process waits for it and cleans up after it.
+         * A handler, not SIG_IGN: an ignored signal stays ignored across
+         * exec, a handled one is reset to the default. */
+        struct sigaction wait_for_children = { .sa_handler = on_sigint_in_worker, .sa_flags = SA_RESTART };
+        (void) sigaction(SIGINT, &wait_for_children, NULL);
+}
+
 static void worker_child(int report_fd, worker_work_t work, void *userdata) {
         struct sigaction dfl = { .sa_handler = SIG_DFL };
         sigset_t none;
@@ -96,12 +105,7 @@ static void worker_child(int report_fd, worker_work_t work, void *userdata) {
                 (void) sigaction(sig, &dfl, NULL);
         sigemptyset(&none);
         (void) sigprocmask(SIG_SETMASK, &none, NULL);
-        /* SIGINT is for dracut (its exit trap removes its temporary
-         * directory); this process waits for it and cleans up after it.
-         * A handler, not SIG_IGN: an ignored signal stays ignored across
-         * exec, a handled one is reset to the default. */
-        struct sigaction wait_for_children = { .sa_handler = on_sigint_in_worker, .sa_flags = SA_RESTART };
-        (void) sigaction(SIGINT, &wait_for_children, NULL);
+        worker_wait_on_sigint();
         _exit(work(report_fd, userdata));
 }
 

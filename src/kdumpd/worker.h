@@ -30,5 +30,10 @@ void worker_stop(Worker *w, uint64_t timeout_usec);
 
 Worker *worker_free(Worker *w);
 
+/* The work's SIGINT handling, set before it runs; a program the work
+ * exec's sets it again (exec resets handlers): the process waits for its
+ * children to clean up on SIGINT (worker_stop) instead of dying first. */
+void worker_wait_on_sigint(void);
+
 /* For the child: writes one line (a newline inside becomes a space). */
 int worker_report(int report_fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

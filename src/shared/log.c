@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "log.h"
 
-#include "kdump-config.h"
 #include "macro.h"
 
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <stdlib.h>
@@ -98,10 +98,4 @@ int log_internal(int level, int error, const char *file, int line, const char *f
         (void) file;
         (void) line;
         return -e;
-}
-
-void log_config_diagnostics(struct ConfigDiagnostics *d) {
-        for (char **m = d->messages; m && *m; m++)
-                log_full_errno(strstr(*m, ": error: ") ? LOG_ERR : LOG_WARNING, 0, "%s", *m);
-        config_diagnostics_done(d);
 }
