@@ -298,7 +298,7 @@ static int arm_work(int report_fd, void *userdata) {
                  * its dump is read (kdump-utils does the same). */
                 if (kdump_config_target_type(in.config) == DUMP_TARGET_RAW)
                         (void) worker_report(report_fd, "busy looking for a dump on the raw device");
-                raw_harvest(in.config);
+                raw_harvest(in.config, d->options.state_dir);
                 dumps_report(&in, d->options.state_dir);
         }
         r = capture_arm(&o, &in, d->is_armed ? &d->armed : NULL, &res);

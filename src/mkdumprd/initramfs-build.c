@@ -19,6 +19,7 @@
 #include "elf-needed.h"
 #include "file-hash.h"
 #include "hook-dir.h"
+#include "image-compress.h"
 #include "initramfs-inspect.h"
 #include "net-target.h"
 #include "fileio.h"
@@ -35,7 +36,7 @@
 #endif
 
 /* Bump when the image layout changes, so old images are rebuilt. */
-#define MANIFEST_FORMAT "kdumpd-manifest 2"
+#define MANIFEST_FORMAT "kdumpd-manifest 3"
 
 int build_paths_for_kernel(const char *kver, char **ret_kver, char **ret_kernel) {
         struct utsname u;
@@ -367,8 +368,35 @@ static int lvm_target_prepare(const TargetFs *t, char **ret_plan, char **ret_dis
         return 0;
 }
 
+/* dracut_args that choose dracut's compression: the admin's word stands. */
+static bool dracut_args_compress(char * const *args) {
+        static const char *const options[] = { "--compress", "--no-compress", "--xz", "--zstd", "--gzip", "--lz4",
+                                               "--lzo", "--lzma", "--bzip2" };
+        for (char * const *a = args; a && *a; a++)
+                for (size_t i = 0; i < ELEMENTSOF(options); i++)
+                        if (strncmp(*a, options[i], strlen(options[i])) == 0 &&
+                            ((*a)[strlen(options[i])] == '\0' || (*a)[strlen(options[i])] == '='))
+                                return true;
+        return false;
+}
+
+/* How the image is compressed: zstd by mkdumprd when the kernel reads it and
+ * dracut_args do not say otherwise, else xz by dracut. */
+static bool image_zstd_wanted(const KdumpConfig *config, const BuildPaths *p) {
+        _cleanup_strv_free_ char **extra = NULL;
+        _cleanup_free_ char *config_path = NULL;
+        const char *user_args = kdump_config_string(config, "dracut_args");
+        const char *slash = p->kernel ? strrchr(p->kernel, '/') : NULL;
+
+        if (user_args && (shell_split(user_args, &extra) < 0 || dracut_args_compress(extra)))
+                return false;
+        if (!slash || asprintf(&config_path, "%.*s/config-%s", (int) (slash - p->kernel), p->kernel, p->kver) < 0)
+                return false;
+        return kernel_reads_zstd_initramfs(config_path);
+}
+
 static int dracut_argv(const KdumpConfig *config, const BuildPaths *p, const char *baked_path, const char *confdir,
-                       const char *out, char ***ret) {
+                       bool zstd, const char *out, char ***ret) {
         _cleanup_strv_free_ char **argv = NULL, **extra = NULL;
         const char *user_args = kdump_config_string(config, "dracut_args");
         int r;
@@ -379,12 +407,15 @@ static int dracut_argv(const KdumpConfig *config, const BuildPaths *p, const cha
         const char *fixed[] = {
                 "dracut", "--force", "--quiet", "--conf", "/dev/null", "--confdir", confdir,
                 "--hostonly", "--hostonly-mode", "strict", "--no-hostonly-cmdline", "--no-early-microcode",
-                "--nofscks", "--modules", "kdump", "--compress", "xz", "--kver", p->kver,
+                "--nofscks", "--modules", "kdump", "--kver", p->kver,
                 "--include", baked_path, "/etc/kdump.conf", NULL,
         };
         for (const char **a = fixed; *a; a++)
                 if (strv_extend(&argv, *a) < 0)
                         return -ENOMEM;
+        if (zstd ? strv_extend(&argv, "--no-compress") < 0
+                 : strv_extend(&argv, "--compress") < 0 || strv_extend(&argv, "xz") < 0)
+                return -ENOMEM;
         if (user_args) {
                 r = shell_split(user_args, &extra);
                 if (r < 0)
@@ -646,8 +677,9 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
         _cleanup_free_ char *hook_list = NULL, *modprobe = NULL;
         _cleanup_strv_free_ char **modprobe_lines = NULL;
         _cleanup_strv_free_ char **argv = NULL;
-        _cleanup_free_ char *lvm_plan_path = NULL;
+        _cleanup_free_ char *lvm_plan_path = NULL, *cpio = NULL;
         _cleanup_free_ char *net_modules = NULL, *root_spec = NULL;
+        bool zstd = false;
         _cleanup_(target_fs_done) TargetFs root = {};
         int r;
 
@@ -735,7 +767,12 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
                 }
         }
 
-        r = dracut_argv(config, p, baked_path, confdir, tmpimg, &argv);
+        zstd = image_zstd_wanted(config, p);
+        if (zstd && asprintf(&cpio, "%s/initramfs.cpio", tmpdir) < 0) {
+                r = log_oom();
+                goto cleanup;
+        }
+        r = dracut_argv(config, p, baked_path, confdir, zstd, zstd ? cpio : tmpimg, &argv);
         if (r < 0) {
                 log_error_errno(r, "%s: error: dracut_args cannot be split into words: %m", config_path);
                 goto cleanup;
@@ -787,6 +824,14 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
                 goto cleanup;
         }
 
+        if (zstd) {
+                r = image_compress_zstd(cpio, tmpimg);
+                (void) unlink(cpio);
+                if (r < 0) {
+                        log_error_errno(r, "Failed to compress the capture initramfs into \"%s\": %m", tmpimg);
+                        goto cleanup;
+                }
+        }
         if (chmod(tmpimg, 0600) < 0 || fsync_path(tmpimg) < 0) {
                 r = log_error_errno(-errno, "Failed to sync \"%s\": %m", tmpimg);
                 goto cleanup;
@@ -815,6 +860,8 @@ cleanup:
         }
         if (tmpimg) /* not handed on: a failed build */
                 (void) unlink(tmpimg);
+        if (cpio)
+                (void) unlink(cpio);
         if (confdir)
                 (void) rmdir(confdir);
         if (tmpdir)
