@@ -133,7 +133,7 @@ static int arm_work(ArmOptions *o, const ArmCommand *c, int report_fd) {
                  * its dump is read (kdump-utils does the same). */
                 if (kdump_config_target_type(in.config) == DUMP_TARGET_RAW)
                         (void) worker_report(report_fd, "busy looking for a dump on the raw device");
-                raw_harvest(in.config);
+                raw_harvest(in.config, o->state_dir);
                 dumps_report(&in, o->state_dir);
         }
         r = capture_arm(o, &in, c->loaded.initrd ? &c->loaded : NULL, &res);

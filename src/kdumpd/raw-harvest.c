@@ -4,6 +4,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <gcrypt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "block-device.h"
 #include "deadline.h"
 #include "dump-writer.h"
+#include "fileio.h"
 #include "log.h"
 #include "macro.h"
 
@@ -53,13 +55,12 @@ RawStream raw_stream_detect(const void *buf, size_t size) {
         return RAW_STREAM_NONE;
 }
 
-int raw_stream_read(int fd) {
-        unsigned char buf[RAW_STREAM_HEADER_SIZE];
+/* The device's first size bytes, or fewer at its end: how many were read. */
+static ssize_t read_head(int fd, void *buf, size_t size) {
         size_t have = 0;
 
-        assert_return(fd >= 0, -EINVAL);
-        while (have < sizeof(buf)) {
-                ssize_t n = pread(fd, buf + have, sizeof(buf) - have, (off_t) have);
+        while (have < size) {
+                ssize_t n = pread(fd, (char *) buf + have, size - have, (off_t) have);
                 if (n < 0) {
                         if (errno == EINTR)
                                 continue;
@@ -69,7 +70,17 @@ int raw_stream_read(int fd) {
                         break;
                 have += (size_t) n;
         }
-        return raw_stream_detect(buf, have);
+        return (ssize_t) have;
+}
+
+int raw_stream_read(int fd) {
+        unsigned char buf[RAW_STREAM_HEADER_SIZE];
+
+        assert_return(fd >= 0, -EINVAL);
+        ssize_t have = read_head(fd, buf, sizeof(buf));
+        if (have < 0)
+                return (int) have;
+        return raw_stream_detect(buf, (size_t) have);
 }
 
 /* Overwrites the signature of the stream on device, after checking that
@@ -109,6 +120,31 @@ static void dump_dir_remove(const char *dir) {
                 log_warning_errno(-errno, "Cannot remove \"%s\" after the failed restore: %m", dir);
 }
 
+/* "DEVICE\tSHA256\n" of the stream on fd: what a failed restore leaves in
+ * the state directory. */
+static int raw_stream_identity(int fd, const char *device, char **ret) {
+        _cleanup_free_ unsigned char *buf = malloc(RAW_STREAM_IDENTITY_SIZE);
+        unsigned char digest[32];
+        char hex[2 * sizeof(digest) + 1];
+
+        if (!buf)
+                return -ENOMEM;
+        ssize_t have = read_head(fd, buf, RAW_STREAM_IDENTITY_SIZE);
+        if (have < 0)
+                return (int) have;
+        if (!gcry_check_version(NULL))
+                return -EIO;
+        gcry_md_hash_buffer(GCRY_MD_SHA256, digest, buf, (size_t) have);
+        for (size_t i = 0; i < sizeof(digest); i++)
+                snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+        return asprintf(ret, "%s\t%s\n", device, hex) < 0 ? -ENOMEM : 0;
+}
+
+static bool raw_stream_failed_before(const char *failed_path, const char *identity) {
+        _cleanup_free_ char *text = NULL;
+        return failed_path && identity && read_full_file(failed_path, &text, NULL) >= 0 && streq_ptr(text, identity);
+}
+
 static const char *exit_text(int r, char *buf, size_t size) {
         if (r == -ETIME)
                 snprintf(buf, size, "it did not finish in time and was killed");
@@ -120,8 +156,8 @@ static const char *exit_text(int r, char *buf, size_t size) {
 }
 
 int raw_harvest_device(const char *device, const char *base, const char *host, time_t now, uint64_t deadline_usec,
-                       char **ret_dir) {
-        _cleanup_free_ char *dir = NULL, *vmcore = NULL;
+                       const char *failed_path, char **ret_dir) {
+        _cleanup_free_ char *dir = NULL, *vmcore = NULL, *identity = NULL;
         char why[96];
         int r;
 
@@ -142,6 +178,21 @@ int raw_harvest_device(const char *device, const char *base, const char *host, t
                 return r;
         }
 
+        if (failed_path) {
+                r = raw_stream_identity(fd, device, &identity);
+                if (r < 0)
+                        log_warning_errno(r, "Cannot fingerprint the dump on raw dump target \"%s\"; a failed restore "
+                                          "of it would be tried again on every start: %m", device);
+        }
+        if (raw_stream_failed_before(failed_path, identity)) {
+                log_warning("The dump on raw dump target \"%s\" could not be restored before (see the journal of "
+                            "that start) and is not tried again. To try again: remove \"%s\" and restart kdump, or "
+                            "run \"makedumpfile -R DIR/vmcore < %s\" yourself; to discard it, overwrite the device's "
+                            "first 4096 bytes.",
+                            device, failed_path, device);
+                return -EALREADY;
+        }
+
         r = dump_dir_create(base, host, now, &dir);
         if (r < 0)
                 return log_error_errno(r, "Cannot create a dump directory in \"%s\" for the dump on \"%s\": %m; it "
@@ -154,12 +205,23 @@ int raw_harvest_device(const char *device, const char *base, const char *host, t
                 r = dump_restore_vmcore(fd, dir, deadline_usec);
         if (r != 0) {
                 dump_dir_remove(dir);
+                if (identity) {
+                        int q = write_file_atomic(failed_path, identity, strlen(identity), 0600);
+                        if (q < 0)
+                                log_warning_errno(q, "Cannot write \"%s\"; the restore is tried again on the next "
+                                                  "start: %m", failed_path);
+                }
                 return log_error_errno(r > 0 ? -EPROTO : r,
                                        "Restoring the dump on raw dump target \"%s\" with makedumpfile -R failed (%s). "
-                                       "It stays on the device and is tried again when kdumpd starts next; to "
-                                       "discard it, overwrite the device's first 4096 bytes.",
-                                       device, exit_text(r, why, sizeof(why)));
+                                       "It stays on the device%s; to discard it, overwrite the device's first 4096 "
+                                       "bytes.",
+                                       device, exit_text(r, why, sizeof(why)),
+                                       identity ? " and is not tried again until it is replaced by a new dump or \""
+                                                  RAW_RESTORE_FAILED_FILE "\" is removed from the state directory"
+                                                : " and is tried again when kdumpd starts next");
         }
+        if (failed_path)
+                (void) unlink(failed_path);
 
         /* Only a vmcore that is whole and synced ends the stream's life. */
         r = raw_stream_mark_harvested(device);
@@ -185,8 +247,8 @@ int raw_harvest_device(const char *device, const char *base, const char *host, t
         return RAW_STREAM_FLATTENED;
 }
 
-void raw_harvest(const KdumpConfig *config) {
-        _cleanup_free_ char *dev = NULL;
+void raw_harvest(const KdumpConfig *config, const char *state_dir) {
+        _cleanup_free_ char *dev = NULL, *failed = NULL;
         const char *spec;
         int r;
 
@@ -199,6 +261,8 @@ void raw_harvest(const KdumpConfig *config) {
                 return;
         }
         (void) sd_notifyf(false, "STATUS=Looking for a dump on raw dump target %s…", dev);
+        if (state_dir && asprintf(&failed, "%s/" RAW_RESTORE_FAILED_FILE, state_dir) < 0)
+                failed = NULL;
         (void) raw_harvest_device(dev, kdump_config_path(config), RAW_HARVEST_HOST, time(NULL),
-                                  deadline_after_sec(RAW_HARVEST_TIMEOUT_SEC), NULL);
+                                  deadline_after_sec(RAW_HARVEST_TIMEOUT_SEC), failed, NULL);
 }

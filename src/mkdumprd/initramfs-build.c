@@ -19,6 +19,7 @@
 #include "elf-needed.h"
 #include "file-hash.h"
 #include "hook-dir.h"
+#include "image-compress.h"
 #include "initramfs-inspect.h"
 #include "net-target.h"
 #include "fileio.h"
@@ -35,7 +36,9 @@
 #endif
 
 /* Bump when the image layout changes, so old images are rebuilt. */
-#define MANIFEST_FORMAT "kdumpd-manifest 2"
+#define MANIFEST_FORMAT "kdumpd-manifest 3"
+/* In the state directory: see hash_memo_load(). */
+#define HASH_MEMO_FILE ".hash-memo"
 
 int build_paths_for_kernel(const char *kver, char **ret_kver, char **ret_kernel) {
         struct utsname u;
@@ -71,9 +74,9 @@ static int manifest_path(const BuildPaths *p, char **ret) {
 }
 
 /* A file's identity as far as a rebuild is concerned: its content. */
-static void manifest_add_file(FILE *m, const char *path) {
+static void manifest_add_file(FILE *m, HashMemo *memo, const char *path) {
         char hash[FILE_HASH_HEX_LEN + 1];
-        int r = file_sha256(path, hash);
+        int r = hash_memo_sha256(memo, path, hash);
         if (r < 0)
                 fprintf(m, "file %s %s\n", path, r == -ENOENT ? "missing" : "unreadable");
         else
@@ -83,17 +86,17 @@ static void manifest_add_file(FILE *m, const char *path) {
 /* A program as the image's PATH finds it (Debian's makedumpfile is in
  * /usr/bin, Fedora's in /usr/sbin); remembered in *programs for its
  * libraries. */
-static void manifest_add_program(FILE *m, const char *name, char ***programs) {
+static void manifest_add_program(FILE *m, HashMemo *memo, const char *name, char ***programs) {
         static const char *const dirs[] = { "/usr/sbin", "/usr/bin", "/sbin", "/bin" };
         if (strchr(name, '/')) {
-                manifest_add_file(m, name);
+                manifest_add_file(m, memo, name);
                 (void) strv_extend(programs, name);
                 return;
         }
         for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
                 _cleanup_free_ char *p = NULL;
                 if (asprintf(&p, "%s/%s", dirs[i], name) >= 0 && access(p, X_OK) == 0) {
-                        manifest_add_file(m, p);
+                        manifest_add_file(m, memo, p);
                         (void) strv_extend(programs, p);
                         return;
                 }
@@ -107,7 +110,7 @@ static int strcmp_ptr(const void *a, const void *b) {
 
 /* dracut copies the programs' shared libraries into the image: a library
  * updated by apt makes the image stale as much as the program would. */
-static void manifest_add_libraries(FILE *m, char * const *programs) {
+static void manifest_add_libraries(FILE *m, HashMemo *memo, char * const *programs) {
         _cleanup_strv_free_ char **all = NULL;
 
         for (char * const *p = programs; p && *p; p++) {
@@ -120,11 +123,11 @@ static void manifest_add_libraries(FILE *m, char * const *programs) {
         }
         qsort(all, strv_length(all), sizeof(char *), strcmp_ptr);
         for (char **l = all; l && *l; l++)
-                manifest_add_file(m, *l);
+                manifest_add_file(m, memo, *l);
 }
 
 /* The admin's modprobe.d goes into the image whole. */
-static void manifest_add_dir(FILE *m, const char *dir, const char *suffix) {
+static void manifest_add_dir(FILE *m, HashMemo *memo, const char *dir, const char *suffix) {
         struct dirent **e = NULL;
         int n = scandir(dir, &e, NULL, alphasort);
         for (int i = 0; i < n; i++) {
@@ -132,7 +135,7 @@ static void manifest_add_dir(FILE *m, const char *dir, const char *suffix) {
                 if (len > sl && strcmp(e[i]->d_name + len - sl, suffix) == 0) {
                         _cleanup_free_ char *p = NULL;
                         if (asprintf(&p, "%s/%s", dir, e[i]->d_name) >= 0)
-                                manifest_add_file(m, p);
+                                manifest_add_file(m, memo, p);
                 }
                 free(e[i]);
         }
@@ -145,42 +148,50 @@ static int manifest_build(const BuildPaths *p, const char *baked_config, const c
         size_t size = 0;
         _cleanup_free_ char *modules_dep = NULL;
         _cleanup_strv_free_ char **programs = NULL;
-        FILE *m = open_memstream(&buf, &size);
+        _cleanup_free_ char *memo_path = NULL;
+        _cleanup_(hash_memo_freep) HashMemo *memo = NULL;
+        FILE *m;
 
+        /* Without a memo every file is read: slower, as right. */
+        if (asprintf(&memo_path, "%s/" HASH_MEMO_FILE, p->state_dir) < 0 || hash_memo_load(memo_path, &memo) < 0)
+                memo = NULL;
+        m = open_memstream(&buf, &size);
         if (!m)
                 return -ENOMEM;
         fprintf(m, "%s\nkernel-release %s\n", MANIFEST_FORMAT, p->kver);
-        manifest_add_file(m, p->kernel);
+        manifest_add_file(m, memo, p->kernel);
         if (asprintf(&modules_dep, "/lib/modules/%s/modules.dep", p->kver) >= 0)
-                manifest_add_file(m, modules_dep);
-        manifest_add_program(m, CAPTURE_PROGRAM_PATH, &programs);
-        manifest_add_file(m, DRACUT_MODULE_DIR "/module-setup.sh");
-        manifest_add_file(m, "/usr/lib/dracut/dracut-version.sh");
-        manifest_add_program(m, "makedumpfile", &programs);
+                manifest_add_file(m, memo, modules_dep);
+        manifest_add_program(m, memo, CAPTURE_PROGRAM_PATH, &programs);
+        manifest_add_file(m, memo, DRACUT_MODULE_DIR "/module-setup.sh");
+        manifest_add_file(m, memo, "/usr/lib/dracut/dracut-version.sh");
+        manifest_add_program(m, memo, "makedumpfile", &programs);
         if (collector)
-                manifest_add_program(m, collector, &programs);
-        manifest_add_dir(m, "/etc/modprobe.d", ".conf");
+                manifest_add_program(m, memo, collector, &programs);
+        manifest_add_dir(m, memo, "/etc/modprobe.d", ".conf");
         for (char * const *f = files; f && *f; f++)
-                manifest_add_file(m, *f);
+                manifest_add_file(m, memo, *f);
         if (t && t->device)
                 fprintf(m, "target-device %s %s\n", t->device, strempty(t->fstype));
         if (lvm_plan) {
                 fprintf(m, "lvm-begin\n%slvm-end\n", lvm_plan);
-                manifest_add_program(m, "/sbin/lvm", &programs);
+                manifest_add_program(m, memo, "/sbin/lvm", &programs);
         }
         if (net && net->plan.mac) {
                 (void) net_plan_format(&net->plan, m);
                 if (net->known_hosts) { /* an ssh target: the image carries the client */
                         fprintf(m, "known-hosts-begin\n%sknown-hosts-end\n", net->known_hosts);
-                        manifest_add_program(m, "dbclient", &programs);
+                        manifest_add_program(m, memo, "dbclient", &programs);
                 }
         }
-        manifest_add_libraries(m, programs);
+        manifest_add_libraries(m, memo, programs);
         fprintf(m, "config-begin\n%sconfig-end\n", baked_config);
         if (fclose(m) != 0) {
                 free(buf);
                 return -ENOMEM;
         }
+        /* kdumpctl status run by a user cannot write it: no matter. */
+        (void) hash_memo_save(memo);
         *ret = buf;
         return 0;
 }
@@ -367,8 +378,35 @@ static int lvm_target_prepare(const TargetFs *t, char **ret_plan, char **ret_dis
         return 0;
 }
 
+/* dracut_args that choose dracut's compression: the admin's word stands. */
+static bool dracut_args_compress(char * const *args) {
+        static const char *const options[] = { "--compress", "--no-compress", "--xz", "--zstd", "--gzip", "--lz4",
+                                               "--lzo", "--lzma", "--bzip2" };
+        for (char * const *a = args; a && *a; a++)
+                for (size_t i = 0; i < ELEMENTSOF(options); i++)
+                        if (strncmp(*a, options[i], strlen(options[i])) == 0 &&
+                            ((*a)[strlen(options[i])] == '\0' || (*a)[strlen(options[i])] == '='))
+                                return true;
+        return false;
+}
+
+/* How the image is compressed: zstd by mkdumprd when the kernel reads it and
+ * dracut_args do not say otherwise, else xz by dracut. */
+static bool image_zstd_wanted(const KdumpConfig *config, const BuildPaths *p) {
+        _cleanup_strv_free_ char **extra = NULL;
+        _cleanup_free_ char *config_path = NULL;
+        const char *user_args = kdump_config_string(config, "dracut_args");
+        const char *slash = p->kernel ? strrchr(p->kernel, '/') : NULL;
+
+        if (user_args && (shell_split(user_args, &extra) < 0 || dracut_args_compress(extra)))
+                return false;
+        if (!slash || asprintf(&config_path, "%.*s/config-%s", (int) (slash - p->kernel), p->kernel, p->kver) < 0)
+                return false;
+        return kernel_reads_zstd_initramfs(config_path);
+}
+
 static int dracut_argv(const KdumpConfig *config, const BuildPaths *p, const char *baked_path, const char *confdir,
-                       const char *out, char ***ret) {
+                       bool zstd, const char *out, char ***ret) {
         _cleanup_strv_free_ char **argv = NULL, **extra = NULL;
         const char *user_args = kdump_config_string(config, "dracut_args");
         int r;
@@ -379,12 +417,15 @@ static int dracut_argv(const KdumpConfig *config, const BuildPaths *p, const cha
         const char *fixed[] = {
                 "dracut", "--force", "--quiet", "--conf", "/dev/null", "--confdir", confdir,
                 "--hostonly", "--hostonly-mode", "strict", "--no-hostonly-cmdline", "--no-early-microcode",
-                "--nofscks", "--modules", "kdump", "--compress", "xz", "--kver", p->kver,
+                "--nofscks", "--modules", "kdump", "--kver", p->kver,
                 "--include", baked_path, "/etc/kdump.conf", NULL,
         };
         for (const char **a = fixed; *a; a++)
                 if (strv_extend(&argv, *a) < 0)
                         return -ENOMEM;
+        if (zstd ? strv_extend(&argv, "--no-compress") < 0
+                 : strv_extend(&argv, "--compress") < 0 || strv_extend(&argv, "xz") < 0)
+                return -ENOMEM;
         if (user_args) {
                 r = shell_split(user_args, &extra);
                 if (r < 0)
@@ -646,8 +687,9 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
         _cleanup_free_ char *hook_list = NULL, *modprobe = NULL;
         _cleanup_strv_free_ char **modprobe_lines = NULL;
         _cleanup_strv_free_ char **argv = NULL;
-        _cleanup_free_ char *lvm_plan_path = NULL;
+        _cleanup_free_ char *lvm_plan_path = NULL, *cpio = NULL;
         _cleanup_free_ char *net_modules = NULL, *root_spec = NULL;
+        bool zstd = false;
         _cleanup_(target_fs_done) TargetFs root = {};
         int r;
 
@@ -735,7 +777,12 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
                 }
         }
 
-        r = dracut_argv(config, p, baked_path, confdir, tmpimg, &argv);
+        zstd = image_zstd_wanted(config, p);
+        if (zstd && asprintf(&cpio, "%s/initramfs.cpio", tmpdir) < 0) {
+                r = log_oom();
+                goto cleanup;
+        }
+        r = dracut_argv(config, p, baked_path, confdir, zstd, zstd ? cpio : tmpimg, &argv);
         if (r < 0) {
                 log_error_errno(r, "%s: error: dracut_args cannot be split into words: %m", config_path);
                 goto cleanup;
@@ -787,6 +834,14 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
                 goto cleanup;
         }
 
+        if (zstd) {
+                r = image_compress_zstd(cpio, tmpimg);
+                (void) unlink(cpio);
+                if (r < 0) {
+                        log_error_errno(r, "Failed to compress the capture initramfs into \"%s\": %m", tmpimg);
+                        goto cleanup;
+                }
+        }
         if (chmod(tmpimg, 0600) < 0 || fsync_path(tmpimg) < 0) {
                 r = log_error_errno(-errno, "Failed to sync \"%s\": %m", tmpimg);
                 goto cleanup;
@@ -815,6 +870,8 @@ cleanup:
         }
         if (tmpimg) /* not handed on: a failed build */
                 (void) unlink(tmpimg);
+        if (cpio)
+                (void) unlink(cpio);
         if (confdir)
                 (void) rmdir(confdir);
         if (tmpdir)

@@ -149,7 +149,7 @@ TEST(harvest_nothing_on_empty_device) {
 
         use_fake_makedumpfile();
         before = test_read_file_size(dev, &n1);
-        ASSERT_EQ(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, 0, &dir), RAW_STREAM_NONE);
+        ASSERT_EQ(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, 0, NULL, &dir), RAW_STREAM_NONE);
         ASSERT_NULL(dir);
         ASSERT_TRUE(access(base, F_OK) < 0); /* not even the base directory */
         after = test_read_file_size(dev, &n2);
@@ -166,7 +166,7 @@ TEST(harvest_restores_once) {
 
         use_fake_makedumpfile();
         before = test_read_file_size(dev, &n);
-        ASSERT_EQ(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, deadline_after_sec(30), &dir),
+        ASSERT_EQ(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, deadline_after_sec(30), NULL, &dir),
                   RAW_STREAM_FLATTENED);
         ASSERT_STREQ(dir + strlen(base), "/127.0.0.1-2023-11-14-22:13:20");
         ASSERT_EQ(path_mode(dir), 0700);
@@ -192,7 +192,7 @@ TEST(harvest_restores_once) {
                            n - RAW_STREAM_SIGNATURE_SIZE) == 0);
 
         /* The next start finds it restored: no second dump directory. */
-        ASSERT_EQ(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, 0, &dir2), RAW_STREAM_HARVESTED);
+        ASSERT_EQ(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, 0, NULL, &dir2), RAW_STREAM_HARVESTED);
         ASSERT_NULL(dir2);
         ASSERT_EQ(count_entries(base), 1u);
 }
@@ -206,7 +206,7 @@ TEST(harvest_failed_restore_leaves_device) {
         use_fake_makedumpfile();
         ASSERT_OK(setenv("FAKE_MAKEDUMPFILE_FAIL", "restore", 1));
         before = test_read_file_size(dev, &n1);
-        ASSERT_ERROR(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, 0, &dir), EPROTO);
+        ASSERT_ERROR(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, 0, NULL, &dir), EPROTO);
         ASSERT_NULL(dir);
         /* No half dump left, the stream as it was: tried again next time. */
         ASSERT_EQ(count_entries(base), 0u);
@@ -215,8 +215,49 @@ TEST(harvest_failed_restore_leaves_device) {
         ASSERT_TRUE(memcmp(before, after, n1) == 0);
 
         ASSERT_OK(unsetenv("FAKE_MAKEDUMPFILE_FAIL"));
-        ASSERT_EQ(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, 0, &dir), RAW_STREAM_FLATTENED);
+        ASSERT_EQ(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, 0, NULL, &dir), RAW_STREAM_FLATTENED);
         ASSERT_EQ(count_entries(base), 1u);
+}
+
+/* A stream that failed once is not read again on every start (a capture
+ * cut short: -R reads to the device's end before it fails); a new dump on
+ * the device, or the memory of the failure removed, is tried again. */
+TEST(harvest_failed_restore_is_tried_once) {
+        _cleanup_free_ char *dev = make_device("dev", RAW_STREAM_SIGNATURE, "payload"),
+                            *base = test_path(test_tmpdir(), "crash"),
+                            *failed = test_path(test_tmpdir(), "raw-restore-failed"), *dir = NULL, *text = NULL;
+
+        use_fake_makedumpfile();
+        ASSERT_OK(setenv("FAKE_MAKEDUMPFILE_FAIL", "restore", 1));
+        ASSERT_ERROR(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, 0, failed, &dir), EPROTO);
+        ASSERT_EQ(path_mode(failed), 0600);
+        text = test_read_file(failed);
+        ASSERT_TRUE(strncmp(text, dev, strlen(dev)) == 0 && text[strlen(dev)] == '\t');
+        ASSERT_EQ(strlen(text), strlen(dev) + 1 + 64 + 1);
+
+        /* Even with a makedumpfile that would work now: not tried again. */
+        ASSERT_OK(unsetenv("FAKE_MAKEDUMPFILE_FAIL"));
+        ASSERT_ERROR(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, 0, failed, &dir), EALREADY);
+        ASSERT_NULL(dir);
+        ASSERT_EQ(count_entries(base), 0u);
+
+        /* A new dump on the device (another payload): restored. */
+        free(make_device("dev", RAW_STREAM_SIGNATURE, "another crash"));
+        ASSERT_EQ(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, 0, failed, &dir), RAW_STREAM_FLATTENED);
+        ASSERT_EQ(count_entries(base), 1u);
+        ASSERT_TRUE(access(failed, F_OK) < 0); /* a success forgets old failures */
+        free(dir);
+        dir = NULL;
+
+        /* The admin's retry: the failed file removed. */
+        free(make_device("dev", RAW_STREAM_SIGNATURE, "third crash"));
+        ASSERT_OK(setenv("FAKE_MAKEDUMPFILE_FAIL", "restore", 1));
+        ASSERT_ERROR(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME + 1, 0, failed, &dir), EPROTO);
+        ASSERT_ERROR(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME + 1, 0, failed, &dir), EALREADY);
+        ASSERT_OK(unlink(failed));
+        ASSERT_OK(unsetenv("FAKE_MAKEDUMPFILE_FAIL"));
+        ASSERT_EQ(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME + 1, 0, failed, &dir), RAW_STREAM_FLATTENED);
+        ASSERT_EQ(count_entries(base), 2u);
 }
 
 TEST(harvest_without_dmesg_still_restores) {
@@ -226,7 +267,7 @@ TEST(harvest_without_dmesg_still_restores) {
 
         use_fake_makedumpfile();
         ASSERT_OK(setenv("FAKE_MAKEDUMPFILE_FAIL", "dmesg", 1));
-        ASSERT_EQ(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, 0, &dir), RAW_STREAM_FLATTENED);
+        ASSERT_EQ(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, 0, NULL, &dir), RAW_STREAM_FLATTENED);
         vmcore = test_path(dir, "vmcore");
         dmesg = test_path(dir, "vmcore-dmesg.txt");
         ASSERT_OK(access(vmcore, F_OK));
@@ -239,7 +280,7 @@ TEST(harvest_without_dmesg_still_restores) {
 
 TEST(harvest_missing_device) {
         _cleanup_free_ char *dev = test_path(test_tmpdir(), "nothing"), *base = test_path(test_tmpdir(), "crash");
-        ASSERT_ERROR(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, 0, NULL), ENOENT);
+        ASSERT_ERROR(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, 0, NULL, NULL), ENOENT);
 }
 
 /* The real makedumpfile -R on a stream made by hand: the payload comes
@@ -250,7 +291,7 @@ TEST(harvest_with_real_makedumpfile) {
 
         if (system("command -v makedumpfile >/dev/null") != 0)
                 SKIP_TEST("makedumpfile is not installed");
-        ASSERT_EQ(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, deadline_after_sec(30), &dir),
+        ASSERT_EQ(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, deadline_after_sec(30), NULL, &dir),
                   RAW_STREAM_FLATTENED);
         vmcore = test_path(dir, "vmcore");
         text = test_read_file(vmcore);
