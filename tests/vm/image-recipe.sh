@@ -22,9 +22,11 @@ mirror=$(
 )
 [ -n "$mirror" ] || { echo "image-recipe: no Debian mirror in this host's apt sources" >&2; exit 1; }
 
+# zstd: what a Debian 12 install has with initramfs-tools (it recommends
+# it, COMPRESS=zstd); lsinitrd reads kdumpd's zstd capture image with it.
 packages=(
     systemd systemd-sysv udev dbus kmod procps util-linux e2fsprogs
-    linux-image-amd64 initramfs-tools
+    linux-image-amd64 initramfs-tools zstd
     dracut-core makedumpfile xz-utils
     libconfuse2 libsystemd0 libmount1 libblkid1
     # network targets: the address of the guest (ip), kdumpctl propagate
