@@ -19,6 +19,10 @@
 #        SIZES_SCALING="1024 2048 4096 8192"  (a size runs only when the
 #                                  host has 1.5x its memory available)
 #        SCALING_RUNS=1            runs per side and size
+#        CHOICES=yes               ours only, the choices behind our defaults:
+#                                  the image as dracut's xz instead of our zstd,
+#                                  and the collector's compression (lzo, zlib,
+#                                  none), each CHOICES_RUNS=2 times
 #        KDUMPD_VM_KEEP=1          keep the work directory (/var/tmp/kdumpd-bench.*)
 # See bench/README.md for what is measured and how long it takes.
 set -uo pipefail
@@ -39,6 +43,8 @@ SEARCH_CAP=${SEARCH_CAP:-256}
 SCALING=${SCALING:-yes}
 SIZES_SCALING=${SIZES_SCALING:-1024 2048 4096 8192}
 SCALING_RUNS=${SCALING_RUNS:-1}
+CHOICES=${CHOICES:-yes}
+CHOICES_RUNS=${CHOICES_RUNS:-2}
 PROBE_TIMEOUT=${PROBE_TIMEOUT:-900}
 RESULTS=${RESULTS:-$top/bench/RESULTS.md}
 UPDATE_README=${UPDATE_README:-yes}
@@ -49,16 +55,22 @@ log() { echo "bench: $(date +%H:%M:%S) $*" >&2; }
 # The parameters, checked before anything runs.
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a number >= 1"
 [[ $SCALING_RUNS =~ ^[1-9][0-9]*$ ]] || die "SCALING_RUNS must be a number >= 1"
+[[ $CHOICES_RUNS =~ ^[1-9][0-9]*$ ]] || die "CHOICES_RUNS must be a number >= 1"
 read -r -a settings <<<"$SETTINGS"
 [ ${#settings[@]} -gt 0 ] || die "SETTINGS is empty"
 for s in "${settings[@]}"; do [[ $s =~ ^(default|shared)$ ]] || die "SETTINGS: \"$s\" is neither default nor shared"; done
-for v in SEARCH SCALING UPDATE_README; do [[ ${!v} =~ ^(yes|no)$ ]] || die "$v must be yes or no"; done
+for v in SEARCH SCALING CHOICES UPDATE_README; do [[ ${!v} =~ ^(yes|no)$ ]] || die "$v must be yes or no"; done
 read -r -a sizes_search <<<"$SIZES_SEARCH"
 read -r -a sizes_scaling <<<"$SIZES_SCALING"
 for v in "$MEMORY" "$SEARCH_FROM" "$SEARCH_STEP" "$SEARCH_CAP" "$PROBE_TIMEOUT" "${sizes_search[@]}" "${sizes_scaling[@]}"; do
     [[ $v =~ ^[1-9][0-9]*$ ]] || die "not a number: \"$v\" (MEMORY, SEARCH_*, PROBE_TIMEOUT, SIZES_*)"
 done
 [[ $CRASHKERNEL =~ ^[1-9][0-9]*M$ ]] || die "CRASHKERNEL must look like 192M"
+
+# The choices' variants (see the choices runs): "COLLECTOR IMAGE", and
+# their tag in the results.
+choice_variants=("shared zstd" "shared xz" "zlib zstd" "plain zstd")
+choice_tag() { echo "${1% *}-${1#* }"; }
 
 # REPORT_FROM=WORKDIR (a work directory kept with KDUMPD_VM_KEEP=1): only
 # the report, again, from what that run recorded.
@@ -162,13 +174,9 @@ cycle() {
 # is replaced by one busy loop (what a TCG guest at work costs the host)
 # until the other ends: neither side ever runs on a quiet host.
 busy() { while :; do :; done; }
-pair() {
-    local fn=$1 a b ball
-    shift
-    "$fn" ours "$@" &
-    a=$!
-    "$fn" peer "$@" &
-    b=$!
+# Waits for background jobs A and B, a busy loop in the place of the first to end.
+both_with_ballast() {
+    local a=$1 b=$2 ball
     wait -n "$a" "$b"
     busy &
     ball=$!
@@ -177,6 +185,15 @@ pair() {
     kill "$ball" 2>/dev/null
     wait "$ball" 2>/dev/null
     rm -f "$work/ballast.pid"
+}
+pair() {
+    local fn=$1 a b
+    shift
+    "$fn" ours "$@" &
+    a=$!
+    "$fn" peer "$@" &
+    b=$!
+    both_with_ballast "$a" "$b"
 }
 
 # Results: one line per fact, "kind tag side run key value" (tab-separated).
@@ -291,6 +308,8 @@ measure() {
         cmd=$(grep -aom1 'running makedumpfile [^|]*/proc/vmcore | compress' "$work/$name.serial.crash" | sed 's/^running //; s| /proc/vmcore .*$||')
     fi
     [ -n "$cmd" ] && rec "$kind" "$tag" "$side" "$run" cmd "$cmd"
+    v=$(grep -aom1 "VMTEST: bench-image-bytes=[0-9]*" "$work/$name.serial.crash" | cut -d= -f2)
+    [ -n "$v" ] && rec "$kind" "$tag" "$side" "$run" image "$v"
     # What the guest measured on a fresh disk (first start, idle cost).
     local s=$work/$name.serial.crash
     for k in bench-arm bench-rearm; do
@@ -328,6 +347,39 @@ for setting in "${settings[@]}"; do
         fi
     done
 done
+
+# ---- the choices behind our defaults: ours only, two variants at once ----
+# A variant is "COLLECTOR IMAGE": the collector setting the guest knows
+# (shared: -l -d 31, zlib: -c -d 31, plain: -d 31) and the image's
+# compression (zstd: ours; xz: dracut_args --compress xz). Each starts from
+# the warm disk; the guest re-arms (rebuilds for xz) before its crash.
+# shellcheck disable=SC2317 # called in the background
+choice_run() {
+    local variant=$1 r=$2 name extra=''
+    name=ours-choice-$(choice_tag "$variant")-r$r
+    [ "${variant#* }" = xz ] && extra=kdumpd_bench_image=xz
+    mkdisk ours "$name" || return 1
+    cycle ours "$name" "$MEMORY" "$CRASHKERNEL" "${variant% *}" no "$VM_TIMEOUT" "$extra"
+}
+if [ "$CHOICES" = yes ]; then
+    for ((r = 1; r <= CHOICES_RUNS; r++)); do
+        for ((i = 0; i < ${#choice_variants[@]}; i += 2)); do
+            log "choices, run $r/$CHOICES_RUNS: ours as \"${choice_variants[i]}\" and as \"${choice_variants[i + 1]}\" at once"
+            choice_run "${choice_variants[i]}" "$r" &
+            a=$!
+            choice_run "${choice_variants[i + 1]}" "$r" &
+            b=$!
+            both_with_ballast "$a" "$b"
+            for v in "${choice_variants[i]}" "${choice_variants[i + 1]}"; do
+                name=ours-choice-$(choice_tag "$v")-r$r
+                check_dump ours "$name"
+                measure ours "$name" choice "$(choice_tag "$v")" "$r"
+                log "  $v: dump valid=$(verdict "$name" valid) $(verdict "$name" why)"
+                [ "${KDUMPD_VM_KEEP:-0}" = 1 ] || rm -f "$work/$name.qcow2"
+            done
+        done
+    done
+fi
 
 # ---- crashkernel= search: each side, each size, 64M upwards ----
 search_one() {
@@ -394,7 +446,7 @@ fi
 t_end=$(date +%s)
 kver=$(cat "$base/kernel-version" 2>/dev/null)
 declare -p RUNS SETTINGS MEMORY CRASHKERNEL SEARCH SIZES_SEARCH SEARCH_FROM SEARCH_STEP SEARCH_CAP SCALING \
-    SIZES_SCALING SCALING_RUNS settings sizes_search sizes_scaling avail_mib scaling_skipped t_begin t_end kver \
+    SIZES_SCALING SCALING_RUNS CHOICES CHOICES_RUNS choice_variants settings sizes_search sizes_scaling avail_mib scaling_skipped t_begin t_end kver \
     >"$work/params.sh"
 fi
 
@@ -486,7 +538,7 @@ elapsed=$(( (t_end - t_begin) / 60 ))m$(( (t_end - t_begin) % 60 ))s
     echo "- commit: \`$commit\`$dirty"
     echo "- guest kernel: Debian \`$kver\` (both sides, the same guest image plus \`kdump-tools\` for the peer)"
     echo "- host: $cpu, $(nproc) cores, ${mem_total} MiB (${avail_mib} MiB available after the main runs), no KVM: $qemu, TCG, one vCPU per guest"
-    echo "- parameters: RUNS=$RUNS SETTINGS=\"$SETTINGS\" MEMORY=$MEMORY CRASHKERNEL=$CRASHKERNEL SEARCH=$SEARCH SIZES_SEARCH=\"$SIZES_SEARCH\" (${SEARCH_FROM}M–${SEARCH_CAP}M, ${SEARCH_STEP}M steps) SCALING=$SCALING SIZES_SCALING=\"$SIZES_SCALING\" SCALING_RUNS=$SCALING_RUNS"
+    echo "- parameters: RUNS=$RUNS SETTINGS=\"$SETTINGS\" MEMORY=$MEMORY CRASHKERNEL=$CRASHKERNEL SEARCH=$SEARCH SIZES_SEARCH=\"$SIZES_SEARCH\" (${SEARCH_FROM}M–${SEARCH_CAP}M, ${SEARCH_STEP}M steps) SCALING=$SCALING SIZES_SCALING=\"$SIZES_SCALING\" SCALING_RUNS=$SCALING_RUNS CHOICES=${CHOICES:-no} CHOICES_RUNS=${CHOICES_RUNS:-}"
     echo "- wall time of this run: $elapsed"
     echo
     echo "Two guests at once, ours and the peer's of the same probe; when one ends first a busy loop takes"
@@ -562,6 +614,31 @@ elapsed=$(( (t_end - t_begin) / 60 ))m$(( (t_end - t_begin) % 60 ))s
             wo=$(stats $k "$t" ours whole); wp=$(stats $k "$t" peer whole)
             co=$(med "$(stats $k "$t" ours collect)"); cp_=$(med "$(stats $k "$t" peer collect)")
             echo "| ${size} MiB$([ $k = main ] && echo ' (main runs)') | $(cell "$wo") | $(cell "$wp") | $(ratio "$(med "$wo")" "$(med "$wp")") | $(cell "$(stats $k "$t" ours bytes)" 1000000) | $(cell "$(stats $k "$t" peer bytes)" 1000000) | $(rate "$size" "$co") | $(rate "$size" "$cp_") |"
+        done
+        echo
+    fi
+    if [ "${CHOICES:-no}" = yes ]; then
+        echo "## The choices behind kdumpd's defaults (kdumpd only, ${MEMORY} MiB, crashkernel=$CRASHKERNEL)"
+        echo
+        echo "Two of these variants at once, each from the warm disk (re-armed, rebuilt for xz, before its"
+        echo "crash); seconds from the panic, median (min–max) of $CHOICES_RUNS runs. The image's compression"
+        echo "shows in panic → collector start (the capture kernel unpacks the image before anything runs);"
+        echo "the collector's in collector start → vmcore whole. Debian's makedumpfile 1.7.2 is built with"
+        echo "lzo and zlib, without zstd or snappy; the capture kernel runs on one CPU (nr_cpus=1), so"
+        echo "--num-threads has nothing to run on."
+        echo
+        echo "| variant | image (bytes) | panic → collector start | collector start → vmcore whole | panic → vmcore whole | vmcore (MB) | valid runs |"
+        echo "|---|---:|---:|---:|---:|---:|---:|"
+        for v in "${choice_variants[@]}"; do
+            t=$(choice_tag "$v")
+            # shellcheck disable=SC2016 # Markdown's backquotes
+            case ${v% *} in
+                shared) c='`-l -d 31` (lzo)' ;; zlib) c='`-c -d 31` (zlib)' ;; plain) c='`-d 31` (no compression)' ;; *) c=${v% *} ;;
+            esac
+            case ${v#* } in
+                zstd) im="mkdumprd's zstd (default)" ;; *) im="dracut's xz (\`dracut_args --compress xz\`)" ;;
+            esac
+            echo "| $c, image $im | $(commas "$(med "$(stats choice "$t" ours image)")") | $(cell "$(stats choice "$t" ours collector)") | $(cell "$(stats choice "$t" ours collect)") | $(cell "$(stats choice "$t" ours whole)") | $(cell "$(stats choice "$t" ours bytes)" 1000000) | $(nvalid choice "$t" ours) |"
         done
         echo
     fi

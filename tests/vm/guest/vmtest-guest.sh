@@ -80,7 +80,10 @@ fi
 #   kdumpd_bench=ours|peer
 #   kdumpd_bench_collector=default|shared   each side's default collector
 #     (ours: local.kdump.conf's; the peer: MAKEDUMP_ARGS unset, kdump-config's
-#     default), or makedumpfile -l -d 31 for both (kdump-config adds -F)
+#     default), or makedumpfile -l -d 31 for both (kdump-config adds -F);
+#     ours only, the choices measured: zlib (-c -d 31), plain (-d 31)
+#   kdumpd_bench_image=xz   ours only: dracut_args --compress xz (the image
+#     as dracut compresses it, instead of mkdumprd's zstd)
 # A fresh disk's first boot arms the service (timed: first start, warm
 # restart) and, for us, measures kdumpd's idle cost; later boots of that
 # disk find it armed at boot. A service not armed is reported and the guest
@@ -116,11 +119,13 @@ if [ -n "$bench" ]; then
     case $bench in
         ours)
             grep -v '^core_collector' "$here/scenarios/local.kdump.conf" >/run/bench.kdump.conf
-            if [ "$collector" = shared ]; then
-                echo 'core_collector makedumpfile -l -d 31' >>/run/bench.kdump.conf
-            else
-                grep '^core_collector' "$here/scenarios/local.kdump.conf" >>/run/bench.kdump.conf
-            fi
+            case $collector in
+                shared) echo 'core_collector makedumpfile -l -d 31' >>/run/bench.kdump.conf ;;
+                zlib) echo 'core_collector makedumpfile -c -d 31' >>/run/bench.kdump.conf ;;
+                plain) echo 'core_collector makedumpfile -d 31' >>/run/bench.kdump.conf ;;
+                *) grep '^core_collector' "$here/scenarios/local.kdump.conf" >>/run/bench.kdump.conf ;;
+            esac
+            [ "$(arg kdumpd_bench_image)" = xz ] && echo 'dracut_args --compress xz' >>/run/bench.kdump.conf
             say "bench-collector=$(sed -n 's/^core_collector //p' /run/bench.kdump.conf | tr ' ' '_')" ;;
         *)
             sed -i '/^[[:space:]]*MAKEDUMP_ARGS=/d' /etc/default/kdump-tools
@@ -180,6 +185,7 @@ if [ -n "$bench" ]; then
         exit 0
     fi
     say "bench-crashkernel-bytes=$(cat /sys/kernel/kexec_crash_size)"
+    say "bench-image-bytes=$(stat -L -c %s "$img" 2>/dev/null || echo 0)"
     # Only this run's dump on the disk (a warm disk holds an earlier one).
     find /var/crash -mindepth 1 -maxdepth 1 -type d \( -name '127.0.0.1-*' -o -name '2*' \) -exec rm -rf {} +
     say "crash-now"
