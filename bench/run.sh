@@ -76,6 +76,7 @@ choice_tag() { echo "${1% *}-${1#* }"; }
 # the report, again, from what that run recorded.
 if [ -n "${REPORT_FROM:-}" ]; then
 work=$REPORT_FROM
+CHOICES=no # a work directory from before the choices runs does not say
 # shellcheck source=/dev/null
 source "$work/params.sh" || die "no $work/params.sh: not a kept bench work directory"
 R=$work/results.tsv

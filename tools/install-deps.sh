@@ -10,8 +10,9 @@ packages=(
     systemd dracut-core makedumpfile
     # the vm suite: a Debian guest under QEMU, read back without mounting
     qemu-system-x86 qemu-utils debootstrap e2fsprogs util-linux socat
-    # .ko.zst and .ko.gz modules (the loader decompresses what the kernel cannot)
-    libzstd-dev zstd zlib1g-dev
+    # .ko.zst and .ko.gz modules (the loader decompresses what the kernel cannot;
+    # the dracut module unpacks or packs them: test-module-formats)
+    libzstd-dev zstd zlib1g-dev xz-utils gzip
     # its network targets: servers in a namespace per scenario (tests/vm/net.sh)
     iproute2 nfs-ganesha nfs-ganesha-vfs rpcbind openssh-server openssh-client dropbear-bin
     # man pages render check, shell lint of the dracut module

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gcrypt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,9 +151,21 @@ static const char *exit_text(int r, char *buf, size_t size) {
                 snprintf(buf, size, "it did not finish in time and was killed");
         else if (r < 0)
                 snprintf(buf, size, "%s", strerror(-r));
+        else if (r >= 128)
+                snprintf(buf, size, "killed by signal %d", r - 128);
         else
                 snprintf(buf, size, "exit status %d", r);
         return buf;
+}
+
+/* Which failures are remembered: makedumpfile's own (it exits 1 on a
+ * stream it cannot read, or a target it cannot write) and a restore that
+ * overran its deadline. A makedumpfile killed by a signal was interrupted
+ * (kdump stopped or restarted: the worker's process group gets SIGINT), and
+ * a -errno is ours (fork, pipe): neither says anything about the stream,
+ * which is tried again on the next start. */
+static bool restore_failure_is_the_streams(int r) {
+        return r == -ETIME || (r > 0 && r < 128);
 }
 
 int raw_harvest_device(const char *device, const char *base, const char *host, time_t now, uint64_t deadline_usec,
@@ -204,8 +217,9 @@ int raw_harvest_device(const char *device, const char *base, const char *host, t
         else
                 r = dump_restore_vmcore(fd, dir, deadline_usec);
         if (r != 0) {
+                bool remembered = identity && restore_failure_is_the_streams(r);
                 dump_dir_remove(dir);
-                if (identity) {
+                if (remembered) {
                         int q = write_file_atomic(failed_path, identity, strlen(identity), 0600);
                         if (q < 0)
                                 log_warning_errno(q, "Cannot write \"%s\"; the restore is tried again on the next "
@@ -216,7 +230,7 @@ int raw_harvest_device(const char *device, const char *base, const char *host, t
                                        "It stays on the device%s; to discard it, overwrite the device's first 4096 "
                                        "bytes.",
                                        device, exit_text(r, why, sizeof(why)),
-                                       identity ? " and is not tried again until it is replaced by a new dump or \""
+                                       remembered ? " and is not tried again until it is replaced by a new dump or \""
                                                   RAW_RESTORE_FAILED_FILE "\" is removed from the state directory"
                                                 : " and is tried again when kdumpd starts next");
         }

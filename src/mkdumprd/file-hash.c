@@ -150,7 +150,12 @@ int hash_memo_sha256(HashMemo *m, const char *path, char ret[FILE_HASH_HEX_LEN +
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return negative_errno();
-        /* The stamps before the read: a write during it changes them. */
+        /* The clock, then the stamps, then the read: a write after the
+         * clock was read gets stamps at least that late, so stamps 2 s older
+         * than the clock (more than any filesystem's granularity) change
+         * with any write during the read, and the entry is not used again. */
+        if (clock_gettime(CLOCK_REALTIME, &now) < 0)
+                return negative_errno();
         if (fstat(fd, &st) < 0)
                 return negative_errno();
         HashMemoEntry *e = memo_find(m, path);
@@ -164,9 +169,12 @@ int hash_memo_sha256(HashMemo *m, const char *path, char ret[FILE_HASH_HEX_LEN +
         r = fd_sha256(fd, ret);
         if (r < 0)
                 return r;
-        clock_gettime(CLOCK_REALTIME, &now);
-        /* ctime is never older than mtime. */
-        if (timespec_ns(&now) < timespec_ns(&st.st_ctim) + HASH_MEMO_RACY_NS) {
+        /* ctime is usually the later stamp, but not on every filesystem
+         * (vfat keeps no ctime of its own). */
+        uint64_t changed_ns = timespec_ns(&st.st_ctim);
+        if (timespec_ns(&st.st_mtim) > changed_ns)
+                changed_ns = timespec_ns(&st.st_mtim);
+        if (timespec_ns(&now) < changed_ns + HASH_MEMO_RACY_NS) {
                 if (e) /* no longer true, and not to be remembered yet: dropped on save */
                         e->used = false;
                 return 0;

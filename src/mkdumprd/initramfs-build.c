@@ -143,7 +143,7 @@ static void manifest_add_dir(FILE *m, HashMemo *memo, const char *dir, const cha
 }
 
 static int manifest_build(const BuildPaths *p, const char *baked_config, const char *collector, const TargetFs *t,
-                          const NetTarget *net, const char *lvm_plan, char * const *files, char **ret) {
+                          const NetTarget *net, const char *lvm_plan, char * const *files, bool zstd, char **ret) {
         char *buf = NULL;
         size_t size = 0;
         _cleanup_free_ char *modules_dep = NULL;
@@ -159,6 +159,8 @@ static int manifest_build(const BuildPaths *p, const char *baked_config, const c
         if (!m)
                 return -ENOMEM;
         fprintf(m, "%s\nkernel-release %s\n", MANIFEST_FORMAT, p->kver);
+        /* The kernel's config decides it, and may change without the kernel. */
+        fprintf(m, "image-compression %s\n", zstd ? "zstd" : "dracut");
         manifest_add_file(m, memo, p->kernel);
         if (asprintf(&modules_dep, "/lib/modules/%s/modules.dep", p->kver) >= 0)
                 manifest_add_file(m, memo, modules_dep);
@@ -634,6 +636,7 @@ typedef struct BuildInputs {
         char *baked;             /* the normalised kdump.conf, target made explicit */
         char *lvm_plan, *lvm_disks;
         char *manifest;
+        bool zstd;               /* the image compressed by mkdumprd (else by dracut) */
 } BuildInputs;
 
 static void build_inputs_done(BuildInputs *in) {
@@ -668,8 +671,9 @@ static int build_inputs_collect(const KdumpConfig *config, const char *config_pa
         if (r < 0)
                 return r;
         (void) shell_split(kdump_config_core_collector(config), &collector_words);
+        in.zstd = image_zstd_wanted(config, p);
         if (manifest_build(p, in.baked, collector_words ? collector_words[0] : NULL, &in.target, &in.net,
-                           in.lvm_plan, in.files, &in.manifest) < 0)
+                           in.lvm_plan, in.files, in.zstd, &in.manifest) < 0)
                 return log_oom();
         *ret = in;
         in = (BuildInputs) {};
@@ -777,7 +781,7 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
                 }
         }
 
-        zstd = image_zstd_wanted(config, p);
+        zstd = in.zstd;
         if (zstd && asprintf(&cpio, "%s/initramfs.cpio", tmpdir) < 0) {
                 r = log_oom();
                 goto cleanup;

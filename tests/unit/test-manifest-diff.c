@@ -78,6 +78,15 @@ TEST(added_and_removed_inputs) {
                                     "/etc/kdump/pre.d/10-hook", "/usr/sbin/makedumpfile", "LVM layout"));
 }
 
+/* The kernel's config now says it reads zstd: the image is built again. */
+TEST(image_compression_changed) {
+        _cleanup_strv_free_ char **l = changed("kdumpd-manifest 3\nkernel-release 6.1.0-17-amd64\n"
+                                               "image-compression dracut\nconfig-begin\npath /x\nconfig-end\n",
+                                               "kdumpd-manifest 3\nkernel-release 6.1.0-17-amd64\n"
+                                               "image-compression zstd\nconfig-begin\npath /x\nconfig-end\n");
+        ASSERT_STRV_EQ(l, STRV_MAKE("image compression (zstd needs CONFIG_RD_ZSTD in the kernel's config)"));
+}
+
 /* No image built yet: everything is new. A block cut short still counts. */
 TEST(no_built_manifest) {
         _cleanup_strv_free_ char **l = changed(NULL, "kdumpd-manifest 2\nconfig-begin\npath /x\n");

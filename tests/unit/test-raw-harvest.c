@@ -19,11 +19,13 @@
 
 /* -R: copies the whole "device" (a test sees where it came from);
  * --dump-dmesg: one line naming the vmcore. FAKE_MAKEDUMPFILE_FAIL=restore
- * or =dmesg makes that part fail with its exit status 3. */
+ * or =dmesg makes that part fail with its exit status 3; =interrupted makes
+ * -R die of SIGINT, as when kdump is stopped during a restore. */
 static const char fake_makedumpfile[] =
         "#!/bin/sh\n"
         "case \"$1\" in\n"
         "-R) [ \"${FAKE_MAKEDUMPFILE_FAIL:-}\" = restore ] && { head -c 100 >\"$2\"; exit 3; }\n"
+        "    [ \"${FAKE_MAKEDUMPFILE_FAIL:-}\" = interrupted ] && { head -c 100 >\"$2\"; kill -INT $$; exit 1; }\n"
         "    exec cat >\"$2\" ;;\n"
         "--dump-dmesg) [ \"${FAKE_MAKEDUMPFILE_FAIL:-}\" = dmesg ] && exit 3\n"
         "    echo \"kernel log of $2\" >\"$3\" ;;\n"
@@ -300,4 +302,22 @@ TEST(harvest_with_real_makedumpfile) {
         /* The payload is no vmcore: no kernel log in it, and no file left
          * half written. */
         ASSERT_EQ(count_entries(dir), 1u);
+}
+
+/* A restore cut short by a stop (makedumpfile killed by SIGINT) says nothing
+ * about the stream: it is tried again on the next start. */
+TEST(harvest_interrupted_restore_is_tried_again) {
+        _cleanup_free_ char *dev = make_device("dev", RAW_STREAM_SIGNATURE, "payload"),
+                            *base = test_path(test_tmpdir(), "crash"),
+                            *failed = test_path(test_tmpdir(), "raw-restore-failed"), *dir = NULL;
+
+        use_fake_makedumpfile();
+        ASSERT_OK(setenv("FAKE_MAKEDUMPFILE_FAIL", "interrupted", 1));
+        ASSERT_ERROR(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, 0, failed, &dir), EPROTO);
+        ASSERT_TRUE(access(failed, F_OK) < 0);
+        ASSERT_EQ(count_entries(base), 0u);
+
+        ASSERT_OK(unsetenv("FAKE_MAKEDUMPFILE_FAIL"));
+        ASSERT_EQ(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, 0, failed, &dir), RAW_STREAM_FLATTENED);
+        ASSERT_EQ(count_entries(base), 1u);
 }
