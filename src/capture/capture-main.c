@@ -7,6 +7,7 @@
  * kdump.conf asks for (there is nobody else to ask). */
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include "kdump-config.h"
 #include "log.h"
 #include "macro.h"
+#include "meminfo.h"
 #include "net-plan.h"
 #include "strv.h"
 #include "supervisor.h"
@@ -370,7 +372,17 @@ int main(int argc, char *argv[]) {
         (void) write_proc_file("/proc/sys/kernel/printk_devkmsg", "on\n");
         (void) log_open_kmsg();
         setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
-        log_notice("kdump: capture kernel started; saving the crashed kernel's memory.");
+        /* The crash region's size and what is left of it once the image is
+         * unpacked: the numbers that tell a crashkernel= too small for this
+         * capture, read where it runs short. */
+        uint64_t mem_total = 0, mem_free = 0;
+        if (meminfo_read_field("/proc/meminfo", "MemTotal", &mem_total) >= 0 &&
+            meminfo_read_field("/proc/meminfo", "MemFree", &mem_free) >= 0)
+                log_notice("kdump: capture kernel started (%" PRIu64 " KiB of memory, %" PRIu64
+                           " KiB free); saving the crashed kernel's memory.",
+                           mem_total >> 10, mem_free >> 10);
+        else
+                log_notice("kdump: capture kernel started; saving the crashed kernel's memory.");
 
         r = kdump_config_parse_file(CAPTURE_CONFIG, &diag, &config);
         log_config_diagnostics(&diag);
