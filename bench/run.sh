@@ -21,6 +21,7 @@
 #        SCALING_RUNS=1            runs per side and size
 #        CHOICES=yes               ours only, the choices behind our defaults:
 #                                  the image as dracut's xz instead of our zstd,
+#                                  the capture kernel with its crypto self-tests,
 #                                  and the collector's compression (lzo, zlib,
 #                                  none), each CHOICES_RUNS=2 times
 #        KDUMPD_VM_KEEP=1          keep the work directory (/var/tmp/kdumpd-bench.*)
@@ -68,8 +69,9 @@ done
 [[ $CRASHKERNEL =~ ^[1-9][0-9]*M$ ]] || die "CRASHKERNEL must look like 192M"
 
 # The choices' variants (see the choices runs): "COLLECTOR IMAGE", and
-# their tag in the results.
-choice_variants=("shared zstd" "shared xz" "zlib zstd" "plain zstd")
+# their tag in the results. IMAGE "selftests" is our zstd image with the
+# capture kernel's crypto self-tests on; it runs beside the default.
+choice_variants=("shared zstd" "shared selftests" "shared xz" "zlib zstd" "plain zstd")
 choice_tag() { echo "${1% *}-${1#* }"; }
 
 # REPORT_FROM=WORKDIR (a work directory kept with KDUMPD_VM_KEEP=1): only
@@ -352,26 +354,45 @@ done
 # ---- the choices behind our defaults: ours only, two variants at once ----
 # A variant is "COLLECTOR IMAGE": the collector setting the guest knows
 # (shared: -l -d 31, zlib: -c -d 31, plain: -d 31) and the image's
-# compression (zstd: ours; xz: dracut_args --compress xz). Each starts from
-# the warm disk; the guest re-arms (rebuilds for xz) before its crash.
+# compression (zstd: ours; xz: dracut_args --compress xz; selftests: ours,
+# capture_cmdline_remove cryptomgr.notests). Each starts from the warm disk;
+# the guest re-arms (rebuilds for xz) before its crash. Two run at once; an
+# odd one out runs beside the busy loop, so the host is as loaded.
 # shellcheck disable=SC2317 # called in the background
 choice_run() {
     local variant=$1 r=$2 name extra=''
     name=ours-choice-$(choice_tag "$variant")-r$r
-    [ "${variant#* }" = xz ] && extra=kdumpd_bench_image=xz
+    case ${variant#* } in
+        xz) extra=kdumpd_bench_image=xz ;;
+        selftests) extra=kdumpd_bench_capture=selftests ;;
+    esac
     mkdisk ours "$name" || return 1
     cycle ours "$name" "$MEMORY" "$CRASHKERNEL" "${variant% *}" no "$VM_TIMEOUT" "$extra"
 }
 if [ "$CHOICES" = yes ]; then
     for ((r = 1; r <= CHOICES_RUNS; r++)); do
         for ((i = 0; i < ${#choice_variants[@]}; i += 2)); do
-            log "choices, run $r/$CHOICES_RUNS: ours as \"${choice_variants[i]}\" and as \"${choice_variants[i + 1]}\" at once"
-            choice_run "${choice_variants[i]}" "$r" &
-            a=$!
-            choice_run "${choice_variants[i + 1]}" "$r" &
-            b=$!
-            both_with_ballast "$a" "$b"
-            for v in "${choice_variants[i]}" "${choice_variants[i + 1]}"; do
+            these=("${choice_variants[@]:i:2}")
+            if [ ${#these[@]} = 2 ]; then
+                log "choices, run $r/$CHOICES_RUNS: ours as \"${these[0]}\" and as \"${these[1]}\" at once"
+                choice_run "${these[0]}" "$r" &
+                a=$!
+                choice_run "${these[1]}" "$r" &
+                b=$!
+                both_with_ballast "$a" "$b"
+            else
+                log "choices, run $r/$CHOICES_RUNS: ours as \"${these[0]}\" beside the busy loop"
+                choice_run "${these[0]}" "$r" &
+                a=$!
+                busy &
+                ball=$!
+                echo "$ball" >"$work/ballast.pid"
+                wait "$a"
+                kill "$ball" 2>/dev/null
+                wait "$ball" 2>/dev/null
+                rm -f "$work/ballast.pid"
+            fi
+            for v in "${these[@]}"; do
                 name=ours-choice-$(choice_tag "$v")-r$r
                 check_dump ours "$name"
                 measure ours "$name" choice "$(choice_tag "$v")" "$r"
@@ -621,9 +642,11 @@ elapsed=$(( (t_end - t_begin) / 60 ))m$(( (t_end - t_begin) % 60 ))s
     if [ "${CHOICES:-no}" = yes ]; then
         echo "## The choices behind kdumpd's defaults (kdumpd only, ${MEMORY} MiB, crashkernel=$CRASHKERNEL)"
         echo
-        echo "Two of these variants at once, each from the warm disk (re-armed, rebuilt for xz, before its"
-        echo "crash); seconds from the panic, median (min–max) of $CHOICES_RUNS runs. The image's compression"
-        echo "shows in panic → collector start (the capture kernel unpacks the image before anything runs);"
+        echo "Two of these variants at once (an odd one out beside a busy loop), each from the warm disk"
+        echo "(re-armed, rebuilt for xz, before its crash); seconds from the panic, median (min–max) of"
+        echo "$CHOICES_RUNS runs. The image's compression and the capture kernel's crypto self-tests (off by"
+        echo "default: \`cryptomgr.notests\` on its command line) show in panic → collector start (the"
+        echo "capture kernel unpacks the image and runs its initcalls before anything else);"
         echo "the collector's in collector start → vmcore whole. Debian's makedumpfile 1.7.2 is built with"
         echo "lzo and zlib, without zstd or snappy; the capture kernel runs on one CPU (nr_cpus=1), so"
         echo "--num-threads has nothing to run on."
@@ -637,7 +660,9 @@ elapsed=$(( (t_end - t_begin) / 60 ))m$(( (t_end - t_begin) % 60 ))s
                 shared) c='`-l -d 31` (lzo)' ;; zlib) c='`-c -d 31` (zlib)' ;; plain) c='`-d 31` (no compression)' ;; *) c=${v% *} ;;
             esac
             case ${v#* } in
-                zstd) im="mkdumprd's zstd (default)" ;; *) im="dracut's xz (\`dracut_args --compress xz\`)" ;;
+                zstd) im="mkdumprd's zstd (default)" ;;
+                selftests) im="mkdumprd's zstd, capture kernel with its crypto self-tests (\`capture_cmdline_remove = { \"cryptomgr.notests\" }\`)" ;;
+                *) im="dracut's xz (\`dracut_args --compress xz\`)" ;;
             esac
             echo "| $c, image $im | $(commas "$(med "$(stats choice "$t" ours image)")") | $(cell "$(stats choice "$t" ours collector)") | $(cell "$(stats choice "$t" ours collect)") | $(cell "$(stats choice "$t" ours whole)") | $(cell "$(stats choice "$t" ours bytes)" 1000000) | $(nvalid choice "$t" ours) |"
         done

@@ -63,6 +63,7 @@ static char **build(const char *running, char * const *append, char * const *rem
 
 static const char *const generic[] = {
         "irqpoll", "nr_cpus=1", "reset_devices", "cgroup_disable=memory", "panic=10", "audit=0",
+        "cryptomgr.notests",
 };
 
 static void assert_required_once(char * const *l) {

@@ -84,6 +84,8 @@ fi
 #     ours only, the choices measured: zlib (-c -d 31), plain (-d 31)
 #   kdumpd_bench_image=xz   ours only: dracut_args --compress xz (the image
 #     as dracut compresses it, instead of mkdumprd's zstd)
+#   kdumpd_bench_capture=selftests   ours only: the capture kernel runs the
+#     crypto self-tests (kdumpd.conf takes our cryptomgr.notests off)
 # A fresh disk's first boot arms the service (timed: first start, warm
 # restart) and, for us, measures kdumpd's idle cost; later boots of that
 # disk find it armed at boot. A service not armed is reported and the guest
@@ -133,6 +135,22 @@ if [ -n "$bench" ]; then
             say "bench-collector=$(sed -n 's/^MAKEDUMP_ARGS=//p' /etc/default/kdump-tools | tr -d '"' | tr ' ' '_')" ;;
     esac
 
+    # kdumpd's own settings: none, or the capture command line of a choice.
+    settings_changed=no
+    if [ "$bench" = ours ]; then
+        want=
+        [ "$(arg kdumpd_bench_capture)" = selftests ] && want='capture_cmdline_remove = { "cryptomgr.notests" }'
+        if [ "$want" != "$(cat /etc/kdump/kdumpd.conf 2>/dev/null)" ]; then
+            if [ -n "$want" ]; then
+                mkdir -p /etc/kdump && echo "$want" >/etc/kdump/kdumpd.conf
+            else
+                rm -f /etc/kdump/kdumpd.conf
+            fi
+            settings_changed=yes
+        fi
+        say "bench-settings=$(tr ' ' '_' </etc/kdump/kdumpd.conf 2>/dev/null)"
+    fi
+
     if ! systemctl is-enabled --quiet "$unit"; then
         [ "$bench" = ours ] && cp /run/bench.kdump.conf /etc/kdump.conf
         t0=$(cut -d' ' -f1 /proc/uptime)
@@ -167,7 +185,7 @@ if [ -n "$bench" ]; then
     else
         armed
         say "bench-boot-armed rc=$?"
-        if [ "$bench" = ours ] && ! cmp -s /run/bench.kdump.conf /etc/kdump.conf; then
+        if [ "$bench" = ours ] && { [ $settings_changed = yes ] || ! cmp -s /run/bench.kdump.conf /etc/kdump.conf; }; then
             cp /run/bench.kdump.conf /etc/kdump.conf
             # kdumpd's own watch re-arms after 2 quiet seconds; the reload
             # asked for then runs after it, and kdumpctl waits for that.
