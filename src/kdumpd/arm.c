@@ -172,7 +172,7 @@ int capture_arm(const ArmOptions *o, const ArmInputs *in, const ArmResult *previ
         dump_space_check(o, in);
 
         BuildPaths p = { .state_dir = o->state_dir, .kver = kver, .kernel = kernel, .building = o->building,
-                         .userdata = o->userdata };
+                         .waiting = o->waiting, .userdata = o->userdata };
         _cleanup_(staged_image_done) StagedImage staged = { .lock_fd = -EBADF };
         r = initramfs_stage(in->config, o->config_path, &p, o->force_rebuild, &staged);
         if (r < 0)

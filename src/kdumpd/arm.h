@@ -14,8 +14,9 @@ typedef struct ArmOptions {
         const char *state_dir;     /* /var/lib/kdump */
         const char *root;          /* "" on the real system: prefix for /proc and /sys reads */
         bool force_rebuild;
-        /* See BuildPaths.building. */
+        /* See BuildPaths.building and .waiting. */
         void (*building)(const char *kver, void *userdata);
+        void (*waiting)(const char *why, void *userdata);
         void *userdata;
 } ArmOptions;
 

@@ -190,6 +190,10 @@ static int status_changed_inputs(StatusFacts *f) {
         log_set_max_level(LOG_WARNING);
         r = initramfs_manifest_current(config, KDUMP_CONFIG_PATH, &p, &current, &built);
         log_set_max_level(LOG_INFO);
+        if (r == -ENETDOWN) {
+                f->changed_unknown = "the dump server cannot be reached now";
+                return r;
+        }
         if (r < 0) {
                 f->changed_unknown = "the inputs cannot be read now; see the error above";
                 return r;
@@ -236,6 +240,9 @@ static void status_print_text(const StatusFacts *f) {
                        arm_phase_to_string(s->phase), s->phase == ARM_PHASE_FAILED ? color(c, ANSI_RESET) : "");
                 if (s->phase == ARM_PHASE_FAILED && s->reason)
                         printf("  last failure: %s\n", s->reason);
+                if (s->phase == ARM_PHASE_WAITING && s->reason)
+                        printf("  waiting for the network: %s; kdumpd arms as soon as the dump server can be "
+                               "reached\n", s->reason);
                 /* What it loaded last; after a stop or a failed first
                  * attempt, nothing of it is loaded. */
                 if (s->kver)
@@ -515,7 +522,7 @@ static int verb_showmem(int argc, char *argv[]) {
 #define REARM_POLL_USEC (200 * 1000)
 
 static bool arm_phase_is_final(ArmPhase p) {
-        return p == ARM_PHASE_ARMED || p == ARM_PHASE_FAILED;
+        return p == ARM_PHASE_ARMED || p == ARM_PHASE_FAILED || p == ARM_PHASE_WAITING;
 }
 
 /* Without a running kdumpd, a rebuild is mkdumprd's, for the kernel
@@ -558,6 +565,12 @@ static int rearm_report(const ArmState *s) {
         size_t n = strlen(why);
         if (n > 0 && why[n - 1] == '.')
                 n--;
+        if (s->phase == ARM_PHASE_WAITING) {
+                log_error("kdump not %s: waiting for the network: %.*s. kdumpd tries again whenever the network "
+                          "changes.%s", s->armed ? "re-armed" : "armed", (int) n, why,
+                          s->armed ? " The capture kernel loaded before stays loaded." : "");
+                return EX_TEMPFAIL;
+        }
         if (s->armed)
                 log_error("kdump not re-armed: %.*s. The capture kernel loaded before (%s) stays loaded: a crash now is "
                           "still saved, as the configuration it was built from says.", (int) n, why, strna(s->kver));

@@ -5,9 +5,12 @@
  * went in lines on --report-fd (default: standard output):
  *   busy WHAT     slow work started (systemd may stop waiting for kdumpd)
  *   armed KVER\tKERNEL\tINITRD\tCMDLINE\tCRASH_SIZE\tBUILT
+ *   waiting WHY   a network dump server cannot be reached yet (exit
+ *                 status EX_TEMPFAIL): kdumpd tries again when the
+ *                 network changes
  *   failed REASON
  * Its exit status is a sysexits code, which kdumpd exits with when its
- * first arming fails. With --capture-boot, kdumpd exec's it in its own
+ * first arming fails (but for EX_TEMPFAIL). With --capture-boot, kdumpd exec's it in its own
  * place (the same PID, so systemd takes its READY=1): it saves the dump of
  * a mount_root_run_init capture boot and ends the boot. */
 #include <errno.h>
@@ -114,6 +117,10 @@ static void report_building(const char *kver, void *userdata) {
         (void) worker_report(*(int *) userdata, "busy building the capture initramfs for %s", kver);
 }
 
+static void report_waiting(const char *why, void *userdata) {
+        (void) worker_report(*(int *) userdata, "waiting %s", why);
+}
+
 static int arm_work(ArmOptions *o, const ArmCommand *c, int report_fd) {
         _cleanup_(arm_inputs_done) ArmInputs in = {};
         _cleanup_(arm_result_done) ArmResult res = {};
@@ -121,6 +128,7 @@ static int arm_work(ArmOptions *o, const ArmCommand *c, int report_fd) {
         int r;
 
         o->building = report_building;
+        o->waiting = report_waiting;
         o->userdata = &report_fd;
         r = arm_inputs_load(o, &in);
         if (r < 0) {
@@ -137,6 +145,8 @@ static int arm_work(ArmOptions *o, const ArmCommand *c, int report_fd) {
                 dumps_report(&in, o->state_dir);
         }
         r = capture_arm(o, &in, c->loaded.initrd ? &c->loaded : NULL, &res);
+        if (r == -ENETDOWN)
+                return EX_TEMPFAIL; /* "waiting" was reported: not a failure of the configuration */
         if (r < 0) {
                 (void) worker_report(report_fd, "failed %s", reason_for(r));
                 return exit_code_for(r);

@@ -34,6 +34,7 @@
 #include "kexec-load.h"
 #include "log.h"
 #include "macro.h"
+#include "net-watch.h"
 #include "spawn.h"
 #include "strv.h"
 #include "deadline.h"
@@ -44,6 +45,15 @@
 #define RELOAD_DEBOUNCE_USEC (2 * 1000000ULL)
 /* Onlining memory is one event per 128 MiB block, and CPUs come one by one. */
 #define HOTPLUG_DEBOUNCE_USEC (5 * 1000000ULL)
+/* Waiting for a network dump server: an address and its routes come in a
+ * burst of rtnetlink messages within a second; without any, what DNS
+ * answers may still change, so try again after 5 s, then less often, but
+ * at least once a minute. */
+static const NetWatchTimes net_wait_times = {
+        .debounce_usec = 1000000ULL,
+        .retry_first_usec = 5 * 1000000ULL,
+        .retry_max_usec = 60 * 1000000ULL,
+};
 
 typedef struct FileSnapshot {
         bool valid;
@@ -74,6 +84,7 @@ typedef struct Daemon {
         FileSnapshot armed_from;
         ConfigWatch *watch;
         HotplugWatch *hotplug;
+        NetWatch *net_watch;       /* while a network dump server cannot be reached */
         char *armed_hardware;      /* hotplug_signature() the loaded headers describe */
         char *worker_hardware;     /* the same, taken as the running arming started */
 
@@ -87,6 +98,7 @@ typedef struct Daemon {
         ArmResult worker_result;
         bool worker_result_set;
         char *worker_reason;
+        char *worker_waiting;      /* what the arming found missing in the network */
         PendingReload pending;
 
         bool ready_sent;
@@ -235,11 +247,49 @@ static void on_worker_line(Worker *w, const char *line, void *userdata) {
         } else if (strncmp(line, "failed ", 7) == 0) {
                 free(d->worker_reason);
                 d->worker_reason = strdup(line + 7);
+        } else if (strncmp(line, "waiting ", 8) == 0) {
+                free(d->worker_waiting);
+                d->worker_waiting = strdup(line + 8);
         } else
                 log_debug("The arming process said something unexpected: %s", line);
 }
 
 static void daemon_reload(Daemon *d, const char *why, bool skip_if_unchanged, bool force);
+
+static void on_network_changed(NetWatch *w, const char *what, void *userdata) {
+        Daemon *d = userdata;
+        _cleanup_free_ char *why = NULL;
+
+        if (asprintf(&why, "waiting for the network (%s), %s", strempty(d->state.reason), what) < 0)
+                return (void) log_oom();
+        daemon_reload(d, why, false, false);
+}
+
+/* The arming could not reach the dump server (no route, no address from
+ * DNS): at boot that is the network not being up yet, not a mistake in
+ * kdump.conf. Tell systemd we are up, say what we wait for, and try again
+ * on every network change and now and then, for as long as it takes. */
+static void daemon_wait_for_network(Daemon *d, const char *why) {
+        int r;
+
+        state_publish(d, ARM_PHASE_WAITING, why);
+        if (d->is_armed)
+                sd_notifyf(false, "READY=1\nSTATUS=Armed with the previous configuration; waiting for the network to "
+                           "re-arm: %s.", why);
+        else {
+                log_notice("Waiting for the network: %s. kdump arms as soon as the dump server can be reached; until "
+                           "then a crash would not be saved.", why);
+                sd_notifyf(false, "READY=1\nSTATUS=Not armed yet, waiting for the network: %s.", why);
+        }
+        d->ready_sent = true;
+        if (d->net_watch)
+                r = net_watch_rearm(d->net_watch);
+        else
+                r = net_watch_new(d->event, &net_wait_times, on_network_changed, d, &d->net_watch);
+        if (r < 0)
+                log_error_errno(r, "Cannot watch the network for the dump server; after it is up, \"kdumpctl "
+                                "reload\": %m");
+}
 
 static void pending_take(Daemon *d) {
         PendingReload p = d->pending;
@@ -252,10 +302,27 @@ static void pending_take(Daemon *d) {
 
 static void on_worker_exit(Worker *w, int status, void *userdata) {
         Daemon *d = userdata;
-        bool first = d->worker_first;
+        bool first = d->worker_first, was_armed = d->is_armed;
         uint64_t took = now_usec() - d->worker_started;
 
         d->worker = worker_free(d->worker);
+        if (status == EX_TEMPFAIL) {
+                _cleanup_free_ char *why = TAKE_PTR(d->worker_waiting);
+                arm_result_done(&d->worker_result);
+                file_snapshot_done(&d->worker_from);
+                d->state.generation++;
+                daemon_wait_for_network(d, why ?: "the dump server cannot be reached from this machine yet");
+                free(d->worker_reason);
+                d->worker_reason = NULL;
+                d->worker_result_set = false;
+                d->worker_first = false;
+                pending_take(d);
+                return;
+        }
+        /* Reached, or failed for another reason: no more waiting. */
+        d->net_watch = net_watch_free(d->net_watch);
+        free(d->worker_waiting);
+        d->worker_waiting = NULL;
         if (status == 0 && d->worker_result_set) {
                 arm_result_done(&d->armed);
                 d->armed = d->worker_result;
@@ -268,7 +335,7 @@ static void on_worker_exit(Worker *w, int status, void *userdata) {
                 d->armed_hardware = TAKE_PTR(d->worker_hardware);
                 d->state.generation++;
                 d->state.build_usec = d->armed.built ? took : 0;
-                log_info("kdump %s: capture kernel %s loaded with %s%s.", first ? "armed" : "re-armed",
+                log_info("kdump %s: capture kernel %s loaded with %s%s.", was_armed ? "re-armed" : "armed",
                          d->armed.kver, d->armed.initrd, d->armed.built ? " (built now)" : "");
                 state_publish(d, ARM_PHASE_ARMED, NULL);
                 notify_armed(d);
@@ -425,6 +492,7 @@ static int on_exit_signal(sd_event_source *s, const struct signalfd_siginfo *si,
                         log_info("Capture kernel unloaded.");
         }
         d->is_armed = false;
+        d->net_watch = net_watch_free(d->net_watch);
         d->state.generation++;
         state_publish(d, ARM_PHASE_FAILED, "kdumpd was stopped");
         return sd_event_exit(sd_event_source_get_event(s), 0);
@@ -544,6 +612,7 @@ int main(int argc, char *argv[]) {
         }
         d.watch = config_watch_free(d.watch);
         d.hotplug = hotplug_watch_free(d.hotplug);
+        d.net_watch = net_watch_free(d.net_watch);
         free(d.armed_hardware);
         free(d.worker_hardware);
         arm_result_done(&d.armed);
@@ -551,6 +620,7 @@ int main(int argc, char *argv[]) {
         file_snapshot_done(&d.armed_from);
         file_snapshot_done(&d.worker_from);
         free(d.worker_reason);
+        free(d.worker_waiting);
         free(d.pending.why);
         arm_state_done(&d.state);
         if (r < 0) {

@@ -200,8 +200,8 @@ static int manifest_build(const BuildPaths *p, const char *baked_config, const c
 
 /* The config as the capture program will read it: the target made
  * explicit and path relative to the target filesystem's root. */
-static int bake_config(const KdumpConfig *config, const char *config_path, TargetFs *ret_target,
-                       NetTarget *ret_net, char **ret_text) {
+static int bake_config(const KdumpConfig *config, const char *config_path, const BuildPaths *p,
+                       TargetFs *ret_target, NetTarget *ret_net, char **ret_text) {
         _cleanup_(net_target_done) NetTarget net = {};
         _cleanup_kdump_config_free_ KdumpConfig *baked = NULL;
         _cleanup_(target_fs_done) TargetFs t = {};
@@ -270,11 +270,14 @@ static int bake_config(const KdumpConfig *config, const char *config_path, Targe
                 break;
         }
         case DUMP_TARGET_NFS:
-        case DUMP_TARGET_SSH:
+        case DUMP_TARGET_SSH: {
                 /* The server by address (there is no resolver in the
                  * image), path as kdump.conf says: on the export, or on
                  * the ssh server. */
-                r = net_target_prepare(config, &net);
+                _cleanup_free_ char *why = NULL;
+                r = net_target_prepare(config, &net, &why);
+                if (r == -ENETDOWN && p->waiting)
+                        p->waiting(why, p->userdata);
                 if (r < 0)
                         return r;
                 r = kdump_config_with_target(config, kdump_config_target_kind(config), net.location,
@@ -282,6 +285,7 @@ static int bake_config(const KdumpConfig *config, const char *config_path, Targe
                 if (r < 0)
                         return log_oom();
                 break;
+        }
         default:
                 return log_error_errno(-EOPNOTSUPP,
                                        "%s: error: dump target \"%s\" is not supported by this kdumpd build yet; "
@@ -660,7 +664,7 @@ static int build_inputs_collect(const KdumpConfig *config, const char *config_pa
         r = image_files(config, &in.files, &in.hooks);
         if (r < 0)
                 return log_error_errno(r, "Failed to list the hook directories: %m");
-        r = bake_config(config, config_path, &in.target, &in.net, &in.baked);
+        r = bake_config(config, config_path, p, &in.target, &in.net, &in.baked);
         if (r < 0)
                 return r;
         /* The ssh key's identity decides too (it is converted, not copied). */

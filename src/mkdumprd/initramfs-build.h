@@ -17,6 +17,10 @@ typedef struct BuildPaths {
         /* Called once dracut is about to run (the image is not up to
          * date): kdumpd tells systemd it is ready instead of holding boot. */
         void (*building)(const char *kver, void *userdata);
+        /* Called when a network dump server cannot be reached yet (the
+         * build then fails with -ENETDOWN): why names the server and what
+         * is missing, so that kdumpd can say what it waits for. */
+        void (*waiting)(const char *why, void *userdata);
         void *userdata;
 } BuildPaths;
 
@@ -46,7 +50,8 @@ void staged_image_done(StagedImage *s);
 /* Builds the capture initramfs for config into a private directory,
  * unless the image on disk was built from the same inputs (or force).
  * Returns a BuildOutcome, or -errno (-EINVAL: the configuration cannot be
- * built for this machine, already logged as FILE: error: …). */
+ * built for this machine, already logged as FILE: error: …; -ENETDOWN: a
+ * network dump server cannot be reached yet, see BuildPaths.waiting). */
 int initramfs_stage(const KdumpConfig *config, const char *config_path, const BuildPaths *p, bool force,
                     StagedImage *ret);
 

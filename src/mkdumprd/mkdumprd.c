@@ -69,6 +69,11 @@ int main(int argc, char *argv[]) {
         r = initramfs_ensure(config, config_path, &p, force);
         if (r == -EINVAL || r == -EOPNOTSUPP || r == -ENODEV)
                 return EX_CONFIG;
+        if (r == -ENETDOWN) {
+                log_error("The dump server cannot be reached from this machine now (see above); try again once the "
+                          "network is up.");
+                return EX_TEMPFAIL;
+        }
         if (r < 0)
                 return EX_SOFTWARE;
         if (initramfs_path(&p, &img) >= 0)

@@ -2,6 +2,7 @@
 #include "net-target.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,7 +87,25 @@ int known_hosts_for(const char *path, const char *host, const char *address, cha
         log_error("%s:%u: error: " directive, kdump_config_source(c), kdump_config_line(c, "target_kind"), \
                   __VA_ARGS__)
 
-int net_target_prepare(const KdumpConfig *c, NetTarget *ret) {
+/* Not an error of the configuration: at boot the network comes when it
+ * comes (DHCP, a late link), and kdumpd waits for it. */
+static int net_target_unreachable(const KdumpConfig *c, char **ret_why, const char *fmt, ...) {
+        _cleanup_free_ char *why = NULL;
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = vasprintf(&why, fmt, ap);
+        va_end(ap);
+        if (r < 0)
+                return log_oom();
+        log_warning("%s:%u: %s.", kdump_config_source(c), kdump_config_line(c, "target_kind"), why);
+        if (ret_why)
+                *ret_why = TAKE_PTR(why);
+        return -ENETDOWN;
+}
+
+int net_target_prepare(const KdumpConfig *c, NetTarget *ret, char **ret_why) {
         _cleanup_(net_target_done) NetTarget t = {};
         DumpTargetType type = kdump_config_target_type(c);
         const char *location = kdump_config_target_location(c), *kind = kdump_config_target_kind(c);
@@ -103,11 +122,11 @@ int net_target_prepare(const KdumpConfig *c, NetTarget *ret) {
         case 0:
                 break;
         case -EADDRNOTAVAIL:
-                CONF_ERROR(c, "%s server \"%s\" has no address (DNS does not answer for it)", kind, t.host);
-                return -EINVAL;
+                return net_target_unreachable(c, ret_why, "%s server \"%s\" has no address yet (DNS does not answer "
+                                              "for it)", kind, t.host);
         case -ENETUNREACH:
-                CONF_ERROR(c, "%s server \"%s\": no route to it from this machine", kind, t.host);
-                return -EINVAL;
+                return net_target_unreachable(c, ret_why, "%s server \"%s\": no route to it from this machine yet",
+                                              kind, t.host);
         case -ELOOP:
                 CONF_ERROR(c, "%s server \"%s\" is this machine; a dump must leave it", kind, t.host);
                 return -EINVAL;

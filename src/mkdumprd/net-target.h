@@ -27,8 +27,12 @@ void net_target_done(NetTarget *t);
 int known_hosts_for(const char *path, const char *host, const char *address, char **ret);
 
 /* Resolves and routes the target of c and collects what the image needs.
- * Logs failures in the "FILE:LINE: error:" form and returns -EINVAL. */
-int net_target_prepare(const KdumpConfig *c, NetTarget *ret);
+ * Logs failures in the "FILE:LINE: error:" form and returns -EINVAL.
+ * -ENETDOWN: the server cannot be reached from this machine yet (DNS has
+ * no address for it, or there is no route to it): the network may still
+ * come up, as at boot. Then *ret_why (if given) says which, in a line
+ * that names the server; it is logged as a warning. */
+int net_target_prepare(const KdumpConfig *c, NetTarget *ret, char **ret_why);
 
 /* Writes into dir what the dracut module installs: "net" (the plan),
  * and for ssh "known_hosts" and "id_dropbear" (the key converted with

@@ -15,6 +15,7 @@ static const char *const phase_names[_ARM_PHASE_MAX] = {
         [ARM_PHASE_BUILDING] = "building",
         [ARM_PHASE_ARMED] = "armed",
         [ARM_PHASE_FAILED] = "failed",
+        [ARM_PHASE_WAITING] = "waiting",
 };
 
 const char *arm_phase_to_string(ArmPhase p) {

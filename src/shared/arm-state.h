@@ -15,6 +15,8 @@ typedef enum ArmPhase {
         ARM_PHASE_BUILDING,  /* dracut runs; what was loaded stays loaded */
         ARM_PHASE_ARMED,     /* the last attempt loaded a capture kernel */
         ARM_PHASE_FAILED,    /* the last attempt failed; see armed */
+        ARM_PHASE_WAITING,   /* a network dump server cannot be reached yet (reason
+                              * says which); tried again when the network changes */
         _ARM_PHASE_MAX,
         _ARM_PHASE_INVALID = -EINVAL,
 } ArmPhase;

@@ -116,6 +116,15 @@ vm_make_disk() {
     install -m 0644 "$here/guest/kdumpd-vmtest.service" "$root/etc/systemd/system/"
     mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
     ln -sf /etc/systemd/system/kdumpd-vmtest.service "$root/etc/systemd/system/multi-user.target.wants/"
+    # The guest's network as an admin sets it up: systemd-networkd with a
+    # static address for the NIC of network scenarios (net.sh); it comes
+    # up at boot in its own time, after kdump.service may have started.
+    # Disk scenarios have no NIC: networkd has nothing to do there.
+    install -d "$root/etc/systemd/network" "$root/etc/systemd/system/sockets.target.wants"
+    net_guest_networkd_config >"$root/etc/systemd/network/50-kdumpd-vmtest.network"
+    ln -sf /lib/systemd/system/systemd-networkd.service "$root/etc/systemd/system/multi-user.target.wants/"
+    ln -sf /lib/systemd/system/systemd-networkd.socket "$root/etc/systemd/system/sockets.target.wants/"
+    ln -sf /lib/systemd/system/systemd-networkd.service "$root/etc/systemd/system/dbus-org.freedesktop.network1.service"
     mkfs.ext4 -q -F -L kdumpd-root -d "$root" "$disk" 4G || return 1
     rm -rf "$root"
 }
@@ -153,6 +162,34 @@ vm_qemu_stop() {
     return 0
 }
 
+# set_link on the guest's netdev; fails when QEMU answers with an error
+# (it answers nothing on success; "info network" does not show links).
+vm_set_link() {
+    local work=$1 name=$2 state=$3 out
+    out=$(vm_monitor "$work" "$name" "set_link n0 $state" | grep -v '^(qemu)\|^QEMU .* monitor')
+    [ -z "$(echo "$out" | tr -d '[:space:]')" ] || { echo "set_link n0 $state: $out" >&2; return 1; }
+}
+
+# A guest started paused (-S): its NIC's link goes down before the guest
+# runs a single instruction, then it runs (also when that failed: a
+# paused guest would wait for VM_TIMEOUT).
+vm_link_down_then_run() {
+    local work=$1 name=$2 i rc
+    for ((i = 0; i < 100; i++)); do
+        [ -S "$work/$name.mon" ] && break
+        sleep 0.1
+    done
+    vm_set_link "$work" "$name" off
+    rc=$?
+    vm_monitor "$work" "$name" cont >/dev/null
+    return $rc
+}
+
+# A host action for network scenarios: the NIC's link comes up.
+vm_link_up() {
+    vm_set_link "$1" "$2" on && echo "set_link n0 on"
+}
+
 # A host action for disk scenarios: hot-unplugs the guest's second disk
 # (-device id disk2) through the monitor. On the i440fx machine this is an
 # ACPI eject request the guest's kernel (acpiphp) must grant; the device is
@@ -185,6 +222,9 @@ vm_unplug_disk2() {
 # variables that act here:
 #   NET=yes          boots inside its namespace with a virtio-net on the
 #                    namespace's tap (net.sh)
+#   NET_LINK_DOWN=yes  (with NET=yes, first boot only) the NIC's link is
+#                    down from power-on (QEMU starts paused, set_link off,
+#                    cont) until a host action sets it up (vm_link_up)
 #   LEAN=yes         kdumpd_lean=1 on the command line: the guest driver
 #                    skips the stop/start/broken-reload sequence
 #   HOST_ACTION      runs once when HOST_ACTION_MARKER first shows on the
@@ -199,10 +239,16 @@ vm_boot() {
     local base=$1 work=$2 name=$3 phase=$4
     local serial=$work/$name.serial.$phase endf=$work/$name.end.$phase pidfile=$work/$name.qemu.pid
     local start pid in_ns=() net_args=(-net none) net_append='' disk_args=()
+    local link_down=no
     if [ "${NET:-no}" = yes ]; then
         in_ns=(ip netns exec "$(net_ns "$work" "$name")")
         net_args=("${NET_QEMU_ARGS[@]}")
         net_append=" $NET_GUEST_APPEND"
+        if [ "${NET_LINK_DOWN:-no}" = yes ] && [ "$phase" = crash ]; then
+            link_down=yes
+            net_append=" $NET_GUEST_APPEND_LATE"
+            net_args+=(-S)
+        fi
     fi
     [ "${LEAN:-no}" = yes ] && net_append+=" kdumpd_lean=1"
     # Disks as -device with ids: the monitor can name them (device_del).
@@ -232,6 +278,9 @@ vm_boot() {
         -append "root=/dev/vda rw console=ttyS0,115200 crashkernel=$VM_CRASHKERNEL kdumpd_test=$name kdumpd_phase=$phase systemd.journald.forward_to_console=0 systemd.show_status=0$net_append${VM_EXTRA_APPEND:+ $VM_EXTRA_APPEND}" \
         "${disk_args[@]}" &
     pid=$!
+    if [ $link_down = yes ]; then
+        vm_link_down_then_run "$work" "$name" || echo "$phase:link-down-failed $(vm_since "$start")" >>"$work/$name.times"
+    fi
     local -A seen=()
     local markers=("VMTEST: boot-done" "VMTEST: enable-now" "VMTEST: crash-now" "sysrq: Trigger a crash"
                    "kdump: capture kernel started" "kdump: dump-vmcore" "Saved vmcore to" "VMTEST: after-boot-status"
@@ -430,7 +479,7 @@ vm_run_scenario() {
     # and a dump on the root disk although there is a second one (raw).
     local EXPECT_AFTER_SERIAL=() DUMP_ON_ROOT=no
     # shellcheck disable=SC2034 # NFS_VERSIONS, NFS_MKDIRS, EXPECT_NO_DUMP: read by net.sh
-    local NET=no NFS_VERSIONS="" NFS_MKDIRS=() CHECK=disk EXPECT_NO_DUMP=no DUMP_HOST=""
+    local NET=no NFS_VERSIONS="" NFS_MKDIRS=() CHECK=disk EXPECT_NO_DUMP=no DUMP_HOST="" NET_LINK_DOWN=no
     # shellcheck disable=SC2034 # CONSOLE_*, CAPTURE_TIMEOUT: read by vm_boot
     local HOST_ACTION="" HOST_ACTION_MARKER="VMTEST: host-action" LEAN=no EXPECT_INCOMPLETE=no EXPECT_END=""
     # The precrash step crashes the guest itself (kdumpctl test) and never returns.
@@ -519,8 +568,11 @@ EOF
     for e in "${EXPECT_SERIAL[@]}"; do
         vm_expect_line "$s" "$e" "console shows \"$e\"" || ok=1
     done
-    if [ "$NET" = yes ]; then
-        vm_expect_line "$s" "VMTEST: net-up rc=0" "the guest's network interface is configured" || ok=1
+    if [ "$NET" = yes ] && [ "$NET_LINK_DOWN" != yes ]; then
+        vm_expect_line "$s" "VMTEST: net-up rc=0" "systemd-networkd configured the guest's network interface" || ok=1
+    fi
+    if [ "$NET_LINK_DOWN" = yes ] && grep -q '^crash:link-down-failed' "$work/$name.times"; then
+        echo "not ok: the NIC's link could not be set down before the guest ran"; ok=1
     fi
     if [ "$OTHER_KERNEL" = yes ]; then
         if grep -qaF "VMTEST: crash-now" "$work/$name.serial.crash" || grep -qaF "sysrq: Trigger a crash" "$work/$name.serial.crash"; then

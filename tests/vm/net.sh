@@ -24,13 +24,33 @@ NET_SERVER6=fd21:3::1
 NET_GUEST=10.213.0.2
 NET_GUEST6=fd21:3::2
 NET_GUEST_MAC=52:54:00:12:34:56
-# shellcheck disable=SC2034 # NET_GUEST_APPEND and NET_QEMU_ARGS: used by lib.sh
-NET_GUEST_APPEND="kdumpd_ip=$NET_GUEST/24 kdumpd_ip6=$NET_GUEST6/64 kdumpd_server=$NET_SERVER"
+# The guest's addresses come from its systemd-networkd (lib.sh writes the
+# .network file into the guest disk); the command line only tells the
+# test driver to wait for them (kdumpd_net=1), or not to (kdumpd_net=late:
+# the link is down at boot, NET_LINK_DOWN).
+# shellcheck disable=SC2034 # NET_GUEST_APPEND*, NET_QEMU_ARGS: used by lib.sh
+NET_GUEST_APPEND="kdumpd_net=1"
+# shellcheck disable=SC2034
+NET_GUEST_APPEND_LATE="kdumpd_net=late"
 NET_USER=kdumpvm
 NET_USER_HOME=/var/tmp/kdumpvm-home
 NET_SSH_ROOT=/var/tmp/kdumpd-vmtest
 
 net_log() { echo "net: $*" >&2; }
+
+# The guest's systemd-networkd configuration: static addresses on the NIC
+# with the guest's MAC.
+net_guest_networkd_config() {
+    cat <<EOF
+# kdumpd vm tests (tests/vm/net.sh): the NIC of network scenarios.
+[Match]
+MACAddress=$NET_GUEST_MAC
+
+[Network]
+Address=$NET_GUEST/24
+Address=$NET_GUEST6/64
+EOF
+}
 
 # The tools a network scenario needs on the host.
 net_missing_tools() {
