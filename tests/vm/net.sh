@@ -24,6 +24,10 @@ NET_SERVER6=fd21:3::1
 NET_GUEST=10.213.0.2
 NET_GUEST6=fd21:3::2
 NET_GUEST_MAC=52:54:00:12:34:56
+# The tap's own MAC, the server's as the guest sees it: the same in every
+# scenario's namespace, so that a guest restored from a profile (boot.sh)
+# meets the neighbour it may have cached.
+NET_SERVER_MAC=52:54:00:12:34:01
 # The guest's addresses come from its systemd-networkd (lib.sh writes the
 # .network file into the guest disk); the command line only tells the
 # test driver to wait for them (kdumpd_net=1), or not to (kdumpd_net=late:
@@ -301,6 +305,7 @@ net_setup() {
     ip netns add "$ns" || return 1
     ip -n "$ns" link set lo up &&
         ip -n "$ns" tuntap add dev tap0 mode tap &&
+        ip -n "$ns" link set tap0 address "$NET_SERVER_MAC" &&
         ip -n "$ns" addr add "$NET_SERVER/24" dev tap0 &&
         ip -n "$ns" addr add "$NET_SERVER6/64" dev tap0 nodad &&
         ip -n "$ns" link set tap0 up || return 1

@@ -1,22 +1,22 @@
 #!/usr/bin/env bash
 # The real-crash suite: each scenario boots a Debian 12 guest with our build
-# installed, arms kdump in it, panics it with sysrq, lets our capture kernel
-# save the dump, and then checks the dump on the host. Prints PASS/FAIL per
-# scenario and ends with "N passed, N failed".
+# installed (or restores one saved at multi-user.target), arms kdump in it,
+# panics it with sysrq, lets our capture kernel save the dump, and then
+# checks the dump on the host. Prints PASS/FAIL/SKIP per scenario and ends
+# with "N passed, N failed, N skipped". tests/vm/README.md has the whole.
 #
-# usage: run-suite.sh [SCENARIO...]        (default: every scenarios/*.sh)
-# env:   KDUMPD_VM_CACHE   guest image cache (default /var/cache/kdumpd-vm)
-#        KDUMPD_VM_JOBS    guests at once (default 2)
-#        KDUMPD_VM_KEEP=1  keep the work directory
-#        VM_CRASHKERNEL    crashkernel= for the guest (default 96M)
-#        VM_TIMEOUT        seconds one guest boot may take (default 1500)
-#        CI=true           a missing tool is a failure, never a skip
-# What a scenario may set (LEAN, EXPECT_NO_DUMP, EXPECT_END, HOST_ACTION,
-# CONSOLE_INPUT, ...) is listed above vm_run_scenario in lib.sh. Each guest
-# has a QEMU monitor on $work/NAME.mon (socat talks to it).
-# Network scenarios (NET=yes) run their guest in a network namespace of
-# their own with an NFS and an ssh server (tests/vm/net.sh); they need root,
-# nfs-ganesha, rpcbind and openssh-server on the host.
+# usage: run-suite.sh [SCENARIO...]   (default: every scenarios/*.sh)
+#        run-suite.sh --list          the scenarios, one a line, with the
+#                                     seconds each may take (meson's timeout)
+# env:   KDUMPD_VM_CACHE    guest image cache (default /var/cache/kdumpd-vm)
+#        KDUMPD_VM_SETUP    built trees, disks and profiles (default
+#                           /var/tmp/kdumpd-vm-setup)
+#        KDUMPD_VM_JOBS     guests at once (default 2)
+#        KDUMPD_VM_KEEP=1   keep the work directory
+#        KDUMPD_VM_SNAPSHOTS=0  boot every guest instead of restoring profiles
+#        VM_CRASHKERNEL, VM_MEMORY  the defaults for scenarios (96M, 1024)
+#        VM_TIMEOUT         seconds one guest boot may take (default 1500)
+#        CI=true            a missing tool is a failure, never a skip
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,6 +24,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$here/lib.sh"
+
+if [ "${1:-}" = --list ]; then
+    for f in "$here"/scenarios/*.sh; do
+        n=$(basename "$f" .sh)
+        t=$(sed -n 's/^VM_TEST_TIMEOUT=\([0-9]*\).*/\1/p' "$f" | tail -n1)
+        echo "$n ${t:-900}"
+    done
+    exit 0
+fi
 
 vm_check_tools || exit $?
 
@@ -35,12 +44,6 @@ mapfile -t scenarios < <(
 # Network scenarios need more of the host; without it they are skipped
 # (outside CI) or fail (in CI), and the others still run.
 net_missing=$(net_missing_tools | tr '\n' ' ')
-net_skip=()
-if [ -n "$net_missing" ]; then
-    for s in "${scenarios[@]}"; do
-        grep -qx 'NET=yes' "$here/scenarios/$s.sh" 2>/dev/null && net_skip+=("$s")
-    done
-fi
 
 work=$(mktemp -d /var/tmp/kdumpd-vm.XXXXXX)
 # Whatever happens, no server and no namespace outlives the suite.
@@ -54,28 +57,35 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 echo "vm: work directory $work"
 
-base=$(vm_base_image) || { echo "vm: FAIL: could not build the guest image"; echo "0 passed, ${#scenarios[@]} failed"; exit 1; }
-vm_install_build "$base" "$work" || { echo "vm: FAIL: could not install our build into the guest"; echo "0 passed, ${#scenarios[@]} failed"; exit 1; }
+base=$(vm_base_image) || { echo "vm: FAIL: could not build the guest image"; echo "0 passed, ${#scenarios[@]} failed, 0 skipped"; exit 1; }
+vm_install_build "$base" "$work" || { echo "vm: FAIL: could not install our build into the guest"; echo "0 passed, ${#scenarios[@]} failed, 0 skipped"; exit 1; }
 
-jobs=${KDUMPD_VM_JOBS:-2}
-running=0
-for s in "${scenarios[@]}"; do
+# One scenario in the background, its report in $work/NAME.out, its
+# result in $work/NAME.result (PASS or SKIP; nothing is a failure).
+run_one() {
+    local s=$1 t0
+    t0=$(vm_now)
     if [ ! -f "$here/scenarios/$s.sh" ]; then
-        echo "vm: no scenario \"$s\"" >&2
-        echo "FAIL" >"$work/$s.result"
-        continue
+        echo "not ok: no scenario \"$s\"" >"$work/$s.out"
+        return
     fi
-    if [[ " ${net_skip[*]} " == *" $s "* ]]; then
+    if [ -n "$net_missing" ] && grep -qx 'NET=yes' "$here/scenarios/$s.sh"; then
         if [ "${CI:-}" = true ]; then
             echo "not ok: missing on this host for network scenarios: $net_missing" >"$work/$s.out"
-            echo FAIL >"$work/$s.result"
         else
             echo "SKIP: this host cannot serve network targets: missing $net_missing" >"$work/$s.out"
             echo SKIP >"$work/$s.result"
         fi
-        continue
+        return
     fi
-    vm_run_scenario "$base" "$work" "$s" >"$work/$s.out" 2>&1 &
+    vm_run_scenario "$base" "$work" "$s" >"$work/$s.out" 2>&1
+    echo "scenario-seconds: $(vm_since "$t0")" >>"$work/$s.out"
+}
+
+jobs=${KDUMPD_VM_JOBS:-2}
+running=0
+for s in "${scenarios[@]}"; do
+    run_one "$s" &
     running=$((running + 1))
     if [ $running -ge "$jobs" ]; then
         wait -n
@@ -84,18 +94,20 @@ for s in "${scenarios[@]}"; do
 done
 wait
 
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 for s in "${scenarios[@]}"; do
     [ -f "$work/$s.out" ] && sed "s/^/[$s] /" "$work/$s.out"
     result=$(cat "$work/$s.result" 2>/dev/null)
+    secs=$(sed -n 's/^scenario-seconds: //p' "$work/$s.out" 2>/dev/null)
     if [ "$result" = PASS ]; then
         passed=$((passed + 1))
-        echo "PASS: $s"
+        echo "PASS: $s (${secs:-?} s)"
     elif [ "$result" = SKIP ]; then
+        skipped=$((skipped + 1))
         echo "SKIP: $s"
     else
         failed=$((failed + 1))
-        echo "FAIL: $s"
+        echo "FAIL: $s (${secs:-?} s)"
         if [ -f "$work/$s.serial" ]; then
             echo "---- last lines of $s's serial console ----"
             tail -n 60 "$work/$s.serial"
@@ -103,5 +115,8 @@ for s in "${scenarios[@]}"; do
         fi
     fi
 done
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] || exit 1
+# Nothing ran but skips: meson's SKIP.
+[ "$passed" -eq 0 ] && [ "$skipped" -gt 0 ] && exit 77
+exit 0

@@ -12,21 +12,75 @@ arg() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 
 name=$(arg kdumpd_test)
 phase=$(arg kdumpd_phase)
-# kdumpd_lean=1 (LEAN=yes in the scenario): failure-path scenarios skip the
-# stop/start/broken-reload sequence (a rebuild each) that every other
-# scenario proves.
+# kdumpd_lean=1 (LEAN=yes, the default): the stop/start/broken-reload
+# sequence (a rebuild each) is proven once, by the scenarios with LEAN=no.
 lean=$(arg kdumpd_lean)
+net=$(arg kdumpd_net)
+
+# mount_root_run_init: this is the capture kernel running the real root's
+# init; kdumpd saves the dump and ends the boot. Nothing to do here.
+if [ -e /proc/vmcore ]; then
+    say "boot-done uptime=$(cut -d' ' -f1 /proc/uptime) phase=capture"
+    say "capture-boot: the real root's init runs in the capture kernel"
+    exit 0
+fi
+
+# Network scenarios (kdumpd_net=1): the guest's systemd-networkd sets the
+# addresses (tests/vm/net.sh); wait until both are usable (the IPv6 one
+# past duplicate address detection). kdumpd_net=late: the link is down at
+# boot; the scenario's own steps deal with it.
+net_wait() {
+    for _ in $(seq 120); do
+        if ip -o -4 addr show | grep -q ' 10\.213\.0\.2/24 ' &&
+            ip -o -6 addr show | grep ' fd21:3::2/64 ' | grep -qv tentative; then
+            say "net: $(ip -o addr show | awk '$2 != "lo" {print $2, $4}' | tr '\n' ' ')"
+            return 0
+        fi
+        sleep 0.5
+    done
+    say "net: not configured after 60 s: $(ip -o addr show | awk '{print $2, $4}' | tr '\n' ' ')"
+    networkctl status --no-pager 2>&1 | head -n 20 | while IFS= read -r l; do say "networkctl: $l"; done
+    return 1
+}
+
+# A profile (tests/vm/boot.sh): booted once, saved here, and restored for
+# each scenario, which comes as one line on a virtio-serial port:
+# "name=NAME phase=crash lean=0|1 net=0|1 epoch=SECONDS [disk2=1]". The
+# clock is the saved one until then.
+if [ "$name" = __profile__ ]; then
+    [ "$net" = 1 ] && net_wait
+    sync
+    say "profile-ready"
+    job=
+    while [ -z "$job" ]; do
+        read -r job </dev/virtio-ports/org.kdumpd.job || sleep 0.2
+    done
+    for kv in $job; do
+        case $kv in
+            name=*) name=${kv#name=} ;;
+            phase=*) phase=${kv#phase=} ;;
+            lean=*) lean=${kv#lean=} ;;
+            net=*) net=${kv#net=} ;;
+            epoch=*) date -s "@${kv#epoch=}" >/dev/null ;;
+            disk2=1)
+                # Plugged in before the guest ran again: wait for its
+                # block device and for udev's links to it.
+                for _ in $(seq 100); do [ -e /sys/block/vdb ] && break; sleep 0.2; done
+                udevadm settle --timeout=30 ;;
+        esac
+    done
+    say "restored: $job"
+fi
+
 say "boot-done uptime=$(cut -d' ' -f1 /proc/uptime) phase=${phase:-crash}"
 # Boot to multi-user.target (the first boot of most scenarios: kdump not
 # enabled yet; boot-not-blocked compares its own boots with it).
 say "multi-user-seconds=$(systemctl show -p ActiveEnterTimestampMonotonic --value multi-user.target |
     awk '{printf "%.1f", $1 / 1000000}')"
 
-# mount_root_run_init: this is the capture kernel running the real root's
-# init; kdumpd saves the dump and ends the boot. Nothing to do here.
-if [ -e /proc/vmcore ]; then
-    say "capture-boot: the real root's init runs in the capture kernel"
-    exit 0
+if [ "$net" = 1 ]; then
+    net_wait
+    say "net-up rc=$?"
 fi
 
 # kdump.service is ready as soon as a build is needed (boot does not wait
@@ -46,28 +100,6 @@ wait_armed() {
 journal_tail() {
     journalctl -b -u kdump --no-pager -o cat 2>/dev/null | tail -n 40 | while IFS= read -r l; do say "journal: $l"; done
 }
-
-# Network scenarios (kdumpd_net=1): the guest's systemd-networkd sets the
-# addresses (tests/vm/net.sh); wait until both are usable (the IPv6 one
-# past duplicate address detection). kdumpd_net=late: the link is down at
-# boot; the scenario's own steps deal with it.
-net_wait() {
-    for _ in $(seq 120); do
-        if ip -o -4 addr show | grep -q ' 10\.213\.0\.2/24 ' &&
-            ip -o -6 addr show | grep ' fd21:3::2/64 ' | grep -qv tentative; then
-            say "net: $(ip -o addr show | awk '$2 != "lo" {print $2, $4}' | tr '\n' ' ')"
-            return 0
-        fi
-        sleep 0.5
-    done
-    say "net: not configured after 60 s: $(ip -o addr show | awk '{print $2, $4}' | tr '\n' ' ')"
-    networkctl status --no-pager 2>&1 | head -n 20 | while IFS= read -r l; do say "networkctl: $l"; done
-    return 1
-}
-if [ "$(arg kdumpd_net)" = 1 ]; then
-    net_wait
-    say "net-up rc=$?"
-fi
 
 # The benchmark (bench/run.sh): the same steps for us and for Debian's
 # kdump-tools, timed the same way, and nothing else. Its command line:

@@ -6,7 +6,6 @@
 # every other scenario's first boot (kdump not enabled yet) gives the
 # "disabled" time (multi-user-seconds).
 SCENARIO_DESC="first boot with kdump enabled reaches multi-user.target while the image builds; later boots ready = armed"
-LEAN=yes
 ENABLE_AT_BOOT=yes
 DUMP_DIR=/var/crash
 EXPECT_AFTER_BOOT=yes

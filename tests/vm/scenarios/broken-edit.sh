@@ -4,7 +4,6 @@
 # up, and kdumpctl status says the last reload failed; the fixed file
 # (a new path) re-arms by itself, and the crash dumps there.
 SCENARIO_DESC="broken kdump.conf saved (no systemctl): refused, still armed, status says why; the fix re-arms; dump under the fixed path"
-LEAN=yes
 DUMP_DIR=/var/crash/fixed
 EXPECT_SERIAL=("VMTEST: broken-edit-refused rc=0" "VMTEST: broken-edit-file-line rc=0"
                "VMTEST: broken-edit-still-armed rc=0" "VMTEST: broken-edit-daemon-active rc=0"

@@ -5,7 +5,6 @@
 # file stays vmcore-incomplete, and failure_action (reboot), not
 # final_action (poweroff), ends the boot.
 SCENARIO_DESC="core_collector fails at crash time: kdump_post sees it, vmcore-incomplete, failure_action reboot"
-LEAN=yes
 DUMP_DIR=/var/crash
 EXPECT_NO_DUMP=yes
 EXPECT_INCOMPLETE=yes

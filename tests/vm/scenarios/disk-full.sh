@@ -3,7 +3,6 @@
 # wrote as vmcore-incomplete (never a vmcore), run failure_action, and the
 # next boot must say the dump is incomplete and why.
 SCENARIO_DESC="/var/crash too small: vmcore-incomplete kept, failure_action, next boot reports it INCOMPLETE"
-LEAN=yes
 EXTRA_DISK_LABEL=kdumpsmall
 EXTRA_DISK_SIZE=48M
 EXPECT_NO_DUMP=yes

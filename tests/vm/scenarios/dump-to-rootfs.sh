@@ -2,7 +2,6 @@
 # used because kdump_pre fails; the capture mounts the real root and saves
 # the dump to path on it, then runs final_action.
 SCENARIO_DESC="kdump_pre fails, failure_action dump_to_rootfs: the dump lands in /var/crash on the root disk"
-LEAN=yes
 EXTRA_DISK_LABEL=kdumpdisk
 DUMP_ON_ROOT=yes
 DUMP_DIR=/var/crash

@@ -3,7 +3,6 @@
 # running, which tells a halt from a power-off) and the dump is checked
 # like the local scenario's.
 SCENARIO_DESC="local dump, final_action halt: halted, not powered off"
-LEAN=yes
 DUMP_DIR=/var/crash
 EXPECT_END=halt
 EXPECT_SERIAL=("kdump: halt.")

@@ -4,7 +4,6 @@
 # itself (the harness's own sysrq write never comes). On the next boot
 # kdumpd's journal entry (MESSAGE_ID 109ef012…) says the dump is complete.
 SCENARIO_DESC="kdumpctl test --yes crashes the guest; the next boot's journal entry reports the dump complete"
-LEAN=yes
 DUMP_DIR=/var/crash
 EXPECT_AFTER_BOOT=yes
 CRASH_BY_PRECRASH=yes

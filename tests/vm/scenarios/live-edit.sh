@@ -3,6 +3,5 @@
 # watch on /etc sees the rename, rebuilds and re-arms by itself, and the
 # crash after it dumps to the new path.
 SCENARIO_DESC="path edited in /etc/kdump.conf (sed -i, no systemctl): re-armed by the watch, dump under the new path"
-LEAN=yes
 DUMP_DIR=/var/crash/edited
 EXPECT_SERIAL=("VMTEST: live-edit-rearmed rc=0" "VMTEST: live-edit-status rc=0")

@@ -7,7 +7,6 @@
 # leaves its image on disk untouched; the crash dumps as the old
 # configuration says (/var/crash, not the new path).
 SCENARIO_DESC="an image too big for the crash region, then a command line too long: each load fails, the previous capture kernel is loaded again, its image kept; dump per the old config"
-LEAN=yes
 DUMP_DIR=/var/crash
 EXPECT_SERIAL=()
 for step in big cmdline; do
@@ -17,3 +16,8 @@ for step in big cmdline; do
 done
 unset step
 EXPECT_SERIAL+=("VMTEST: load-fails-conf-restored rc=0")
+# Not from kdumpd's word: the capture kernel that ran was the one loaded
+# before both changes (its command line has none of the padding, no dump
+# went to the new path).
+EXPECT_CAPTURE_CMDLINE_LACKS=vmtest_pad
+EXPECT_NO_DUMP_UNDER=/var/crash/new

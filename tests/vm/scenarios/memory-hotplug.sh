@@ -5,7 +5,6 @@
 # loads it again; the dump of the crash after it covers the new memory
 # (its header's max_mapnr reaches past the DIMM, at 4 GiB and up).
 SCENARIO_DESC="memory hot-plug re-loads the capture kernel; the dump covers the new DIMM"
-LEAN=yes
 DUMP_DIR=/var/crash
 VM_MEMORY=1024,slots=2,maxmem=2048M
 VM_EXTRA_APPEND=memhp_default_state=online

@@ -11,6 +11,9 @@ DUMP_DIR=/var/crash
 HOST_ACTION=net_stop_nfs
 HOST_ACTION_MARKER="VMTEST: host-action"
 EXPECT_SERIAL=("VMTEST: check-warns-server-down rc=0" "kdump: dump failed in step wait-target")
+# disk_timeout 30 (nfs-down.kdump.conf): module loading and the network
+# take a few seconds under TCG before the waiting starts.
+EXPECT_FAIL_SECONDS="29 45"
 # The NFS client modules (nfs, nfsv4, sunrpc, lockd, …: 6 MB in the kernel)
 # do not fit beside the capture program in 96M; 112M is the measured floor.
 VM_CRASHKERNEL=112M

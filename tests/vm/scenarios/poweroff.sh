@@ -2,7 +2,6 @@
 # A good dump, then final_action poweroff: the capture kernel powers the
 # machine off (QEMU ends by itself with "reboot: Power down").
 SCENARIO_DESC="local dump, final_action poweroff: powered off"
-LEAN=yes
 DUMP_DIR=/var/crash
 EXPECT_END=poweroff
 EXPECT_SERIAL=("kdump: poweroff.")

@@ -2,7 +2,6 @@
 # A kdump_pre hook that fails: the capture must stop before writing
 # anything, run the kdump_emergency hook, and take failure_action (reboot).
 SCENARIO_DESC="kdump_pre exits 1: no dump, kdump_emergency runs, failure_action reboot"
-LEAN=yes
 DUMP_DIR=/var/crash
 EXPECT_NO_DUMP=yes
 EXPECT_END=reboot

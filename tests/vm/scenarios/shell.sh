@@ -3,7 +3,6 @@
 # console; the harness types a command and "exit" there, and final_action
 # (poweroff) ends the boot after the shell.
 SCENARIO_DESC="failure_action shell: commands typed on the console, then final_action poweroff"
-LEAN=yes
 DUMP_DIR=/var/crash
 EXPECT_NO_DUMP=yes
 EXPECT_END=poweroff
