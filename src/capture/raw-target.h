@@ -2,7 +2,7 @@
 /* The raw dump target: a whole block device (or partition) with nothing on
  * it, which takes makedumpfile's flattened stream (-F) from its first byte.
  * There is no filesystem and no dump directory; kdumpd restores the stream
- * into <path> on the next boot (src/kdumpd/raw-harvest.c). A device that
+ * into <path> on the next boot (src/kdumpd-arm/raw-harvest.c). A device that
  * carries any signature libblkid knows is someone's data: never written. */
 #pragma once
 

@@ -4,7 +4,8 @@
  * only once armed. SIGHUP, or a saved change to either file, re-arms as a
  * transaction (a broken file keeps what is loaded); SIGTERM unloads and
  * exits. Each arming is kdumpd-arm, run in a worker: this process only
- * waits, and links libsystemd alone (test-kdumpd-links). */
+ * waits, and links libsystemd and libc alone (its meson target declares
+ * nothing else; test-kdumpd-links checks the binary). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -21,23 +22,20 @@
 #include <systemd/sd-event.h>
 #include <unistd.h>
 
-#include "arm-command.h"
-#include "arm-result.h"
+#include "arm-protocol.h"
 #include "arm-state.h"
-#include "capture-boot.h"
 #include "config-watch.h"
 #include "crash-region.h"
+#include "deadline.h"
 #include "fileio.h"
 #include "hotplug-watch.h"
-#include "kdump-config.h"
-#include "kdumpd-settings.h"
+#include "kdump-paths.h"
 #include "kexec-load.h"
 #include "log.h"
 #include "macro.h"
 #include "net-watch.h"
 #include "spawn.h"
 #include "strv.h"
-#include "deadline.h"
 #include "worker.h"
 
 /* Editors write a file in several steps (temp file, rename, chmod) and
@@ -219,39 +217,50 @@ static int arm_exec(int report_fd, void *userdata) {
         if (d->is_armed)
                 c.loaded = d->armed;
         if (arm_command_to_argv(&c, KDUMPD_ARM_PATH, &argv) < 0) {
-                (void) worker_report(report_fd, "failed %s", strerror(ENOMEM));
+                (void) arm_line_write(report_fd, ARM_LINE_FAILED, "%s", strerror(ENOMEM));
                 return EX_OSERR;
         }
         if (fcntl(report_fd, F_SETFD, 0) >= 0)
                 execv(argv[0], argv);
         log_error_errno(errno, "Failed to run %s: %m", argv[0]);
-        (void) worker_report(report_fd, "failed the arming program could not be run");
+        (void) arm_line_write(report_fd, ARM_LINE_FAILED, "the arming program could not be run");
         return EX_OSERR;
 }
 
 static void on_worker_line(Worker *w, const char *line, void *userdata) {
         Daemon *d = userdata;
+        ArmLineKind kind;
+        const char *text;
 
-        if (strncmp(line, "busy ", 5) == 0) {
+        if (arm_line_parse(line, &kind, &text) < 0)
+                return (void) log_debug("The arming process said something unexpected: %s", line);
+        switch (kind) {
+        case ARM_LINE_BUSY:
                 /* Slow work: boot goes on without us; what was loaded
                  * stays loaded meanwhile. */
                 d->worker_building = true;
-                sd_notifyf(false, "READY=1\nSTATUS=%c%s…; %s.", toupper(line[5]), line + 6,
+                sd_notifyf(false, "READY=1\nSTATUS=%c%s…; %s.", toupper((unsigned char) text[0]),
+                           text[0] ? text + 1 : "",
                            d->is_armed ? "the previous capture kernel stays loaded meanwhile"
                                        : "not armed yet: a crash now would not be saved");
                 d->ready_sent = true;
                 state_publish(d, ARM_PHASE_BUILDING, NULL);
-        } else if (strncmp(line, "armed ", 6) == 0) {
+                break;
+        case ARM_LINE_ARMED:
                 arm_result_done(&d->worker_result);
-                d->worker_result_set = arm_result_parse(line + 6, &d->worker_result) >= 0;
-        } else if (strncmp(line, "failed ", 7) == 0) {
+                d->worker_result_set = arm_result_parse(text, &d->worker_result) >= 0;
+                break;
+        case ARM_LINE_FAILED:
                 free(d->worker_reason);
-                d->worker_reason = strdup(line + 7);
-        } else if (strncmp(line, "waiting ", 8) == 0) {
+                d->worker_reason = strdup(text);
+                break;
+        case ARM_LINE_WAITING:
                 free(d->worker_waiting);
-                d->worker_waiting = strdup(line + 8);
-        } else
-                log_debug("The arming process said something unexpected: %s", line);
+                d->worker_waiting = strdup(text);
+                break;
+        default:
+                break; /* arm_line_parse() gives no other */
+        }
 }
 
 static void daemon_reload(Daemon *d, const char *why, bool skip_if_unchanged, bool force);

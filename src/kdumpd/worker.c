@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,9 +12,9 @@
 #include <unistd.h>
 
 #include "deadline.h"
-#include "fileio.h"
 #include "log.h"
 #include "macro.h"
+#include "spawn.h"
 
 #define LINE_MAX_BYTES 4096
 
@@ -83,19 +83,6 @@ static int on_worker_exit(sd_event_source *s, const siginfo_t *si, void *userdat
         return 0;
 }
 
-static void on_sigint_in_worker(int sig) {
-        /* Nothing: waitpid() goes on (SA_RESTART) until dracut is done. */
-}
-
-void worker_wait_on_sigint(void) {
-        /* SIGINT is for dracut (its exit trap removes its temporary
-         * directory); this process waits for it and cleans up after it.
-         * A handler, not SIG_IGN: an ignored signal stays ignored across
-         * exec, a handled one is reset to the default. */
-        struct sigaction wait_for_children = { .sa_handler = on_sigint_in_worker, .sa_flags = SA_RESTART };
-        (void) sigaction(SIGINT, &wait_for_children, NULL);
-}
-
 static void worker_child(int report_fd, worker_work_t work, void *userdata) {
         struct sigaction dfl = { .sa_handler = SIG_DFL };
         sigset_t none;
@@ -105,7 +92,7 @@ static void worker_child(int report_fd, worker_work_t work, void *userdata) {
                 (void) sigaction(sig, &dfl, NULL);
         sigemptyset(&none);
         (void) sigprocmask(SIG_SETMASK, &none, NULL);
-        worker_wait_on_sigint();
+        spawn_wait_on_sigint();
         _exit(work(report_fd, userdata));
 }
 
@@ -192,23 +179,4 @@ Worker *worker_free(Worker *w) {
                 close(w->fd);
         free(w);
         return NULL;
-}
-
-int worker_report(int report_fd, const char *fmt, ...) {
-        _cleanup_free_ char *line = NULL;
-        va_list ap;
-        int n;
-
-        va_start(ap, fmt);
-        n = vasprintf(&line, fmt, ap);
-        va_end(ap);
-        if (n < 0)
-                return -ENOMEM;
-        for (char *c = line; *c; c++)
-                if (*c == '\n')
-                        *c = ' ';
-        _cleanup_free_ char *full = NULL;
-        if (asprintf(&full, "%s\n", line) < 0)
-                return -ENOMEM;
-        return loop_write(report_fd, full, strlen(full));
 }

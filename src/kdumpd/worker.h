@@ -11,7 +11,8 @@
 
 typedef struct Worker Worker;
 
-/* Runs in the child; report_fd takes lines. Returns the exit status. */
+/* Runs in the child; report_fd takes lines (arm_line_write()). Returns
+ * the exit status. */
 typedef int (*worker_work_t)(int report_fd, void *userdata);
 /* One complete line the child wrote, without its newline. */
 typedef void (*worker_line_t)(Worker *w, const char *line, void *userdata);
@@ -19,7 +20,10 @@ typedef void (*worker_line_t)(Worker *w, const char *line, void *userdata);
  * that killed it. The worker may be freed from here. */
 typedef void (*worker_exit_t)(Worker *w, int status, void *userdata);
 
-/* SIGCHLD must be blocked (sd_event_add_child). */
+/* SIGCHLD must be blocked (sd_event_add_child). The work runs with the
+ * default signal handlers and mask, but for SIGINT: spawn_wait_on_sigint()
+ * (a program it exec's sets that again), so that worker_stop() lets its
+ * children clean up first. */
 int worker_start(sd_event *e, worker_work_t work, worker_line_t on_line, worker_exit_t on_exit, void *userdata,
                  Worker **ret);
 
@@ -29,11 +33,3 @@ int worker_start(sd_event *e, worker_work_t work, worker_line_t on_line, worker_
 void worker_stop(Worker *w, uint64_t timeout_usec);
 
 Worker *worker_free(Worker *w);
-
-/* The work's SIGINT handling, set before it runs; a program the work
- * exec's sets it again (exec resets handlers): the process waits for its
- * children to clean up on SIGINT (worker_stop) instead of dying first. */
-void worker_wait_on_sigint(void);
-
-/* For the child: writes one line (a newline inside becomes a space). */
-int worker_report(int report_fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "kdump-paths.h"
+
 #define KDUMP_CONFIG_PATH "/etc/kdump.conf"
 #define KDUMP_DEFAULT_PATH "/var/crash"
 #define KDUMP_DEFAULT_CORE_COLLECTOR "makedumpfile -l --message-level 7 -d 31"

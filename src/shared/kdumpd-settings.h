@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "kdump-config.h"
+#include "kdump-paths.h"
 
 #define KDUMPD_SETTINGS_PATH "/etc/kdump/kdumpd.conf"
 

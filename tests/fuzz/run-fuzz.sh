@@ -63,9 +63,9 @@ bin=$build/fuzz-kdump-config
 if ! "$clang" -g -O1 -std=gnu11 -D_GNU_SOURCE \
         -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
         -fsanitize-coverage-ignorelist="$here/coverage-ignorelist.txt" -fno-inline-functions \
-        -I"$top/src/shared" \
+        -I"$top/src/shared" -I"$top/src/shared/basic" \
         "$here/fuzz-kdump-config.c" \
-        "$top/src/shared/kdump-config.c" "$top/src/shared/strv.c" "$top/src/shared/fileio.c" \
+        "$top/src/shared/kdump-config.c" "$top/src/shared/basic/strv.c" "$top/src/shared/basic/fileio.c" \
         $libconfuse -o "$bin"; then
     echo "fuzz: FAIL: the fuzzer does not build"
     result 0 1

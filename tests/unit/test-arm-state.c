@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* src/shared/arm-state.h: kdumpd's report in /run/kdump/state, which
+/* src/shared/basic/arm-state.h: kdumpd's report in /run/kdump/state, which
  * kdumpctl reads to wait for a reload or rebuild and to show status. What
  * one writes the other must read back; a file it cannot parse is refused
  * as a whole, and keys of a newer kdumpd are skipped. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* src/kdumpd/crashkernel-size.h: the estimate reproduces the crashkernel=
+/* src/shared/crashkernel-size.h: the estimate reproduces the crashkernel=
  * sizes measured with real crashes (tests/vm, Debian 12's 6.1 kernel in
  * 1-4 GiB QEMU guests), and the kernel header and meminfo readers. */
 #include <sys/stat.h>

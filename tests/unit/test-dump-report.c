@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The next boot's report of what the capture left (src/kdumpd/dump-report.c),
+/* The next boot's report of what the capture left (src/kdumpd-arm/dump-report.c),
  * on dump directories made in a temp dir. */
 #include <string.h>
 #include <sys/stat.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* src/shared/dump-writer.h with real collectors (cp, false) on a fake
+/* src/shared/basic/dump-writer.h with real collectors (cp, false) on a fake
  * vmcore in a temp dir: the dump directory's name and mode, the vmcore's
  * mode and content, and that a failed collector leaves no "vmcore". */
 #include <dirent.h>

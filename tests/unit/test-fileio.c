@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* src/shared/fileio.h: whole-file reads, atomic replacement, mkdir -p. The
+/* src/shared/basic/fileio.h: whole-file reads, atomic replacement, mkdir -p. The
  * capture initramfs, its manifest and the baked kdump.conf are all written
  * with write_file_atomic(); a reader must see the old file or the new one. */
 #include <dirent.h>

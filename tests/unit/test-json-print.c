@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* src/shared/json-print.h: what the writer prints, byte for byte, and the
+/* src/kdumpctl/json-print.h: what the writer prints, byte for byte, and the
  * misuse it refuses. */
 #include <math.h>
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* src/kdumpd/kdumpctl-crashkernel.h: the crashkernel= values
+/* src/kdumpctl/kdumpctl-crashkernel.h: the crashkernel= values
  * reset-crashkernel takes, and the GRUB drop-in it writes under a root
  * (--root), read back by a real shell as update-grub reads it. */
 #include <dirent.h>

@@ -345,7 +345,7 @@ TEST(shipped_file_examples_parse) {
         ASSERT_GE(n, 7);
 }
 
-/* keep_dumps and min_free_mb act through src/kdumpd/dump-space.h: which
+/* keep_dumps and min_free_mb act through src/kdumpd-arm/dump-space.h: which
  * directories count as dumps, which of them go, and what is never touched. */
 
 TEST(dump_dir_names) {

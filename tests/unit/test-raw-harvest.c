@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The raw target's harvest (src/kdumpd/raw-harvest.c) on a regular file
+/* The raw target's harvest (src/kdumpd-arm/raw-harvest.c) on a regular file
  * standing in for the device: what the header says (makedumpfile's
  * flattened format, a restored one, garbage, too short), and what the
  * harvest does with it, with a stand-in makedumpfile that can be told to

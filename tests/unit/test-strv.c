@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* src/shared/strv.h: string vectors, shell-style splitting and quoting.
+/* src/shared/basic/strv.h: string vectors, shell-style splitting and quoting.
  * core_collector, dracut_args and the hooks are split with shell_split(),
  * so it must read words the way sh(1) does, minus every expansion. */
 #include <stdio.h>

@@ -9,3 +9,6 @@
 
 /* Returns a sysexits code; says on stdout what it did. */
 int propagate_ssh_key(const KdumpConfig *c);
+
+/* kdumpctl propagate: the same, for /etc/kdump.conf. */
+int verb_propagate(int argc, char *argv[]);

@@ -18,8 +18,8 @@ int log_open_kmsg(void);
 
 struct ConfigDiagnostics;
 /* Logs each "FILE:LINE: error|warning: …" line at its level and empties d.
- * In log-config.c: a program that logs but parses no configuration (the
- * kdumpd daemon) then does not link the parsers' libraries. */
+ * In src/shared/log-config.c, with the parsers (libshared): a program that
+ * logs but parses no configuration (the kdumpd daemon) links basic alone. */
 void log_config_diagnostics(struct ConfigDiagnostics *d);
 
 #define log_full_errno(level, error, ...) log_internal(level, error, __FILE__, __LINE__, __VA_ARGS__)

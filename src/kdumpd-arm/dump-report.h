@@ -7,8 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* journalctl MESSAGE_ID=… finds every report. */
-#define KDUMP_DUMP_REPORT_MESSAGE_ID "109ef012a5fb4181ba7bbdf96ae01345"
+#include "kdump-messages.h" /* KDUMP_DUMP_REPORT_MESSAGE_ID */
 
 typedef struct DumpReport {
         char *dir;        /* the dump directory, full path */

@@ -1,14 +1,81 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "arm-command.h"
+#include "arm-protocol.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "fileio.h"
 #include "log.h"
 #include "macro.h"
 #include "strv.h"
+
+void arm_result_done(ArmResult *r) {
+        free(r->kver);
+        free(r->kernel);
+        free(r->initrd);
+        free(r->cmdline);
+        *r = (ArmResult) {};
+}
+
+/* The fields are separated by tabs and the text is one line. */
+static char *field_clean(const char *s) {
+        char *c = strdup(strempty(s));
+        for (char *i = c; i && *i; i++)
+                if (*i == '\t' || *i == '\n')
+                        *i = ' ';
+        return c;
+}
+
+int arm_result_format(const ArmResult *r, char **ret) {
+        _cleanup_free_ char *kver = NULL, *kernel = NULL, *initrd = NULL, *cmdline = NULL;
+
+        assert_return(r && ret, -EINVAL);
+        kver = field_clean(r->kver);
+        kernel = field_clean(r->kernel);
+        initrd = field_clean(r->initrd);
+        cmdline = field_clean(r->cmdline);
+        if (!kver || !kernel || !initrd || !cmdline)
+                return -ENOMEM;
+        return asprintf(ret, "%s\t%s\t%s\t%s\t%llu\t%d", kver, kernel, initrd, cmdline, r->crash_size, r->built) < 0
+                       ? -ENOMEM
+                       : 0;
+}
+
+int arm_result_parse(const char *text, ArmResult *ret) {
+        _cleanup_free_ char *copy = NULL;
+        _cleanup_(arm_result_done) ArmResult res = {};
+        char *f[6], *p, *end;
+
+        assert_return(text && ret, -EINVAL);
+        p = copy = strdup(text);
+        if (!copy)
+                return -ENOMEM;
+        /* strsep, not strtok: an empty field is a field. */
+        for (size_t i = 0; i < ELEMENTSOF(f); i++)
+                if (!(f[i] = strsep(&p, "\t")))
+                        return -EBADMSG;
+        if (p || (strcmp(f[5], "0") != 0 && strcmp(f[5], "1") != 0))
+                return -EBADMSG;
+        errno = 0;
+        res.crash_size = strtoull(f[4], &end, 10);
+        if (errno != 0 || end == f[4] || *end)
+                return -EBADMSG;
+        res.built = f[5][0] == '1';
+        res.kver = strdup(f[0]);
+        res.kernel = strdup(f[1]);
+        res.initrd = strdup(f[2]);
+        res.cmdline = strdup(f[3]);
+        if (!res.kver || !res.kernel || !res.initrd || !res.cmdline)
+                return -ENOMEM;
+        *ret = res;
+        res = (ArmResult) {};
+        return 0;
+}
 
 void arm_command_done(ArmCommand *c) {
         arm_result_done(&c->loaded);
@@ -107,4 +174,58 @@ int arm_command_parse(int argc, char *argv[], ArmCommand *ret) {
         *ret = c;
         c = (ArmCommand) {};
         return 0;
+}
+
+static const char *const line_kinds[_ARM_LINE_KIND_MAX] = {
+        [ARM_LINE_BUSY] = "busy",
+        [ARM_LINE_ARMED] = "armed",
+        [ARM_LINE_WAITING] = "waiting",
+        [ARM_LINE_FAILED] = "failed",
+};
+
+const char *arm_line_kind_to_string(ArmLineKind k) {
+        return k >= 0 && k < _ARM_LINE_KIND_MAX ? line_kinds[k] : NULL;
+}
+
+int arm_line_write(int fd, ArmLineKind kind, const char *fmt, ...) {
+        _cleanup_free_ char *text = NULL, *line = NULL;
+        va_list ap;
+        int n;
+
+        assert_return(arm_line_kind_to_string(kind) && fmt, -EINVAL);
+        va_start(ap, fmt);
+        n = vasprintf(&text, fmt, ap);
+        va_end(ap);
+        if (n < 0)
+                return -ENOMEM;
+        for (char *c = text; *c; c++)
+                if (*c == '\n')
+                        *c = ' ';
+        n = asprintf(&line, "%s %s\n", arm_line_kind_to_string(kind), text);
+        if (n < 0)
+                return -ENOMEM;
+        return loop_write(fd, line, (size_t) n);
+}
+
+int arm_line_write_armed(int fd, const ArmResult *r) {
+        _cleanup_free_ char *text = NULL;
+        int k;
+
+        k = arm_result_format(r, &text);
+        if (k < 0)
+                return k;
+        return arm_line_write(fd, ARM_LINE_ARMED, "%s", text);
+}
+
+int arm_line_parse(const char *line, ArmLineKind *ret_kind, const char **ret_text) {
+        assert_return(line && ret_kind && ret_text, -EINVAL);
+        for (ArmLineKind k = 0; k < _ARM_LINE_KIND_MAX; k++) {
+                size_t n = strlen(line_kinds[k]);
+                if (strncmp(line, line_kinds[k], n) == 0 && line[n] == ' ') {
+                        *ret_kind = k;
+                        *ret_text = line + n + 1;
+                        return 0;
+                }
+        }
+        return -EBADMSG;
 }

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "arm-result.h"
+#include "arm-protocol.h"
 #include "kdump-config.h"
 #include "kdumpd-settings.h"
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -57,4 +58,13 @@ int spawn_and_wait_quiet(char * const *argv, char * const *env_extra) {
 
 int spawn_and_wait_io(char * const *argv, char * const *env_extra, int stdin_fd, int stdout_fd) {
         return spawn_internal(argv, env_extra, false, stdin_fd, stdout_fd);
+}
+
+static void on_sigint_wait(int sig) {
+        /* Nothing: waitpid() goes on (SA_RESTART) until the children are done. */
+}
+
+void spawn_wait_on_sigint(void) {
+        struct sigaction wait_for_children = { .sa_handler = on_sigint_wait, .sa_flags = SA_RESTART };
+        (void) sigaction(SIGINT, &wait_for_children, NULL);
 }

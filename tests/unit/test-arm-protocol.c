@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* src/kdumpd/arm-command.h and arm-result.h: what kdumpd hands kdumpd-arm
- * on its command line, and the "armed" line it gets back, come out as they
- * went in. */
-#include "arm-command.h"
+/* src/shared/basic/arm-protocol.h: what kdumpd hands kdumpd-arm on its
+ * command line, and the lines it gets back, come out as they went in. */
+#include <unistd.h>
+
+#include "arm-protocol.h"
+#include "fileio.h"
 #include "tests.h"
 
 static const ArmResult loaded_example = {
@@ -140,4 +142,82 @@ TEST(command_usage_errors) {
         ASSERT_ERROR(parse_argv(STRV_MAKE("kdumpd-arm", "--loaded", "k\tonly"), &back), EINVAL);
         ASSERT_ERROR(parse_argv(STRV_MAKE("kdumpd-arm", "extra"), &back), EINVAL);
         ASSERT_ERROR(parse_argv(STRV_MAKE("kdumpd-arm", "--config"), &back), EINVAL);
+}
+
+/* What arm_line_write() wrote to a pipe. */
+static char *pipe_read_all(int fd) {
+        char buf[4096];
+        ssize_t n = read(fd, buf, sizeof(buf) - 1);
+
+        ASSERT_TRUE(n >= 0);
+        buf[n] = 0;
+        return strdup(buf);
+}
+
+TEST(line_kinds) {
+        ASSERT_STREQ(arm_line_kind_to_string(ARM_LINE_BUSY), "busy");
+        ASSERT_STREQ(arm_line_kind_to_string(ARM_LINE_ARMED), "armed");
+        ASSERT_STREQ(arm_line_kind_to_string(ARM_LINE_WAITING), "waiting");
+        ASSERT_STREQ(arm_line_kind_to_string(ARM_LINE_FAILED), "failed");
+        ASSERT_NULL(arm_line_kind_to_string(_ARM_LINE_KIND_MAX));
+        ASSERT_NULL(arm_line_kind_to_string(_ARM_LINE_KIND_INVALID));
+}
+
+/* One line each, a newline inside the text folded into a space. */
+TEST(line_write) {
+        _cleanup_free_ char *got = NULL;
+        int p[2];
+
+        ASSERT_OK(pipe(p));
+        ASSERT_OK(arm_line_write(p[1], ARM_LINE_BUSY, "building the capture initramfs for %s", "6.1.0"));
+        ASSERT_OK(arm_line_write(p[1], ARM_LINE_FAILED, "two\nlines in one"));
+        ASSERT_OK(arm_line_write_armed(p[1], &loaded_example));
+        ASSERT_ERROR(arm_line_write(p[1], _ARM_LINE_KIND_MAX, "x"), EINVAL);
+        close(p[1]);
+        got = pipe_read_all(p[0]);
+        close(p[0]);
+        ASSERT_STREQ(got, "busy building the capture initramfs for 6.1.0\n"
+                          "failed two lines in one\n"
+                          "armed 6.1.0-13-amd64\t/boot/vmlinuz-6.1.0-13-amd64\t"
+                          "/var/lib/kdump/initramfs-6.1.0-13-amd64.img\troot=UUID=1234 ro nr_cpus=1 irqpoll\t"
+                          "201326592\t1\n");
+}
+
+static void assert_line(const char *line, ArmLineKind kind, const char *text) {
+        ArmLineKind k;
+        const char *t;
+
+        test_set_context("%s", line);
+        ASSERT_OK(arm_line_parse(line, &k, &t));
+        ASSERT_EQ(k, kind);
+        ASSERT_STREQ(t, text);
+        test_set_context(NULL);
+}
+
+TEST(line_parse) {
+        _cleanup_free_ char *armed = NULL, *line = NULL;
+        ArmResult back = {};
+        ArmLineKind k;
+        const char *t;
+
+        assert_line("busy looking for a dump on the raw device", ARM_LINE_BUSY, "looking for a dump on the raw device");
+        assert_line("waiting no route to 192.0.2.1", ARM_LINE_WAITING, "no route to 192.0.2.1");
+        assert_line("failed the configuration has errors", ARM_LINE_FAILED, "the configuration has errors");
+        assert_line("failed ", ARM_LINE_FAILED, "");
+
+        /* An "armed" line's text is arm_result_format()'s. */
+        ASSERT_OK(arm_result_format(&loaded_example, &armed));
+        ASSERT_TRUE(asprintf(&line, "armed %s", armed) > 0);
+        ASSERT_OK(arm_line_parse(line, &k, &t));
+        ASSERT_EQ(k, ARM_LINE_ARMED);
+        ASSERT_OK(arm_result_parse(t, &back));
+        assert_result_eq(&back, &loaded_example);
+        arm_result_done(&back);
+
+        /* A kind, then a space: anything else is not a line of the protocol. */
+        ASSERT_ERROR(arm_line_parse("busy", &k, &t), EBADMSG);
+        ASSERT_ERROR(arm_line_parse("busybox is here", &k, &t), EBADMSG);
+        ASSERT_ERROR(arm_line_parse("Failed x", &k, &t), EBADMSG);
+        ASSERT_ERROR(arm_line_parse("", &k, &t), EBADMSG);
+        ASSERT_ERROR(arm_line_parse("done x", &k, &t), EBADMSG);
 }

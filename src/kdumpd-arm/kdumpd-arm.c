@@ -1,18 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* kdumpd-arm: one arming, for kdumpd (its command line: arm-command.h).
- * kdumpd's worker exec's it; it reads both files, builds the capture
- * initramfs if needed and loads the capture kernel, and tells kdumpd how it
- * went in lines on --report-fd (default: standard output):
- *   busy WHAT     slow work started (systemd may stop waiting for kdumpd)
- *   armed KVER\tKERNEL\tINITRD\tCMDLINE\tCRASH_SIZE\tBUILT
- *   waiting WHY   a network dump server cannot be reached yet (exit
- *                 status EX_TEMPFAIL): kdumpd tries again when the
- *                 network changes
- *   failed REASON
+/* kdumpd-arm: one arming, for kdumpd (what they say to each other:
+ * arm-protocol.h). kdumpd's worker exec's it; it reads both files, builds
+ * the capture initramfs if needed and loads the capture kernel, and tells
+ * kdumpd how it went in lines on --report-fd: "busy" when slow work
+ * starts, then "armed", "waiting" (exit status EX_TEMPFAIL) or "failed".
  * Its exit status is a sysexits code, which kdumpd exits with when its
- * first arming fails (but for EX_TEMPFAIL). With --capture-boot, kdumpd exec's it in its own
- * place (the same PID, so systemd takes its READY=1): it saves the dump of
- * a mount_root_run_init capture boot and ends the boot. */
+ * first arming fails (but for EX_TEMPFAIL). With --capture-boot, kdumpd
+ * exec's it in its own place (the same PID, so systemd takes its READY=1):
+ * it saves the dump of a mount_root_run_init capture boot and ends the
+ * boot. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -23,7 +19,7 @@
 #include <unistd.h>
 
 #include "arm.h"
-#include "arm-command.h"
+#include "arm-protocol.h"
 #include "capture-boot.h"
 #include "dump-report.h"
 #include "dump-space.h"
@@ -33,8 +29,8 @@
 #include "log.h"
 #include "macro.h"
 #include "raw-harvest.h"
+#include "spawn.h"
 #include "strv.h"
-#include "worker.h"
 
 /* keep_dumps: at start only, before anything can write a dump. */
 static void dumps_prune(const ArmInputs *in) {
@@ -114,17 +110,16 @@ static const char *reason_for(int r) {
 }
 
 static void report_building(const char *kver, void *userdata) {
-        (void) worker_report(*(int *) userdata, "busy building the capture initramfs for %s", kver);
+        (void) arm_line_write(*(int *) userdata, ARM_LINE_BUSY, "building the capture initramfs for %s", kver);
 }
 
 static void report_waiting(const char *why, void *userdata) {
-        (void) worker_report(*(int *) userdata, "waiting %s", why);
+        (void) arm_line_write(*(int *) userdata, ARM_LINE_WAITING, "%s", why);
 }
 
 static int arm_work(ArmOptions *o, const ArmCommand *c, int report_fd) {
         _cleanup_(arm_inputs_done) ArmInputs in = {};
         _cleanup_(arm_result_done) ArmResult res = {};
-        _cleanup_free_ char *line = NULL;
         int r;
 
         o->building = report_building;
@@ -132,7 +127,7 @@ static int arm_work(ArmOptions *o, const ArmCommand *c, int report_fd) {
         o->userdata = &report_fd;
         r = arm_inputs_load(o, &in);
         if (r < 0) {
-                (void) worker_report(report_fd, "failed %s", reason_for(r));
+                (void) arm_line_write(report_fd, ARM_LINE_FAILED, "%s", reason_for(r));
                 return exit_code_for(r);
         }
         if (c->first) {
@@ -140,7 +135,7 @@ static int arm_work(ArmOptions *o, const ArmCommand *c, int report_fd) {
                 /* Before arming: nothing may write to the raw device while
                  * its dump is read (kdump-utils does the same). */
                 if (kdump_config_target_type(in.config) == DUMP_TARGET_RAW)
-                        (void) worker_report(report_fd, "busy looking for a dump on the raw device");
+                        (void) arm_line_write(report_fd, ARM_LINE_BUSY, "looking for a dump on the raw device");
                 raw_harvest(in.config, o->state_dir);
                 dumps_report(&in, o->state_dir);
         }
@@ -148,14 +143,15 @@ static int arm_work(ArmOptions *o, const ArmCommand *c, int report_fd) {
         if (r == -ENETDOWN)
                 return EX_TEMPFAIL; /* "waiting" was reported: not a failure of the configuration */
         if (r < 0) {
-                (void) worker_report(report_fd, "failed %s", reason_for(r));
+                (void) arm_line_write(report_fd, ARM_LINE_FAILED, "%s", reason_for(r));
                 return exit_code_for(r);
         }
-        if (arm_result_format(&res, &line) < 0) {
+        r = arm_line_write_armed(report_fd, &res);
+        if (r == -ENOMEM) {
                 log_oom();
                 return EX_OSERR;
         }
-        return worker_report(report_fd, "armed %s", line) < 0 ? EX_IOERR : EX_OK;
+        return r < 0 ? EX_IOERR : EX_OK;
 }
 
 int main(int argc, char *argv[]) {
@@ -194,6 +190,6 @@ int main(int argc, char *argv[]) {
         }
         /* exec reset the worker's SIGINT handler: a stop interrupts dracut,
          * and this process reports the failed arming after it cleaned up. */
-        worker_wait_on_sigint();
+        spawn_wait_on_sigint();
         return arm_work(&o, &c, report_fd);
 }

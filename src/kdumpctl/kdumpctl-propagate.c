@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "propagate.h"
+#include "kdumpctl-propagate.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "kdump-config.h"
 #include "log.h"
 #include "macro.h"
 #include "net-target.h"
@@ -177,4 +178,18 @@ int propagate_ssh_key(const KdumpConfig *c) {
                "kdumpd builds a new capture image on its next start or reload (\"systemctl reload kdump\").\n",
                dest);
         return EX_OK;
+}
+
+int verb_propagate(int argc, char *argv[]) {
+        _cleanup_kdump_config_free_ KdumpConfig *config = NULL;
+        ConfigDiagnostics diag = {};
+        int r = kdump_config_parse_file(KDUMP_CONFIG_PATH, &diag, &config);
+
+        config_diagnostics_print(&diag, stderr);
+        config_diagnostics_done(&diag);
+        if (r < 0) {
+                log_error_errno(r, "Cannot use %s: %m", KDUMP_CONFIG_PATH);
+                return EX_CONFIG;
+        }
+        return propagate_ssh_key(config);
 }

@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* kdumpd in a capture boot: with mount_root_run_init the capture kernel
- * runs the machine's own init, and kdumpd, finding /proc/vmcore, becomes
- * kdumpd-arm --capture-boot, which saves the dump to path on the root
- * filesystem instead of arming. */
+ * runs the machine's own init, and kdumpd, finding /proc/vmcore
+ * (CAPTURE_BOOT_VMCORE), becomes kdumpd-arm --capture-boot, which saves
+ * the dump to path on the root filesystem instead of arming. */
 #pragma once
 
 #include "arm.h"
+#include "arm-protocol.h"
 #include "kdump-config.h"
-
-#define CAPTURE_BOOT_VMCORE "/proc/vmcore"
 
 /* The whole capture boot: READY=1 at once, the dump saved, then
  * final_action (failure_action halt or poweroff after a failure, else a
