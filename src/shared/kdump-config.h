@@ -84,6 +84,9 @@ const char *kdump_config_target_kind(const KdumpConfig *c);
 const char *kdump_config_target_location(const KdumpConfig *c);
 const char *kdump_config_path(const KdumpConfig *c);
 const char *kdump_config_core_collector(const KdumpConfig *c);
+/* core_collector as the argv it runs as (no vmcore or output file yet):
+ * split once when parsed, owned by c, never empty. */
+char * const *kdump_config_core_collector_argv(const KdumpConfig *c);
 const char *kdump_config_sshkey(const KdumpConfig *c);
 const char *kdump_config_string(const KdumpConfig *c, const char *directive);
 KdumpAction kdump_config_default_action(const KdumpConfig *c);
