@@ -185,6 +185,17 @@ void config_diagnostics_print(const ConfigDiagnostics *d, FILE *f) {
                 fprintf(f, "%s\n", *m);
 }
 
+int config_parse_file(const char *path, ConfigDiagnostics *diag, ConfigParseString parse, void *ret) {
+        _cleanup_free_ char *text = NULL;
+        int r;
+
+        assert_return(path && parse && ret, -EINVAL);
+        r = read_text_file(path, &text);
+        if (r < 0)
+                return r;
+        return parse(path, text, diag, ret);
+}
+
 struct ParseState {
         const char *name;
         unsigned line;
@@ -664,15 +675,12 @@ int kdump_config_parse_string(const char *name, const char *text, ConfigDiagnost
         return 0;
 }
 
-int kdump_config_parse_file(const char *path, ConfigDiagnostics *diag, KdumpConfig **ret) {
-        _cleanup_free_ char *text = NULL;
-        int r;
+static int parse_string(const char *name, const char *text, ConfigDiagnostics *diag, void *ret) {
+        return kdump_config_parse_string(name, text, diag, ret);
+}
 
-        assert_return(path && ret, -EINVAL);
-        r = read_text_file(path, &text);
-        if (r < 0)
-                return r;
-        return kdump_config_parse_string(path, text, diag, ret);
+int kdump_config_parse_file(const char *path, ConfigDiagnostics *diag, KdumpConfig **ret) {
+        return config_parse_file(path, diag, parse_string, ret);
 }
 
 static const char *get(const KdumpConfig *c, const char *key) {

@@ -51,6 +51,14 @@ int config_diagnostics_add(ConfigDiagnostics *d, const char *file, unsigned line
         __attribute__((format(printf, 5, 6)));
 void config_diagnostics_print(const ConfigDiagnostics *d, FILE *f);
 
+/* A configuration's string parser: parses text, called name in messages,
+ * into *(Type **) ret. */
+typedef int (*ConfigParseString)(const char *name, const char *text, ConfigDiagnostics *diag, void *ret);
+/* Reads the file at path and hands its text to parse, with path as its name
+ * in messages: how every configuration file is read. Returns the read's
+ * error (-ENOENT, -EBADMSG for a NUL byte) or what parse returns. */
+int config_parse_file(const char *path, ConfigDiagnostics *diag, ConfigParseString parse, void *ret);
+
 typedef struct KdumpConfig KdumpConfig;
 
 /* Parses text; name is used in messages. Returns -EINVAL when the text has
