@@ -283,10 +283,8 @@ static int ssh_dump_dmesg(Capture *c) {
 
 static int ssh_dump_vmcore(Capture *c) {
         _cleanup_strv_free_ char **argv = NULL;
-        int r = shell_split(kdump_config_core_collector(c->config), &argv);
-        if (r < 0 || !argv[0])
-                return r < 0 ? r : -EINVAL;
-        if (strv_extend(&argv, c->vmcore) < 0)
+        if (strv_extend_strv(&argv, kdump_config_core_collector_argv(c->config)) < 0 ||
+            strv_extend(&argv, c->vmcore) < 0)
                 return -ENOMEM;
         return ssh_save_vmcore(&c->ssh, argv, c->dump_dir, capture_step_deadline(c, CAPTURE_DUMP_VMCORE));
 }
@@ -318,7 +316,7 @@ static int step_dump_vmcore(Capture *c) {
 
         c->dump_status = 1; /* until the vmcore is really there */
         if (target_type(c) == DUMP_TARGET_RAW) {
-                r = raw_target_save_vmcore(c->raw_device, collector, c->vmcore,
+                r = raw_target_save_vmcore(c->raw_device, kdump_config_core_collector_argv(c->config), c->vmcore,
                                            capture_step_deadline(c, CAPTURE_DUMP_VMCORE));
                 c->dump_status = r < 0 ? 1 : r;
                 return r > 0 ? -EPROTO : r;
@@ -330,7 +328,8 @@ static int step_dump_vmcore(Capture *c) {
         if (target_type(c) == DUMP_TARGET_SSH)
                 r = ssh_dump_vmcore(c);
         else
-                r = dump_save_vmcore(c->vmcore, c->dump_dir, collector, capture_step_deadline(c, CAPTURE_DUMP_VMCORE));
+                r = dump_save_vmcore(c->vmcore, c->dump_dir, kdump_config_core_collector_argv(c->config),
+                                     capture_step_deadline(c, CAPTURE_DUMP_VMCORE));
         c->dump_status = r < 0 ? 1 : r;
         if (r == -ETIME)
                 return log_error_errno(r, "core_collector \"%s\" did not finish in time; killed it.", collector);

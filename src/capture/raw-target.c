@@ -54,17 +54,14 @@ int raw_target_find(const char *spec, uint64_t deadline_usec, char **ret_devnode
         return 0;
 }
 
-int raw_target_save_vmcore(const char *devnode, const char *core_collector, const char *vmcore,
+int raw_target_save_vmcore(const char *devnode, char * const *core_collector, const char *vmcore,
                            uint64_t deadline_usec) {
         _cleanup_strv_free_ char **argv = NULL;
         struct stat st;
         int r;
 
-        assert_return(devnode && core_collector && vmcore, -EINVAL);
-        r = shell_split(core_collector, &argv);
-        if (r < 0 || !argv[0])
-                return log_error_errno(r < 0 ? r : -EINVAL, "core_collector \"%s\" names no program.", core_collector);
-        if (strv_extend(&argv, vmcore) < 0)
+        assert_return(devnode && core_collector && core_collector[0] && vmcore, -EINVAL);
+        if (strv_extend_strv(&argv, core_collector) < 0 || strv_extend(&argv, vmcore) < 0)
                 return log_oom();
         r = refuse_signature(devnode);
         if (r < 0)
