@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The capture's steps and the table of their transitions. What a step does
+ * to the target goes through the target's row (target-ops.h). */
 #include "capture.h"
 
 #include <errno.h>
@@ -8,39 +10,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/klog.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "block-device.h"
 #include "child.h"
 #include "deadline.h"
-#include "net-up.h"
-#include "nfs-mount.h"
-#include "raw-target.h"
 #include "dump-writer.h"
 #include "fileio.h"
+#include "fs-target.h"
 #include "hook-dir.h"
 #include "log.h"
-#include "lvm-activate.h"
 #include "macro.h"
 #include "module-load.h"
+#include "net-up.h"
 #include "strv.h"
+#include "target-ops.h"
 
 #define DEFAULT_DISK_TIMEOUT_SEC 60
 
 typedef int (*StepFunc)(Capture *c);
 
-/* dump_to_rootfs writes to the real root's path, whatever the target. */
-static DumpTargetType target_type(const Capture *c) {
-        return c->to_rootfs ? DUMP_TARGET_PATH : kdump_config_target_type(c->config);
-}
-
-/* Tells PID 1 what the worker is doing: "step NAME DEADLINE", "dir PATH",
- * "mounted 0|1", one line each (short writes to a pipe are atomic). */
-_printf_(2, 3) static void report(const Capture *c, const char *fmt, ...) {
+/* Short writes to a pipe are atomic: one line each. */
+void capture_report(const Capture *c, const char *fmt, ...) {
         char line[PATH_MAX + 32];
         va_list ap;
 
@@ -55,14 +47,9 @@ _printf_(2, 3) static void report(const Capture *c, const char *fmt, ...) {
         (void) !write(c->report_fd, line, n);
 }
 
-static void set_mounted(Capture *c, bool mounted) {
+void capture_set_mounted(Capture *c, bool mounted) {
         c->mounted = mounted;
-        report(c, "mounted %d", mounted);
-}
-
-static bool is_network_target(const Capture *c) {
-        DumpTargetType t = target_type(c);
-        return t == DUMP_TARGET_NFS || t == DUMP_TARGET_SSH;
+        capture_report(c, "mounted %d", mounted);
 }
 
 static int net_up_real(Capture *c) {
@@ -77,54 +64,8 @@ static int net_up_real(Capture *c) {
         return net_up(c->net, delay, c->target_deadline);
 }
 
-/* Waits for the block device spec names (drivers bring devices up
- * asynchronously) until deadline, then mounts it on c->mount_dir. */
-static int mount_block_device(Capture *c, const char *spec, const char *fstype, uint64_t deadline) {
-        _cleanup_free_ char *dev = NULL;
-        int r;
-
-        r = block_device_wait(spec, deadline, &dev);
-        if (r < 0)
-                return log_error_errno(r, "Dump target %s did not appear within disk_timeout: %m", spec);
-
-        if (mount(dev, c->mount_dir, fstype, 0, NULL) < 0)
-                return log_error_errno(-errno, "Failed to mount %s (%s) on %s: %m", dev, fstype, c->mount_dir);
-        set_mounted(c, true);
-        log_info("Mounted dump target %s (%s, %s) on %s.", spec, dev, fstype, c->mount_dir);
-        return 0;
-}
-
 static int mount_target_real(Capture *c) {
-        const char *spec = kdump_config_target_location(c->config), *fstype = kdump_config_target_kind(c->config);
-        DumpTargetType type = target_type(c);
-        int r;
-
-        if (type == DUMP_TARGET_SSH)
-                return 0; /* nothing to mount: ensure_dump_dir() reaches the server */
-        if (type == DUMP_TARGET_RAW) /* nothing to mount: the dump goes to the device */
-                return raw_target_find(spec, c->target_deadline, &c->raw_device);
-        (void) mkdir(c->mount_dir, 0700);
-        if (type == DUMP_TARGET_NFS) {
-                r = nfs_mount(fstype, spec, c->mount_dir, c->target_deadline);
-                if (r < 0)
-                        return r;
-                set_mounted(c, true);
-                return 0;
-        }
-        if (type != DUMP_TARGET_FS || !spec)
-                return log_error_errno(-EOPNOTSUPP, "This capture image has no block-device target; cannot dump.");
-        /* An LVM target appears once lvm has activated it; a failure
-         * is logged, and the wait below tells whether the LV came up. */
-        (void) lvm_activate(LVM_PLAN_PATH, c->target_deadline);
-        return mount_block_device(c, spec, fstype, c->target_deadline);
-}
-
-static void unmount_target_real(Capture *c) {
-        sync();
-        if (umount2(c->mount_dir, 0) < 0)
-                log_warning_errno(-errno, "Failed to unmount %s: %m", c->mount_dir);
-        else
-                set_mounted(c, false);
+        return capture_target(c)->wait(c);
 }
 
 /* The names mkdumprd wrote into the image, then whatever the devices that
@@ -143,7 +84,7 @@ const CaptureOps capture_ops_real = {
         .load_modules = load_modules_real,
         .net_up = net_up_real,
         .mount_target = mount_target_real,
-        .unmount_target = unmount_target_real,
+        .unmount_target = fs_target_unmount,
 };
 
 static const CaptureOps *ops(const Capture *c) {
@@ -162,7 +103,7 @@ static int step_net_up(Capture *c) {
         long t;
         int r;
 
-        if (!is_network_target(c))
+        if (!capture_target(c)->network)
                 return 0;
         r = ops(c)->net_up(c);
         if (r < 0)
@@ -174,17 +115,8 @@ static int step_net_up(Capture *c) {
         return 0;
 }
 
-static int ensure_dump_dir(Capture *c);
-
 static int step_wait_target(Capture *c) {
-        int r = ops(c)->mount_target(c);
-        if (r < 0)
-                return r;
-        /* ssh: creating the dump directory is what proves that the server
-         * answers, takes our key and has the host key we recorded. */
-        if (target_type(c) == DUMP_TARGET_SSH)
-                return ensure_dump_dir(c);
-        return 0;
+        return ops(c)->mount_target(c);
 }
 
 static int run_hook(const char *directive, const char *exe, const char *arg, uint64_t deadline) {
@@ -228,82 +160,66 @@ static int step_pre_hooks(Capture *c) {
         return run_hooks(c, "kdump_pre", KDUMP_HOOK_DIR_PRE, NULL);
 }
 
-#define KEXEC_DMESG_LOG "kexec-dmesg.log"
-
-/* The capture's own log is written last, when a dump that filled the disk
- * has left no room: its space is taken now, while there is some. */
-static void reserve_log_space(const char *dir) {
-        _cleanup_free_ char *p = NULL;
-        int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
-
-        if (size <= 0 || asprintf(&p, "%s/" KEXEC_DMESG_LOG, dir) < 0)
-                return;
-        _cleanup_close_ int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd >= 0)
-                (void) posix_fallocate(fd, 0, size);
-}
-
-static int ensure_dump_dir(Capture *c) {
-        _cleanup_free_ char *base = NULL;
+int capture_dump_dir_ensure(Capture *c) {
         /* The baked path is relative to the target; the root has its own. */
         const char *path = c->to_rootfs && c->rootfs_path ? c->rootfs_path : kdump_config_path(c->config);
-        int r;
 
         if (c->dump_dir)
                 return 0;
-        if (target_type(c) == DUMP_TARGET_SSH)
-                return ssh_dump_dir_create(&c->ssh, path, c->host, time(NULL), c->target_deadline, c->scratch_dir,
-                                           &c->dump_dir);
-        if (asprintf(&base, "%s%s", c->mount_dir, strcmp(path, "/") == 0 ? "" : path) < 0)
-                return log_oom();
-        r = dump_dir_create(base, c->host, time(NULL), &c->dump_dir);
+        return capture_target(c)->dump_dir_create(c, path);
+}
+
+/* Where a file for the dump directory is written: there, or first in local
+ * memory when the target takes files over the network (then file_send()). */
+static int file_dir(const Capture *c, const TargetOps *t, const char **ret) {
+        int r;
+
+        if (!t->send_file) {
+                *ret = c->dump_dir;
+                return 0;
+        }
+        r = mkdir_p(c->scratch_dir, 0700);
         if (r < 0)
-                return log_error_errno(r, "Failed to create the dump directory in \"%s\": %m", base);
-        report(c, "dir %s", c->dump_dir);
-        reserve_log_space(c->dump_dir);
-        log_info("Saving the dump to %s.", c->dump_dir);
+                return r;
+        *ret = c->scratch_dir;
         return 0;
 }
 
-/* Over ssh the kernel log is extracted into local memory, then sent. */
-static int ssh_dump_dmesg(Capture *c) {
-        _cleanup_free_ char *local = NULL;
-        int r = mkdir_p(c->scratch_dir, 0700);
-        if (r < 0)
-                return r;
-        r = dump_save_dmesg(c->vmcore, c->scratch_dir, capture_step_deadline(c, CAPTURE_DUMP_DMESG));
-        if (r != 0)
-                return r;
-        if (asprintf(&local, "%s/vmcore-dmesg.txt", c->scratch_dir) < 0)
-                return -ENOMEM;
-        r = ssh_send_file(&c->ssh, local, c->dump_dir, "vmcore-dmesg.txt", deadline_after_sec(60));
+static int file_send(Capture *c, const TargetOps *t, const char *local, const char *name) {
+        int r = t->send_file(c, local, name, deadline_after_sec(60));
         (void) unlink(local);
         return r;
 }
 
-static int ssh_dump_vmcore(Capture *c) {
-        _cleanup_strv_free_ char **argv = NULL;
-        int r = shell_split(kdump_config_core_collector(c->config), &argv);
-        if (r < 0 || !argv[0])
-                return r < 0 ? r : -EINVAL;
-        if (strv_extend(&argv, c->vmcore) < 0)
+static int dmesg_save(Capture *c, const TargetOps *t) {
+        _cleanup_free_ char *local = NULL;
+        const char *dir;
+        int r;
+
+        r = file_dir(c, t, &dir);
+        if (r < 0)
+                return r;
+        r = dump_save_dmesg(c->vmcore, dir, capture_step_deadline(c, CAPTURE_DUMP_DMESG));
+        if (r != 0 || !t->send_file)
+                return r;
+        if (asprintf(&local, "%s/vmcore-dmesg.txt", dir) < 0)
                 return -ENOMEM;
-        return ssh_save_vmcore(&c->ssh, argv, c->dump_dir, capture_step_deadline(c, CAPTURE_DUMP_VMCORE));
+        return file_send(c, t, local, "vmcore-dmesg.txt");
 }
 
 static int step_dump_dmesg(Capture *c) {
+        const TargetOps *t = capture_target(c);
+        int r;
+
         /* raw: kdumpd extracts it from the vmcore it restores. */
-        if (target_type(c) == DUMP_TARGET_RAW)
+        if (!t->dump_dir_create)
                 return 0;
-        int r = ensure_dump_dir(c);
+        r = capture_dump_dir_ensure(c);
         if (r < 0)
                 return r;
         /* The kernel log is small and is what an admin reads first: save it
          * before the vmcore, which may not fit. Failing here is not fatal. */
-        if (target_type(c) == DUMP_TARGET_SSH)
-                r = ssh_dump_dmesg(c);
-        else
-                r = dump_save_dmesg(c->vmcore, c->dump_dir, capture_step_deadline(c, CAPTURE_DUMP_DMESG));
+        r = dmesg_save(c, t);
         if (r != 0)
                 log_warning("Could not save vmcore-dmesg.txt (%s %d); going on with the vmcore.",
                             r < 0 ? "error" : "exit status", r < 0 ? -r : r);
@@ -313,24 +229,19 @@ static int step_dump_dmesg(Capture *c) {
 }
 
 static int step_dump_vmcore(Capture *c) {
+        const TargetOps *t = capture_target(c);
+        char * const *argv = kdump_config_core_collector_argv(c->config);
         const char *collector = kdump_config_core_collector(c->config);
         int r;
 
         c->dump_status = 1; /* until the vmcore is really there */
-        if (target_type(c) == DUMP_TARGET_RAW) {
-                r = raw_target_save_vmcore(c->raw_device, collector, c->vmcore,
-                                           capture_step_deadline(c, CAPTURE_DUMP_VMCORE));
-                c->dump_status = r < 0 ? 1 : r;
-                return r > 0 ? -EPROTO : r;
-        }
-        r = ensure_dump_dir(c);
+        if (t->dump_vmcore)
+                return t->dump_vmcore(c, argv);
+        r = capture_dump_dir_ensure(c);
         if (r < 0)
                 return r;
         log_info("Saving vmcore with \"%s\".", collector);
-        if (target_type(c) == DUMP_TARGET_SSH)
-                r = ssh_dump_vmcore(c);
-        else
-                r = dump_save_vmcore(c->vmcore, c->dump_dir, collector, capture_step_deadline(c, CAPTURE_DUMP_VMCORE));
+        r = t->save_vmcore(c, argv);
         c->dump_status = r < 0 ? 1 : r;
         if (r == -ETIME)
                 return log_error_errno(r, "core_collector \"%s\" did not finish in time; killed it.", collector);
@@ -339,8 +250,7 @@ static int step_dump_vmcore(Capture *c) {
         if (r > 0)
                 return log_error_errno(-EPROTO, "core_collector \"%s\" failed with exit status %d.", collector, r);
         sync();
-        log_info("Saved vmcore to %s/vmcore%s.", c->dump_dir,
-                 target_type(c) == DUMP_TARGET_SSH ? ".flat on the ssh server" : "");
+        log_info("Saved vmcore to %s/vmcore%s.", c->dump_dir, strempty(t->saved_as));
         return 0;
 }
 
@@ -370,6 +280,7 @@ static int step_emergency(Capture *c) {
 /* The capture kernel's own log (our messages are in it, /dev/kmsg): what an
  * admin reads to learn why a dump failed or took long. */
 static int step_save_log(Capture *c) {
+        const TargetOps *t = capture_target(c);
         _cleanup_free_ char *buf = NULL, *local = NULL;
         const char *dir;
         int size, n;
@@ -384,22 +295,16 @@ static int step_save_log(Capture *c) {
                 log_warning_errno(-errno, "Cannot read the kernel log for kexec-dmesg.log: %m");
                 return 0;
         }
-        bool ssh = target_type(c) == DUMP_TARGET_SSH;
-        if (ssh && mkdir_p(c->scratch_dir, 0700) < 0)
+        if (file_dir(c, t, &dir) < 0 || asprintf(&local, "%s/" KEXEC_DMESG_LOG, dir) < 0)
                 return 0;
-        dir = ssh ? c->scratch_dir : c->dump_dir;
-        if (asprintf(&local, "%s/" KEXEC_DMESG_LOG, dir) < 0)
-                return 0;
-        /* No O_TRUNC: into the space reserve_log_space() took, then cut. */
+        /* No O_TRUNC: into the space fs-target.c reserved for it, then cut. */
         _cleanup_close_ int fd = open(local, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd < 0 || loop_write(fd, buf, n) < 0 || ftruncate(fd, n) < 0 || fsync(fd) < 0) {
                 log_warning_errno(-errno, "Cannot write %s: %m", local);
                 return 0;
         }
-        if (ssh) {
-                (void) ssh_send_file(&c->ssh, local, c->dump_dir, KEXEC_DMESG_LOG, deadline_after_sec(60));
-                (void) unlink(local);
-        }
+        if (t->send_file)
+                (void) file_send(c, t, local, KEXEC_DMESG_LOG);
         return 0;
 }
 
@@ -476,13 +381,13 @@ KdumpAction capture_run(Capture *c) {
         c->failed_step = _CAPTURE_STATE_MAX;
         if (c->target_deadline == 0) {
                 long t = target_timeout_sec(c);
-                if (is_network_target(c) && t < MIN_NETWORK_STEP_SEC)
+                if (capture_target(c)->network && t < MIN_NETWORK_STEP_SEC)
                         t = MIN_NETWORK_STEP_SEC;
                 c->target_deadline = deadline_after_sec(t);
         }
         while (s != CAPTURE_END) {
                 log_info("kdump: %s", steps[s].name);
-                report(c, "step %s %llu", steps[s].name, (unsigned long long) capture_step_deadline(c, s));
+                capture_report(c, "step %s %llu", steps[s].name, (unsigned long long) capture_step_deadline(c, s));
                 int r = steps[s].run(c);
                 if (r < 0 && c->failed_step == _CAPTURE_STATE_MAX)
                         c->failed_step = s;
@@ -507,13 +412,13 @@ void capture_recover(Capture *c, CaptureState died_in) {
 int capture_mount_root(Capture *c, const char *spec, const char *fstype) {
         (void) mkdir(c->mount_dir, 0755);
         return ops(c)->mount_root ? ops(c)->mount_root(c, spec, fstype)
-                                  : mount_block_device(c, spec, fstype, deadline_after_sec(target_timeout_sec(c)));
+                                  : fs_target_mount(c, spec, fstype, deadline_after_sec(target_timeout_sec(c)));
 }
 
 /* One step of a run outside the table, reported to PID 1 like the others. */
 static int run_step(Capture *c, CaptureState s, uint64_t deadline, StepFunc f) {
         log_info("kdump: %s", steps[s].name);
-        report(c, "step %s %llu", steps[s].name, (unsigned long long) deadline);
+        capture_report(c, "step %s %llu", steps[s].name, (unsigned long long) deadline);
         return f(c);
 }
 

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The capture state machine: one function per step, a table of transitions. */
+/* The capture state machine: one function per step, a table of transitions.
+ * What a step does to the target goes through the target's row of
+ * operations (target-ops.h). */
 #pragma once
 
 #include <stdint.h>
@@ -32,8 +34,8 @@ typedef struct CaptureOps {
         int (*load_modules)(Capture *c);
         /* Network targets: configures the interface of c->net. */
         int (*net_up)(Capture *c);
-        /* Finds the target device (or the NFS export), mounts it on
-         * c->mount_dir; for ssh, nothing to mount. */
+        /* WAIT_TARGET (the real one: the wait() of the target's
+         * TargetOps), and its undoing when c->mounted. */
         int (*mount_target)(Capture *c);
         void (*unmount_target)(Capture *c);
         /* dump_to_rootfs: mounts the real root read-write on c->mount_dir
@@ -74,6 +76,9 @@ struct Capture {
 #define CAPTURE_COLLECTOR_BASE_SEC 600
 #define CAPTURE_COLLECTOR_MIN_RATE (4ULL << 20)
 
+/* The capture's own kernel log, in the dump directory. */
+#define KEXEC_DMESG_LOG "kexec-dmesg.log"
+
 const char *capture_state_to_string(CaptureState s);
 
 /* Runs the machine from LOAD_MODULES to END and returns the action to
@@ -103,3 +108,10 @@ int capture_mount_root(Capture *c, const char *spec, const char *fstype);
 int capture_dump_to_rootfs(Capture *c, const char *spec, const char *fstype, const char *path);
 
 void capture_done(Capture *c);
+
+/* For the target rows. Tells PID 1 what the worker is doing: "step NAME
+ * DEADLINE", "dir PATH", "mounted 0|1", one line each. */
+void capture_report(const Capture *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void capture_set_mounted(Capture *c, bool mounted);
+/* Makes c->dump_dir on the target, once. */
+int capture_dump_dir_ensure(Capture *c);

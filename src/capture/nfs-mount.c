@@ -8,13 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "deadline.h"
+#include "fs-target.h"
 #include "log.h"
 #include "macro.h"
 #include "net-plan.h"
+#include "target-ops.h"
 
 /* timeo is in tenths of a second: 10 s a try, 3 tries, then an error. */
 #define NFS_TIMEOUTS "soft,timeo=100,retrans=3"
@@ -103,3 +107,23 @@ int nfs_mount(const char *kind, const char *location, const char *where, uint64_
         }
         return log_error_errno(r == -ETIME ? -ETIMEDOUT : r, "cannot mount the NFS target %s: %m", location);
 }
+
+static int nfs_op_wait(Capture *c) {
+        int r;
+
+        (void) mkdir(c->mount_dir, 0700);
+        r = nfs_mount(kdump_config_target_kind(c->config), kdump_config_target_location(c->config), c->mount_dir,
+                      c->target_deadline);
+        if (r < 0)
+                return r;
+        capture_set_mounted(c, true);
+        return 0;
+}
+
+/* Once mounted, the export is written like any mounted filesystem. */
+const TargetOps target_ops_nfs = {
+        .network = true,
+        .wait = nfs_op_wait,
+        .dump_dir_create = fs_target_dump_dir_create,
+        .save_vmcore = fs_target_save_vmcore,
+};

@@ -9,11 +9,13 @@
 #include <unistd.h>
 
 #include "block-device.h"
+#include "capture.h"
 #include "child.h"
 #include "deadline.h"
 #include "log.h"
 #include "macro.h"
 #include "strv.h"
+#include "target-ops.h"
 
 /* mkdumprd refused a device with a signature when it built the image; the
  * device may have changed since, or the capture kernel may name another
@@ -54,17 +56,14 @@ int raw_target_find(const char *spec, uint64_t deadline_usec, char **ret_devnode
         return 0;
 }
 
-int raw_target_save_vmcore(const char *devnode, const char *core_collector, const char *vmcore,
+int raw_target_save_vmcore(const char *devnode, char * const *core_collector, const char *vmcore,
                            uint64_t deadline_usec) {
         _cleanup_strv_free_ char **argv = NULL;
         struct stat st;
         int r;
 
-        assert_return(devnode && core_collector && vmcore, -EINVAL);
-        r = shell_split(core_collector, &argv);
-        if (r < 0 || !argv[0])
-                return log_error_errno(r < 0 ? r : -EINVAL, "core_collector \"%s\" names no program.", core_collector);
-        if (strv_extend(&argv, vmcore) < 0)
+        assert_return(devnode && core_collector && core_collector[0] && vmcore, -EINVAL);
+        if (strv_extend_strv(&argv, core_collector) < 0 || strv_extend(&argv, vmcore) < 0)
                 return log_oom();
         r = refuse_signature(devnode);
         if (r < 0)
@@ -95,3 +94,22 @@ int raw_target_save_vmcore(const char *devnode, const char *core_collector, cons
         log_info("Saved the flattened vmcore to %s; kdumpd restores it on the next boot.", devnode);
         return 0;
 }
+
+static int raw_op_wait(Capture *c) {
+        return raw_target_find(kdump_config_target_location(c->config), c->target_deadline, &c->raw_device);
+}
+
+static int raw_op_dump_vmcore(Capture *c, char * const *collector) {
+        int r = raw_target_save_vmcore(c->raw_device, collector, c->vmcore,
+                                       capture_step_deadline(c, CAPTURE_DUMP_VMCORE));
+        c->dump_status = r < 0 ? 1 : r;
+        return r > 0 ? -EPROTO : r;
+}
+
+/* Nothing to mount and no dump directory: the stream goes to the device,
+ * and kdumpd makes a dump directory of it, vmcore-dmesg.txt too, on the
+ * next boot. */
+const TargetOps target_ops_raw = {
+        .wait = raw_op_wait,
+        .dump_vmcore = raw_op_dump_vmcore,
+};

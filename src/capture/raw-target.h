@@ -15,9 +15,9 @@
 int raw_target_find(const char *spec, uint64_t deadline_usec, char **ret_devnode);
 
 /* Checks devnode once more for a signature, then runs core_collector
- * (split shell-style) with vmcore appended and its stdout on the device
+ * (its argv) with vmcore appended and its stdout on the device
  * (opened write-only, exclusively when it is a block device, never
  * truncated), and fsyncs the device. Logs; returns 0, the collector's
  * exit status (> 0), or -errno (-ETIME: killed at deadline_usec). */
-int raw_target_save_vmcore(const char *devnode, const char *core_collector, const char *vmcore,
+int raw_target_save_vmcore(const char *devnode, char * const *core_collector, const char *vmcore,
                            uint64_t deadline_usec);

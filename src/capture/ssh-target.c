@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "child.h"
 #include "deadline.h"
 #include "dump-writer.h"
@@ -16,6 +17,7 @@
 #include "log.h"
 #include "macro.h"
 #include "strv.h"
+#include "target-ops.h"
 
 /* Seconds between keepalives; Dropbear gives up on a server that misses
  * a few, so a dead server ends the stream instead of hanging it. */
@@ -135,3 +137,36 @@ int ssh_save_vmcore(const SshTarget *t, char * const *collector, const char *dir
         log_info("kdump: saved %s:%s.", t->destination, final);
         return 0;
 }
+
+/* Creating the dump directory is what proves that the server answers,
+ * takes our key and has the host key we recorded. */
+static int ssh_op_wait(Capture *c) {
+        return capture_dump_dir_ensure(c);
+}
+
+static int ssh_op_dump_dir_create(Capture *c, const char *path) {
+        return ssh_dump_dir_create(&c->ssh, path, c->host, time(NULL), c->target_deadline, c->scratch_dir,
+                                   &c->dump_dir);
+}
+
+static int ssh_op_send_file(Capture *c, const char *local, const char *name, uint64_t deadline_usec) {
+        return ssh_send_file(&c->ssh, local, c->dump_dir, name, deadline_usec);
+}
+
+static int ssh_op_save_vmcore(Capture *c, char * const *collector) {
+        _cleanup_strv_free_ char **argv = NULL;
+
+        if (strv_extend_strv(&argv, collector) < 0 || strv_extend(&argv, c->vmcore) < 0)
+                return -ENOMEM;
+        return ssh_save_vmcore(&c->ssh, argv, c->dump_dir, capture_step_deadline(c, CAPTURE_DUMP_VMCORE));
+}
+
+/* Nothing to mount: files go to the server through local memory. */
+const TargetOps target_ops_ssh = {
+        .network = true,
+        .wait = ssh_op_wait,
+        .dump_dir_create = ssh_op_dump_dir_create,
+        .send_file = ssh_op_send_file,
+        .save_vmcore = ssh_op_save_vmcore,
+        .saved_as = ".flat on the ssh server",
+};

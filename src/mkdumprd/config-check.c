@@ -57,17 +57,11 @@ static int check_hooks(const KdumpConfig *c, ConfigDiagnostics *diag) {
 }
 
 static int check_collector(const KdumpConfig *c, ConfigDiagnostics *diag) {
-        _cleanup_strv_free_ char **argv = NULL, **check = NULL;
+        _cleanup_strv_free_ char **check = NULL;
+        char * const *argv = kdump_config_core_collector_argv(c);
         DumpTargetType t = kdump_config_target_type(c);
         int r;
 
-        r = shell_split(kdump_config_core_collector(c), &argv);
-        if (r == -ENOMEM)
-                return r;
-        if (r < 0 || !argv[0]) {
-                ADD(true, "core_collector", "core_collector names no program");
-                return 0;
-        }
         if (!program_exists(argv[0])) {
                 ADD(true, "core_collector", "core_collector \"%s\" is not installed", argv[0]);
                 return 0;
@@ -221,7 +215,7 @@ static int mounted_root_of(const char *devnode, char **ret) {
  * swap, a RAID or LVM member, a partition table are someone's data. */
 static int check_raw_target(const KdumpConfig *c, ConfigDiagnostics *diag) {
         _cleanup_free_ char *dev = NULL, *type = NULL, *what = NULL;
-        _cleanup_strv_free_ char **collector = NULL;
+        char * const *collector = kdump_config_core_collector_argv(c);
         const char *spec = kdump_config_target_location(c);
         struct stat st;
         int r;
@@ -252,9 +246,7 @@ static int check_raw_target(const KdumpConfig *c, ConfigDiagnostics *diag) {
         }
 
         /* kdumpd restores what makedumpfile -F wrote, nothing else. */
-        if (shell_split(kdump_config_core_collector(c), &collector) == -ENOMEM)
-                return -ENOMEM;
-        if (collector && collector[0] && strcmp(collector[0], "makedumpfile") != 0)
+        if (strcmp(collector[0], "makedumpfile") != 0)
                 ADD(false, "core_collector",
                     "kdumpd restores only makedumpfile's flattened stream from a raw target; what \"%s\" writes to "
                     "\"%s\" must be read off the device by hand",

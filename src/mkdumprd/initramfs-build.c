@@ -658,7 +658,6 @@ static void build_inputs_done(BuildInputs *in) {
 static int build_inputs_collect(const KdumpConfig *config, const char *config_path, const BuildPaths *p,
                                 BuildInputs *ret) {
         _cleanup_(build_inputs_done) BuildInputs in = {};
-        _cleanup_strv_free_ char **collector_words = NULL;
         int r;
 
         r = image_files(config, &in.files, &in.hooks);
@@ -674,9 +673,8 @@ static int build_inputs_collect(const KdumpConfig *config, const char *config_pa
         r = lvm_target_prepare(&in.target, &in.lvm_plan, &in.lvm_disks);
         if (r < 0)
                 return r;
-        (void) shell_split(kdump_config_core_collector(config), &collector_words);
         in.zstd = image_zstd_wanted(config, p);
-        if (manifest_build(p, in.baked, collector_words ? collector_words[0] : NULL, &in.target, &in.net,
+        if (manifest_build(p, in.baked, kdump_config_core_collector_argv(config)[0], &in.target, &in.net,
                            in.lvm_plan, in.files, in.zstd, &in.manifest) < 0)
                 return log_oom();
         *ret = in;
@@ -691,7 +689,7 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
         _cleanup_free_ char *img = NULL, *mpath = NULL, *old = NULL, *tmpimg = NULL,
                             *tmpdir = NULL, *baked_path = NULL, *confdir = NULL, *cmd = NULL;
         _cleanup_strv_free_ char **env = NULL;
-        _cleanup_strv_free_ char **collector = NULL;
+        char * const *collector = kdump_config_core_collector_argv(config);
         _cleanup_free_ char *hook_list = NULL, *modprobe = NULL;
         _cleanup_strv_free_ char **modprobe_lines = NULL;
         _cleanup_strv_free_ char **argv = NULL;
@@ -797,12 +795,6 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
         }
         /* The dracut module reads what to install from the environment,
          * never from text pasted into its shell code. */
-        r = shell_split(kdump_config_core_collector(config), &collector);
-        if (r < 0 || !collector[0]) {
-                r = log_error_errno(r < 0 ? r : -EINVAL, "%s: error: core_collector \"%s\" names no program.", config_path,
-                                    kdump_config_core_collector(config));
-                goto cleanup;
-        }
         if (strv_extendf(&env, "KDUMP_TARGET_DEVICE=%s", strempty(in.target.device)) < 0 ||
             strv_extendf(&env, "KDUMP_TARGET_FSTYPE=%s", strempty(in.target.fstype)) < 0 ||
             strv_extendf(&env, "KDUMP_TARGET_DISKS=%s", strempty(in.lvm_disks)) < 0 ||

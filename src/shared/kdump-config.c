@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* kdump.conf: our own line reader (the file is `directive value…`, which
- * libconfuse cannot read verbatim), a schema table that says what each
- * directive takes, and a libconfuse cfg_t that holds the validated values. */
+ * libconfuse cannot read verbatim), one table that says what each directive
+ * takes and where it goes, and a libconfuse cfg_t, made from the same
+ * table, that holds the validated values. */
 #include "kdump-config.h"
 
+#include <assert.h>
 #include <confuse.h>
 #include <ctype.h>
 #include <errno.h>
@@ -15,29 +17,26 @@
 #include "macro.h"
 #include "strv.h"
 
-typedef enum DirectiveKind {
-        DK_PATH,        /* one absolute path */
-        DK_WORD,        /* one word */
-        DK_ARGS,        /* the rest of the line, split shell-style when used */
-        DK_ENUM,
-        DK_UINT,
-        DK_BOOL01,      /* 0 | 1 */
-        DK_YESNO,
-        DK_TARGET_FS,   /* <fstype> <device> */
-        DK_TARGET_RAW,
-        DK_TARGET_NFS,
-        DK_TARGET_SSH,
-        DK_TARGET_NET,  /* nfs or ssh, told apart by the value */
-        DK_OBSOLETE,
-} DirectiveKind;
+typedef struct ParseState ParseState;
+typedef struct Directive Directive;
 
-typedef struct Directive {
+/* Checks the value of a line and stores it, or says why not. */
+typedef void (*DirectiveHandler)(ParseState *s, const Directive *d, const char *value);
+
+/* One row per directive. The line reader looks lines up here and hands
+ * each value to the row's handler; every row that keeps a value gets a
+ * libconfuse string option of its name, with its default (config_new()),
+ * and the normalised output writes them in the order of the rows. */
+struct Directive {
         const char *name;
-        DirectiveKind kind;
-        const char *const *choices; /* DK_ENUM */
-        long max;                   /* DK_UINT */
-        const char *note;           /* DK_OBSOLETE: what replaces it */
-} Directive;
+        DirectiveHandler handle;     /* NULL: no line of the file sets it (the target lines fill it) */
+        bool keeps_value;            /* a libconfuse option of this name holds the value */
+        const char *value_default;   /* the value when no line sets it */
+        bool repeats;                /* may be given on many lines */
+        const char *const *choices;  /* handle_enum() */
+        long max;                    /* handle_uint() */
+        const char *note;            /* handle_modprobe_word(): what replaces it */
+};
 
 static const char *const action_names[_KDUMP_ACTION_MAX] = {
         [KDUMP_ACTION_REBOOT] = "reboot",
@@ -52,84 +51,86 @@ static const char *const default_choices[] = { "reboot", "halt", "poweroff", "sh
 static const char *const failure_choices[] = { "reboot", "halt", "poweroff", "shell", "dump_to_rootfs", "mount_root_run_init", NULL };
 static const char *const final_choices[] = { "reboot", "halt", "poweroff", NULL };
 
+static void handle_target_fs(ParseState *s, const Directive *d, const char *value);
+static void handle_target_tag(ParseState *s, const Directive *d, const char *value);
+static void handle_target_raw(ParseState *s, const Directive *d, const char *value);
+static void handle_target_nfs(ParseState *s, const Directive *d, const char *value);
+static void handle_target_ssh(ParseState *s, const Directive *d, const char *value);
+static void handle_target_net(ParseState *s, const Directive *d, const char *value);
+static void handle_path(ParseState *s, const Directive *d, const char *value);
+static void handle_args(ParseState *s, const Directive *d, const char *value);
+static void handle_enum(ParseState *s, const Directive *d, const char *value);
+static void handle_default(ParseState *s, const Directive *d, const char *value);
+static void handle_uint(ParseState *s, const Directive *d, const char *value);
+static void handle_bool01(ParseState *s, const Directive *d, const char *value);
+static void handle_yesno(ParseState *s, const Directive *d, const char *value);
+static void handle_modprobe_word(ParseState *s, const Directive *d, const char *value);
 
+/* Unknown words are matched against the names in this order. */
 static const Directive directives[] = {
-        { "raw", DK_TARGET_RAW },
-        { "nfs", DK_TARGET_NFS },
-        { "nfs4", DK_TARGET_NFS },
-        { "ssh", DK_TARGET_SSH },
-        { "net", DK_TARGET_NET },
-        { "ext2", DK_TARGET_FS },
-        { "ext3", DK_TARGET_FS },
-        { "ext4", DK_TARGET_FS },
-        { "xfs", DK_TARGET_FS },
-        { "btrfs", DK_TARGET_FS },
-        { "vfat", DK_TARGET_FS },
-        { "minix", DK_TARGET_FS },
-        { "virtiofs", DK_TARGET_FS },
-        { "path", DK_PATH },
-        { "sshkey", DK_PATH },
-        { "core_collector", DK_ARGS },
-        { "kdump_pre", DK_PATH },
-        { "kdump_post", DK_PATH },
-        { "kdump_emergency", DK_PATH },
-        { "extra_bins", DK_ARGS },
-        { "extra_modules", DK_ARGS },
-        { "dracut_args", DK_ARGS },
-        { "force_rebuild", DK_BOOL01 },
-        { "force_no_rebuild", DK_BOOL01 },
-        { "default", DK_ENUM, default_choices },
-        { "failure_action", DK_ENUM, failure_choices },
-        { "final_action", DK_ENUM, final_choices },
-        { "link_delay", DK_UINT, .max = 3600 },
-        { "disk_timeout", DK_UINT, .max = 3600 },
-        { "debug_mem_level", DK_UINT, .max = 3 },
-        { "auto_reset_crashkernel", DK_YESNO },
-        { "fence_kdump_nodes", DK_ARGS },
-        { "fence_kdump_args", DK_ARGS },
-        { "options", DK_OBSOLETE, .note = "an \"options\" line in a file in /etc/modprobe.d/" },
-        { "blacklist", DK_OBSOLETE, .note = "a \"blacklist\" line in a file in /etc/modprobe.d/" },
-};
+        /* The dump target: one line of the kinds below sets both. */
+        { "target_kind", .keeps_value = true },
+        { "target_location", .keeps_value = true },
 
-/* The order of the normalised output, and what it holds. Target lines are
- * written from the two "target" keys. */
-static cfg_opt_t schema[] = {
-        CFG_STR("target_kind", NULL, CFGF_NONE),
-        CFG_STR("target_location", NULL, CFGF_NONE),
-        CFG_STR("path", KDUMP_DEFAULT_PATH, CFGF_NONE),
-        CFG_STR("sshkey", KDUMP_DEFAULT_SSHKEY, CFGF_NONE),
-        CFG_STR("core_collector", KDUMP_DEFAULT_CORE_COLLECTOR, CFGF_NONE),
-        CFG_STR("kdump_pre", NULL, CFGF_NONE),
-        CFG_STR("kdump_post", NULL, CFGF_NONE),
-        CFG_STR("kdump_emergency", NULL, CFGF_NONE),
-        CFG_STR("extra_bins", NULL, CFGF_NONE),
-        CFG_STR("extra_modules", NULL, CFGF_NONE),
-        CFG_STR("dracut_args", NULL, CFGF_NONE),
-        CFG_STR("force_rebuild", "0", CFGF_NONE),
-        CFG_STR("force_no_rebuild", "0", CFGF_NONE),
-        CFG_STR("failure_action", "reboot", CFGF_NONE),
-        CFG_STR("final_action", "reboot", CFGF_NONE),
-        CFG_STR("link_delay", NULL, CFGF_NONE),
-        CFG_STR("disk_timeout", NULL, CFGF_NONE),
-        CFG_STR("debug_mem_level", "0", CFGF_NONE),
-        CFG_STR("auto_reset_crashkernel", NULL, CFGF_NONE),
-        CFG_STR("fence_kdump_nodes", NULL, CFGF_NONE),
-        CFG_STR("fence_kdump_args", NULL, CFGF_NONE),
-        CFG_END(),
+        { "raw", handle_target_raw },
+        { "nfs", handle_target_nfs },
+        { "nfs4", handle_target_nfs },
+        { "ssh", handle_target_ssh },
+        { "net", handle_target_net },
+        { "ext2", handle_target_fs },
+        { "ext3", handle_target_fs },
+        { "ext4", handle_target_fs },
+        { "xfs", handle_target_fs },
+        { "btrfs", handle_target_fs },
+        { "vfat", handle_target_fs },
+        { "minix", handle_target_fs },
+        { "virtiofs", handle_target_tag },
+        { "path", handle_path, true, KDUMP_DEFAULT_PATH },
+        { "sshkey", handle_path, true, KDUMP_DEFAULT_SSHKEY },
+        { "core_collector", handle_args, true, KDUMP_DEFAULT_CORE_COLLECTOR },
+        { "kdump_pre", handle_path, true },
+        { "kdump_post", handle_path, true },
+        { "kdump_emergency", handle_path, true },
+        { "extra_bins", handle_args, true },
+        { "extra_modules", handle_args, true },
+        { "dracut_args", handle_args, true },
+        { "force_rebuild", handle_bool01, true, "0" },
+        { "force_no_rebuild", handle_bool01, true, "0" },
+        /* The RHEL 6 word for failure_action: kept under that name. */
+        { "default", handle_default, .choices = default_choices },
+        { "failure_action", handle_enum, true, "reboot", .choices = failure_choices },
+        { "final_action", handle_enum, true, "reboot", .choices = final_choices },
+        { "link_delay", handle_uint, true, .max = 3600 },
+        { "disk_timeout", handle_uint, true, .max = 3600 },
+        { "debug_mem_level", handle_uint, true, "0", .max = 3 },
+        { "auto_reset_crashkernel", handle_yesno, true },
+        { "fence_kdump_nodes", handle_args, true },
+        { "fence_kdump_args", handle_args, true },
+        { "options", handle_modprobe_word, .repeats = true,
+          .note = "an \"options\" line in a file in /etc/modprobe.d/" },
+        { "blacklist", handle_modprobe_word, .repeats = true,
+          .note = "a \"blacklist\" line in a file in /etc/modprobe.d/" },
 };
 
 struct KdumpConfig {
         cfg_t *cfg;
-        char *source;                      /* the file name used in messages */
-        char **modprobe;                   /* "options m a=b", "blacklist m": the old words, kept */
-        unsigned line[ELEMENTSOF(schema)]; /* where each value was set; 0 = default */
+        char *source;                          /* the file name used in messages */
+        char **modprobe;                       /* "options m a=b", "blacklist m": the old words, kept */
+        char **collector;                      /* core_collector, split once */
+        unsigned line[ELEMENTSOF(directives)]; /* where each value was set; 0 = default */
 };
 
-static int schema_index(const char *key) {
-        for (size_t i = 0; schema[i].name; i++)
-                if (strcmp(schema[i].name, key) == 0)
-                        return (int) i;
-        return -1;
+static const Directive *directive_find(const char *name) {
+        for (size_t i = 0; i < ELEMENTSOF(directives); i++)
+                if (strcmp(directives[i].name, name) == 0)
+                        return &directives[i];
+        return NULL;
+}
+
+/* The row of a libconfuse option, or -1. */
+static int value_index(const char *key) {
+        const Directive *d = directive_find(key);
+        return d && d->keeps_value ? (int) (d - directives) : -1;
 }
 
 const char *dump_target_type_to_string(DumpTargetType t) {
@@ -184,7 +185,18 @@ void config_diagnostics_print(const ConfigDiagnostics *d, FILE *f) {
                 fprintf(f, "%s\n", *m);
 }
 
-typedef struct ParseState {
+int config_parse_file(const char *path, ConfigDiagnostics *diag, ConfigParseString parse, void *ret) {
+        _cleanup_free_ char *text = NULL;
+        int r;
+
+        assert_return(path && parse && ret, -EINVAL);
+        r = read_text_file(path, &text);
+        if (r < 0)
+                return r;
+        return parse(path, text, diag, ret);
+}
+
+struct ParseState {
         const char *name;
         unsigned line;
         ConfigDiagnostics *diag;
@@ -194,7 +206,7 @@ typedef struct ParseState {
         cfg_t *cfg;
         KdumpConfig *config;
         int oom;
-} ParseState;
+};
 
 _printf_(3, 4) static void diag_add(ParseState *s, bool error, const char *fmt, ...) {
         _cleanup_free_ char *msg = NULL;
@@ -244,6 +256,8 @@ static const char *closest_directive(const char *word) {
         unsigned best_d = 4; /* farther than 3 edits is no suggestion */
 
         for (size_t i = 0; i < ELEMENTSOF(directives); i++) {
+                if (!directives[i].handle)
+                        continue;
                 unsigned d = edit_distance(word, directives[i].name);
                 if (d < best_d) {
                         best_d = d;
@@ -291,7 +305,7 @@ static bool is_ssh_location(const char *v) {
 }
 
 static void set_value(ParseState *s, const char *key, const char *value) {
-        int i = schema_index(key);
+        int i = value_index(key);
         if (cfg_setstr(s->cfg, key, value) != 0)
                 s->oom = 1;
         if (i >= 0)
@@ -347,105 +361,120 @@ static void handle_modprobe_word(ParseState *s, const Directive *d, const char *
                 s->oom = 1;
 }
 
-static void handle_directive(ParseState *s, const Directive *d, const char *value) {
-        switch (d->kind) {
-        case DK_TARGET_FS:
-                if (strcmp(d->name, "virtiofs") != 0 && !is_device_spec(value)) {
-                        diag_error(s, "\"%s\" needs a device: /dev/…, UUID=, LABEL=, PARTUUID= or PARTLABEL=, not \"%s\"",
-                                   d->name, value);
-                        return;
-                }
-                set_target(s, d, d->name, value);
+static void handle_target_fs(ParseState *s, const Directive *d, const char *value) {
+        if (!is_device_spec(value)) {
+                diag_error(s, "\"%s\" needs a device: /dev/…, UUID=, LABEL=, PARTUUID= or PARTLABEL=, not \"%s\"",
+                           d->name, value);
                 return;
-        case DK_TARGET_RAW:
-                if (!is_device_spec(value)) {
-                        diag_error(s, "\"raw\" needs a block device: /dev/…, UUID=, LABEL=, PARTUUID= or PARTLABEL=, not \"%s\"",
-                                   value);
-                        return;
-                }
-                set_target(s, d, "raw", value);
+        }
+        set_target(s, d, d->name, value);
+}
+
+/* virtiofs names the share by the tag the host gave it. */
+static void handle_target_tag(ParseState *s, const Directive *d, const char *value) {
+        set_target(s, d, d->name, value);
+}
+
+static void handle_target_raw(ParseState *s, const Directive *d, const char *value) {
+        if (!is_device_spec(value)) {
+                diag_error(s, "\"raw\" needs a block device: /dev/…, UUID=, LABEL=, PARTUUID= or PARTLABEL=, not \"%s\"",
+                           value);
                 return;
-        case DK_TARGET_NFS:
-                if (!is_nfs_location(value)) {
-                        diag_error(s, "\"%s\" needs host:/export (IPv6: [addr]:/export), not \"%s\"", d->name, value);
-                        return;
-                }
-                set_target(s, d, d->name, value);
+        }
+        set_target(s, d, "raw", value);
+}
+
+static void handle_target_nfs(ParseState *s, const Directive *d, const char *value) {
+        if (!is_nfs_location(value)) {
+                diag_error(s, "\"%s\" needs host:/export (IPv6: [addr]:/export), not \"%s\"", d->name, value);
                 return;
-        case DK_TARGET_SSH:
-                if (!is_ssh_location(value)) {
-                        diag_error(s, "\"ssh\" needs user@host, not \"%s\"", value);
-                        return;
-                }
+        }
+        set_target(s, d, d->name, value);
+}
+
+static void handle_target_ssh(ParseState *s, const Directive *d, const char *value) {
+        if (!is_ssh_location(value)) {
+                diag_error(s, "\"ssh\" needs user@host, not \"%s\"", value);
+                return;
+        }
+        set_target(s, d, "ssh", value);
+}
+
+static void handle_target_net(ParseState *s, const Directive *d, const char *value) {
+        if (is_ssh_location(value))
                 set_target(s, d, "ssh", value);
+        else if (is_nfs_location(value))
+                set_target(s, d, "nfs", value);
+        else
+                diag_error(s, "\"net\" needs host:/export (NFS) or user@host (SSH), not \"%s\"", value);
+}
+
+static void handle_path(ParseState *s, const Directive *d, const char *value) {
+        if (value[0] != '/') {
+                diag_error(s, "\"%s\" needs an absolute path, not \"%s\"", d->name, value);
                 return;
-        case DK_TARGET_NET:
-                if (is_ssh_location(value))
-                        set_target(s, d, "ssh", value);
-                else if (is_nfs_location(value))
-                        set_target(s, d, "nfs", value);
-                else
-                        diag_error(s, "\"net\" needs host:/export (NFS) or user@host (SSH), not \"%s\"", value);
+        }
+        set_value(s, d->name, value);
+}
+
+/* The rest of the line, split shell-style where it is used. */
+static void handle_args(ParseState *s, const Directive *d, const char *value) {
+        _cleanup_strv_free_ char **argv = NULL;
+        int r = shell_split(value, &argv);
+
+        if (r == -ENOMEM)
+                s->oom = 1;
+        if (r < 0) {
+                diag_error(s, "\"%s\": unterminated quote in \"%s\"", d->name, value);
                 return;
-        case DK_PATH:
-                if (value[0] != '/') {
-                        diag_error(s, "\"%s\" needs an absolute path, not \"%s\"", d->name, value);
-                        return;
-                }
-                break;
-        case DK_WORD:
-                if (strpbrk(value, " \t")) {
-                        diag_error(s, "\"%s\" takes one value, not \"%s\"", d->name, value);
-                        return;
-                }
-                break;
-        case DK_ARGS: {
-                _cleanup_strv_free_ char **argv = NULL;
-                int r = shell_split(value, &argv);
-                if (r == -ENOMEM)
-                        s->oom = 1;
-                if (r < 0) {
-                        diag_error(s, "\"%s\": unterminated quote in \"%s\"", d->name, value);
-                        return;
-                }
-                break;
         }
-        case DK_ENUM:
-                if (!is_choice(d->choices, value)) {
-                        _cleanup_free_ char *list = strv_join((char **) d->choices, ", ");
-                        diag_error(s, "\"%s\" must be one of %s, not \"%s\"", d->name, strempty(list), value);
-                        return;
-                }
-                if (strcmp(d->name, "default") == 0) {
-                        /* The RHEL 6 word for failure_action: keep the meaning, store one name. */
-                        set_value(s, "failure_action", value);
-                        return;
-                }
-                break;
-        case DK_UINT: {
-                char *end;
-                errno = 0;
-                long v = strtol(value, &end, 10);
-                if (!isdigit((unsigned char) value[0]) || *end || errno || v > d->max) {
-                        diag_error(s, "\"%s\" must be a whole number from 0 to %ld, not \"%s\"", d->name, d->max, value);
-                        return;
-                }
-                break;
+        set_value(s, d->name, value);
+}
+
+static bool check_choice(ParseState *s, const Directive *d, const char *value) {
+        _cleanup_free_ char *list = NULL;
+
+        if (is_choice(d->choices, value))
+                return true;
+        list = strv_join((char **) d->choices, ", ");
+        diag_error(s, "\"%s\" must be one of %s, not \"%s\"", d->name, strempty(list), value);
+        return false;
+}
+
+static void handle_enum(ParseState *s, const Directive *d, const char *value) {
+        if (check_choice(s, d, value))
+                set_value(s, d->name, value);
+}
+
+static void handle_default(ParseState *s, const Directive *d, const char *value) {
+        if (check_choice(s, d, value))
+                set_value(s, "failure_action", value);
+}
+
+static void handle_uint(ParseState *s, const Directive *d, const char *value) {
+        char *end;
+        long v;
+
+        errno = 0;
+        v = strtol(value, &end, 10);
+        if (!isdigit((unsigned char) value[0]) || *end || errno || v > d->max) {
+                diag_error(s, "\"%s\" must be a whole number from 0 to %ld, not \"%s\"", d->name, d->max, value);
+                return;
         }
-        case DK_BOOL01:
-                if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0) {
-                        diag_error(s, "\"%s\" must be 0 or 1, not \"%s\"", d->name, value);
-                        return;
-                }
-                break;
-        case DK_YESNO:
-                if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0) {
-                        diag_error(s, "\"%s\" must be yes or no, not \"%s\"", d->name, value);
-                        return;
-                }
-                break;
-        case DK_OBSOLETE:
-                handle_modprobe_word(s, d, value);
+        set_value(s, d->name, value);
+}
+
+static void handle_bool01(ParseState *s, const Directive *d, const char *value) {
+        if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0) {
+                diag_error(s, "\"%s\" must be 0 or 1, not \"%s\"", d->name, value);
+                return;
+        }
+        set_value(s, d->name, value);
+}
+
+static void handle_yesno(ParseState *s, const Directive *d, const char *value) {
+        if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0) {
+                diag_error(s, "\"%s\" must be yes or no, not \"%s\"", d->name, value);
                 return;
         }
         set_value(s, d->name, value);
@@ -497,11 +526,8 @@ static void parse_line(ParseState *s, char *line) {
                 value++;
         }
 
-        size_t i;
-        for (i = 0; i < ELEMENTSOF(directives); i++)
-                if (strcmp(directives[i].name, p) == 0)
-                        break;
-        if (i == ELEMENTSOF(directives)) {
+        const Directive *d = directive_find(p);
+        if (!d || !d->handle) {
                 const char *hint = closest_directive(p);
                 if (hint)
                         diag_error(s, "unknown directive \"%s\"; did you mean \"%s\"?", p, hint);
@@ -509,25 +535,33 @@ static void parse_line(ParseState *s, char *line) {
                         diag_error(s, "unknown directive \"%s\"", p);
                 return;
         }
-        const Directive *d = &directives[i];
+        size_t i = d - directives;
 
         if (!*value) {
                 diag_error(s, "\"%s\" needs a value", d->name);
                 return;
         }
-        if (s->seen[i] && d->kind != DK_OBSOLETE) {
+        if (s->seen[i] && !d->repeats) {
                 diag_error(s, "duplicate \"%s\"; it was already set on line %u", d->name, s->seen[i]);
                 return;
         }
         s->seen[i] = s->line;
-        handle_directive(s, d, value);
+        d->handle(s, d, value);
 }
 
-static size_t directive_index(const char *name) {
-        for (size_t i = 0; i < ELEMENTSOF(directives); i++)
-                if (strcmp(directives[i].name, name) == 0)
-                        return i;
-        abort();
+/* Where the first line of this directive was; 0: nowhere. */
+static unsigned seen_line(const ParseState *s, const char *name) {
+        const Directive *d = directive_find(name);
+        assert(d);
+        return s->seen[d - directives];
+}
+
+/* core_collector as the argv it runs as, split once for every user: the
+ * line's handler refused a value that does not split, and a value that
+ * is not empty has at least one word. */
+static void collector_split(ParseState *s) {
+        if (shell_split(cfg_getstr(s->cfg, "core_collector"), &s->config->collector) == -ENOMEM)
+                s->oom = 1;
 }
 
 /* ssh and raw targets take the dump as a stream, which only makedumpfile's
@@ -535,29 +569,28 @@ static size_t directive_index(const char *name) {
  * tools before us did, so the normalised file says what will run. */
 static void add_flattened_for_streams(ParseState *s) {
         const char *kind = cfg_getstr(s->cfg, "target_kind"), *collector = cfg_getstr(s->cfg, "core_collector");
-        _cleanup_strv_free_ char **argv = NULL;
+        char **argv = s->config->collector;
         _cleanup_free_ char *with_f = NULL;
 
         if (!kind || (strcmp(kind, "ssh") != 0 && strcmp(kind, "raw") != 0))
                 return;
-        if (shell_split(collector, &argv) < 0 || !argv[0] || strcmp(argv[0], "makedumpfile") != 0 ||
-            strv_contains(argv, "-F"))
+        if (!argv || !argv[0] || strcmp(argv[0], "makedumpfile") != 0 || strv_contains(argv, "-F"))
                 return;
-        if (asprintf(&with_f, "%s -F", collector) < 0) {
+        if (asprintf(&with_f, "%s -F", collector) < 0 || strv_extend(&s->config->collector, "-F") < 0) {
                 s->oom = 1;
                 return;
         }
-        unsigned line = s->config->line[schema_index("core_collector")];
+        unsigned line = s->config->line[value_index("core_collector")];
         set_value(s, "core_collector", with_f);
-        s->config->line[schema_index("core_collector")] = line;
+        s->config->line[value_index("core_collector")] = line;
 }
 
 /* Rules that involve more than one line. */
 static void check_combinations(ParseState *s) {
-        unsigned l_default = s->seen[directive_index("default")];
-        unsigned l_failure = s->seen[directive_index("failure_action")];
-        unsigned l_force = s->seen[directive_index("force_rebuild")];
-        unsigned l_noforce = s->seen[directive_index("force_no_rebuild")];
+        unsigned l_default = seen_line(s, "default");
+        unsigned l_failure = seen_line(s, "failure_action");
+        unsigned l_force = seen_line(s, "force_rebuild");
+        unsigned l_noforce = seen_line(s, "force_no_rebuild");
 
         if (l_default && l_failure) {
                 s->line = l_default > l_failure ? l_default : l_failure;
@@ -570,6 +603,7 @@ static void check_combinations(ParseState *s) {
                 diag_error(s, "\"force_rebuild 1\" (line %u) and \"force_no_rebuild 1\" (line %u) contradict each other",
                            l_force, l_noforce);
         }
+        collector_split(s);
         add_flattened_for_streams(s);
 }
 
@@ -580,14 +614,23 @@ KdumpConfig *kdump_config_free(KdumpConfig *c) {
                 cfg_free(c->cfg);
         free(c->source);
         strv_free(c->modprobe);
+        strv_free(c->collector);
         free(c);
         return NULL;
 }
 
+/* The libconfuse schema, from the table: cfg_init() copies it. */
 static int config_new(KdumpConfig **ret) {
         _cleanup_kdump_config_free_ KdumpConfig *c = calloc(1, sizeof(*c));
+        cfg_opt_t schema[ELEMENTSOF(directives) + 1];
+        size_t n = 0;
+
         if (!c)
                 return -ENOMEM;
+        for (const Directive *d = directives; d < directives + ELEMENTSOF(directives); d++)
+                if (d->keeps_value)
+                        schema[n++] = (cfg_opt_t) CFG_STR(d->name, (char *) d->value_default, CFGF_NONE);
+        schema[n] = (cfg_opt_t) CFG_END();
         c->cfg = cfg_init(schema, CFGF_NONE);
         if (!c->cfg)
                 return -ENOMEM;
@@ -632,15 +675,12 @@ int kdump_config_parse_string(const char *name, const char *text, ConfigDiagnost
         return 0;
 }
 
-int kdump_config_parse_file(const char *path, ConfigDiagnostics *diag, KdumpConfig **ret) {
-        _cleanup_free_ char *text = NULL;
-        int r;
+static int parse_string(const char *name, const char *text, ConfigDiagnostics *diag, void *ret) {
+        return kdump_config_parse_string(name, text, diag, ret);
+}
 
-        assert_return(path && ret, -EINVAL);
-        r = read_text_file(path, &text);
-        if (r < 0)
-                return r;
-        return kdump_config_parse_string(path, text, diag, ret);
+int kdump_config_parse_file(const char *path, ConfigDiagnostics *diag, KdumpConfig **ret) {
+        return config_parse_file(path, diag, parse_string, ret);
 }
 
 static const char *get(const KdumpConfig *c, const char *key) {
@@ -656,15 +696,12 @@ const char *kdump_config_source(const KdumpConfig *c) {
 }
 
 unsigned kdump_config_line(const KdumpConfig *c, const char *directive) {
-        int i = schema_index(strcmp(directive, "default") == 0 ? "failure_action" : directive);
+        int i = value_index(strcmp(directive, "default") == 0 ? "failure_action" : directive);
         return i >= 0 ? c->line[i] : 0;
 }
 
 const char *kdump_config_string(const KdumpConfig *c, const char *directive) {
-        for (cfg_opt_t *o = schema; o->name; o++)
-                if (strcmp(o->name, directive) == 0)
-                        return get(c, directive);
-        return NULL;
+        return value_index(directive) >= 0 ? get(c, directive) : NULL;
 }
 
 DumpTargetType kdump_config_target_type(const KdumpConfig *c) {
@@ -691,6 +728,9 @@ const char *kdump_config_path(const KdumpConfig *c) {
 }
 const char *kdump_config_core_collector(const KdumpConfig *c) {
         return get(c, "core_collector");
+}
+char * const *kdump_config_core_collector_argv(const KdumpConfig *c) {
+        return c->collector;
 }
 const char *kdump_config_sshkey(const KdumpConfig *c) {
         const char *k = get(c, "sshkey");
@@ -768,13 +808,13 @@ int kdump_config_format(const KdumpConfig *c, FILE *out) {
                 if (r < 0)
                         return r;
         }
-        for (cfg_opt_t *o = schema; o->name; o++) {
-                const char *v = cfg_getstr(c->cfg, o->name);
-                if (!v || strncmp(o->name, "target_", 7) == 0)
+        for (const Directive *d = directives; d < directives + ELEMENTSOF(directives); d++) {
+                const char *v = d->keeps_value && d->handle ? get(c, d->name) : NULL;
+                if (!v)
                         continue;
-                if (strcmp(o->name, "sshkey") == 0 && (!kind || strcmp(kind, "ssh") != 0))
+                if (strcmp(d->name, "sshkey") == 0 && (!kind || strcmp(kind, "ssh") != 0))
                         continue;
-                r = line_write(out, o->name, v);
+                r = line_write(out, d->name, v);
                 if (r < 0)
                         return r;
         }
@@ -822,13 +862,13 @@ int kdump_config_with_target(const KdumpConfig *c, const char *fstype, const cha
         r = config_new(&n);
         if (r < 0)
                 return r;
-        for (cfg_opt_t *o = schema; o->name; o++) {
-                const char *v = cfg_getstr(c->cfg, o->name);
-                if (v && cfg_setstr(n->cfg, o->name, v) != 0)
+        for (const Directive *d = directives; d < directives + ELEMENTSOF(directives); d++) {
+                const char *v = d->keeps_value ? get(c, d->name) : NULL;
+                if (v && cfg_setstr(n->cfg, d->name, v) != 0)
                         return -ENOMEM;
         }
         memcpy(n->line, c->line, sizeof(n->line));
-        if (strv_extend_strv(&n->modprobe, c->modprobe) < 0)
+        if (strv_extend_strv(&n->modprobe, c->modprobe) < 0 || strv_extend_strv(&n->collector, c->collector) < 0)
                 return -ENOMEM;
         n->source = c->source ? strdup(c->source) : NULL;
         if (c->source && !n->source)

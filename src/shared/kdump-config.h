@@ -53,6 +53,14 @@ int config_diagnostics_add(ConfigDiagnostics *d, const char *file, unsigned line
         __attribute__((format(printf, 5, 6)));
 void config_diagnostics_print(const ConfigDiagnostics *d, FILE *f);
 
+/* A configuration's string parser: parses text, called name in messages,
+ * into *(Type **) ret. */
+typedef int (*ConfigParseString)(const char *name, const char *text, ConfigDiagnostics *diag, void *ret);
+/* Reads the file at path and hands its text to parse, with path as its name
+ * in messages: how every configuration file is read. Returns the read's
+ * error (-ENOENT, -EBADMSG for a NUL byte) or what parse returns. */
+int config_parse_file(const char *path, ConfigDiagnostics *diag, ConfigParseString parse, void *ret);
+
 typedef struct KdumpConfig KdumpConfig;
 
 /* Parses text; name is used in messages. Returns -EINVAL when the text has
@@ -86,6 +94,9 @@ const char *kdump_config_target_kind(const KdumpConfig *c);
 const char *kdump_config_target_location(const KdumpConfig *c);
 const char *kdump_config_path(const KdumpConfig *c);
 const char *kdump_config_core_collector(const KdumpConfig *c);
+/* core_collector as the argv it runs as (no vmcore or output file yet):
+ * split once when parsed, owned by c, never empty. */
+char * const *kdump_config_core_collector_argv(const KdumpConfig *c);
 const char *kdump_config_sshkey(const KdumpConfig *c);
 const char *kdump_config_string(const KdumpConfig *c, const char *directive);
 KdumpAction kdump_config_default_action(const KdumpConfig *c);

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fileio.h"
 #include "macro.h"
 #include "strv.h"
 
@@ -422,15 +421,12 @@ int kdumpd_settings_parse_string(const char *name, const char *text, ConfigDiagn
         return r;
 }
 
-int kdumpd_settings_parse_file(const char *path, ConfigDiagnostics *diag, KdumpdSettings **ret) {
-        _cleanup_free_ char *text = NULL;
-        int r;
+static int parse_string(const char *name, const char *text, ConfigDiagnostics *diag, void *ret) {
+        return kdumpd_settings_parse_string(name, text, diag, ret);
+}
 
-        assert_return(path && ret, -EINVAL);
-        r = read_text_file(path, &text);
-        if (r < 0)
-                return r;
-        return kdumpd_settings_parse_string(path, text, diag, ret);
+int kdumpd_settings_parse_file(const char *path, ConfigDiagnostics *diag, KdumpdSettings **ret) {
+        return config_parse_file(path, diag, parse_string, ret);
 }
 
 int kdumpd_settings_load(const char *path, ConfigDiagnostics *diag, KdumpdSettings **ret) {

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "kdump-config.h"
+#include "strv.h"
 
 #define FUZZ_NAME "fuzz.conf"
 
@@ -69,6 +70,24 @@ static bool streq_null(const char *a, const char *b) {
         return a == b || (a && b && strcmp(a, b) == 0);
 }
 
+/* The argv every user runs is the text, split: never empty. */
+static void collector_check(const KdumpConfig *c, const char *input) {
+        char * const *argv = kdump_config_core_collector_argv(c);
+        char **split = NULL;
+        size_t i;
+
+        if (!argv || !argv[0])
+                fail("core_collector has no argv", input, NULL, NULL);
+        if (shell_split(kdump_config_core_collector(c), &split) < 0)
+                return; /* -ENOMEM */
+        for (i = 0; argv[i] && split[i]; i++)
+                if (strcmp(argv[i], split[i]) != 0)
+                        break;
+        if (argv[i] || split[i])
+                fail("core_collector's argv is not its text split", input, NULL, NULL);
+        strv_free(split);
+}
+
 static void accessors_check(const KdumpConfig *c, const char *input) {
         DumpTargetType t = kdump_config_target_type(c);
 
@@ -87,6 +106,7 @@ static void accessors_check(const KdumpConfig *c, const char *input) {
                 fail("force_rebuild and force_no_rebuild both set", input, NULL, NULL);
         if (kdump_config_disk_timeout(c) < -1 || kdump_config_disk_timeout(c) > 3600)
                 fail("disk_timeout out of range", input, NULL, NULL);
+        collector_check(c, input);
 }
 
 static void values_check(const KdumpConfig *a, const KdumpConfig *b, const char *input, const char *out) {

@@ -10,6 +10,7 @@
 #include "deadline.h"
 #include "dump-writer.h"
 #include "fileio.h"
+#include "strv.h"
 #include "tests.h"
 
 /* 2023-11-14 22:13:20 UTC */
@@ -137,6 +138,17 @@ TEST(dump_dir_create_arguments) {
         ASSERT_TRUE(dir == (char *) 0x1);
 }
 
+/* The collector as kdump.conf gives it: its text, split as the parser
+ * splits it (NULL stays NULL). */
+static int save_vmcore(const char *vmcore, const char *dir, const char *collector, uint64_t deadline_usec) {
+        _cleanup_strv_free_ char **argv = NULL;
+        int r = collector ? shell_split(collector, &argv) : 0;
+
+        if (r < 0)
+                return r;
+        return dump_save_vmcore(vmcore, dir, argv, deadline_usec);
+}
+
 static void check_collector(const char *collector) {
         _cleanup_free_ char *vmcore = NULL, *dir = NULL, *out = NULL;
         size_t size;
@@ -145,7 +157,7 @@ static void check_collector(const char *collector) {
         vmcore = make_vmcore(test_tmpdir(), &size);
         ASSERT_OK(dump_dir_create(test_tmpdir(), "127.0.0.1", SOME_TIME, &dir));
 
-        ASSERT_EQ(dump_save_vmcore(vmcore, dir, collector, 0), 0);
+        ASSERT_EQ(save_vmcore(vmcore, dir, collector, 0), 0);
         out = test_path(dir, "vmcore");
         assert_same_content(vmcore, out);
         ASSERT_EQ(path_mode(out), 0600);
@@ -180,7 +192,7 @@ TEST(dump_save_vmcore_mode_whatever_the_collector_does) {
 
         vmcore = make_vmcore(test_tmpdir(), &size);
         ASSERT_OK(dump_dir_create(test_tmpdir(), "127.0.0.1", SOME_TIME, &dir));
-        ASSERT_EQ(dump_save_vmcore(vmcore, dir, "install -m 0644", 0), 0);
+        ASSERT_EQ(save_vmcore(vmcore, dir, "install -m 0644", 0), 0);
         out = test_path(dir, "vmcore");
         assert_same_content(vmcore, out);
         ASSERT_EQ(path_mode(out), 0600);
@@ -195,7 +207,7 @@ TEST(dump_save_vmcore_no_shell) {
 
         ASSERT_OK(mkdir(odd, 0700));
         vmcore = make_vmcore(odd, &size);
-        ASSERT_EQ(dump_save_vmcore(vmcore, odd, "cp", 0), 0);
+        ASSERT_EQ(save_vmcore(vmcore, odd, "cp", 0), 0);
         out = test_path(odd, "vmcore");
         assert_same_content(vmcore, out);
 }
@@ -208,13 +220,13 @@ TEST(dump_save_vmcore_failing_collector) {
         vmcore = make_vmcore(test_tmpdir(), &size);
         ASSERT_OK(dump_dir_create(test_tmpdir(), "127.0.0.1", SOME_TIME, &dir));
 
-        r = dump_save_vmcore(vmcore, dir, "false", 0);
+        r = save_vmcore(vmcore, dir, "false", 0);
         ASSERT_GT(r, 0);
         ASSERT_FALSE(exists(dir, "vmcore"));
 
         /* A collector that writes part of the output and then fails: the
          * partial file stays under the -incomplete name only. */
-        r = dump_save_vmcore(vmcore, dir, "sh -c 'echo partial >\"$2\"; exit 3' sh", 0);
+        r = save_vmcore(vmcore, dir, "sh -c 'echo partial >\"$2\"; exit 3' sh", 0);
         ASSERT_EQ(r, 3);
         ASSERT_FALSE(exists(dir, "vmcore"));
         ASSERT_TRUE(exists(dir, "vmcore-incomplete"));
@@ -229,7 +241,7 @@ TEST(dump_save_vmcore_deadline) {
         vmcore = make_vmcore(test_tmpdir(), &size);
         ASSERT_OK(dump_dir_create(test_tmpdir(), "127.0.0.1", SOME_TIME, &dir));
         uint64_t start = now_usec();
-        ASSERT_ERROR(dump_save_vmcore(vmcore, dir, "sh -c 'echo partial >\"$2\"; exec sleep 30' sh",
+        ASSERT_ERROR(save_vmcore(vmcore, dir, "sh -c 'echo partial >\"$2\"; exec sleep 30' sh",
                                       deadline_after_sec(1)),
                      ETIME);
         ASSERT_TRUE(now_usec() - start < 10 * 1000000ULL);
@@ -243,17 +255,17 @@ TEST(dump_save_vmcore_missing_collector) {
 
         vmcore = make_vmcore(test_tmpdir(), &size);
         ASSERT_OK(dump_dir_create(test_tmpdir(), "127.0.0.1", SOME_TIME, &dir));
-        ASSERT_ERROR(dump_save_vmcore(vmcore, dir, "/nonexistent/makedumpfile -d 31", 0), ENOENT);
+        ASSERT_ERROR(save_vmcore(vmcore, dir, "/nonexistent/makedumpfile -d 31", 0), ENOENT);
         ASSERT_FALSE(exists(dir, "vmcore"));
 }
 
 TEST(dump_save_vmcore_bad_collector) {
-        ASSERT_ERROR(dump_save_vmcore("/proc/vmcore", test_tmpdir(), "", 0), EINVAL);
-        ASSERT_ERROR(dump_save_vmcore("/proc/vmcore", test_tmpdir(), "   ", 0), EINVAL);
-        ASSERT_ERROR(dump_save_vmcore("/proc/vmcore", test_tmpdir(), "cp 'x", 0), EINVAL);
-        ASSERT_ERROR(dump_save_vmcore(NULL, test_tmpdir(), "cp", 0), EINVAL);
-        ASSERT_ERROR(dump_save_vmcore("/proc/vmcore", NULL, "cp", 0), EINVAL);
-        ASSERT_ERROR(dump_save_vmcore("/proc/vmcore", test_tmpdir(), NULL, 0), EINVAL);
+        ASSERT_ERROR(save_vmcore("/proc/vmcore", test_tmpdir(), "", 0), EINVAL);
+        ASSERT_ERROR(save_vmcore("/proc/vmcore", test_tmpdir(), "   ", 0), EINVAL);
+        ASSERT_ERROR(save_vmcore("/proc/vmcore", test_tmpdir(), "cp 'x", 0), EINVAL);
+        ASSERT_ERROR(save_vmcore(NULL, test_tmpdir(), "cp", 0), EINVAL);
+        ASSERT_ERROR(save_vmcore("/proc/vmcore", NULL, "cp", 0), EINVAL);
+        ASSERT_ERROR(save_vmcore("/proc/vmcore", test_tmpdir(), NULL, 0), EINVAL);
         ASSERT_EQ(count_entries(test_tmpdir()), 0);
 }
 

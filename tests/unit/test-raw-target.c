@@ -13,6 +13,7 @@
 #include "deadline.h"
 #include "fileio.h"
 #include "raw-target.h"
+#include "strv.h"
 #include "tests.h"
 
 #define DEVICE_SIZE (1024 * 1024)
@@ -21,6 +22,16 @@ typedef enum Content { EMPTY, FILLED, SWAP, DOS_TABLE } Content;
 
 /* What libblkid knows (the same layouts as mkswap and fdisk write, the
  * least of them): swap's version and magic, an MBR with one partition. */
+/* The collector as kdump.conf gives it: its text, split. */
+static int save_vmcore(const char *devnode, const char *collector, const char *vmcore, uint64_t deadline_usec) {
+        _cleanup_strv_free_ char **argv = NULL;
+        int r = shell_split(collector, &argv);
+
+        if (r < 0)
+                return r;
+        return raw_target_save_vmcore(devnode, argv, vmcore, deadline_usec);
+}
+
 static char *make_device(const char *name, Content what) {
         char *p = test_path(test_tmpdir(), name);
         _cleanup_free_ unsigned char *buf = ASSERT_NOT_NULL(calloc(1, DEVICE_SIZE));
@@ -77,7 +88,7 @@ TEST(save_writes_from_byte_zero_without_truncating) {
         vmcore = test_write_file(test_tmpdir(), "vmcore", "FLATTENED-STREAM");
         /* The collector gets the vmcore as its last argument, and its
          * stdout is the device. */
-        ASSERT_OK(raw_target_save_vmcore(dev, "cat", vmcore, deadline_after_sec(30)));
+        ASSERT_OK(save_vmcore(dev, "cat", vmcore, deadline_after_sec(30)));
         after = test_read_file_size(dev, &n);
         ASSERT_EQ(n, (size_t) DEVICE_SIZE);
         ASSERT_TRUE(memcmp(after, "FLATTENED-STREAM", 16) == 0);
@@ -94,22 +105,22 @@ TEST(save_refuses_a_device_with_a_signature) {
 
         vmcore = test_write_file(test_tmpdir(), "vmcore", "FLATTENED-STREAM");
         before = test_read_file_size(dev, &n1);
-        ASSERT_ERROR(raw_target_save_vmcore(dev, "cat", vmcore, deadline_after_sec(30)), EEXIST);
+        ASSERT_ERROR(save_vmcore(dev, "cat", vmcore, deadline_after_sec(30)), EEXIST);
         after = test_read_file_size(dev, &n2);
         ASSERT_EQ(n1, n2);
         ASSERT_TRUE(memcmp(before, after, n1) == 0);
 
         _cleanup_free_ char *dos = make_device("dos", DOS_TABLE);
-        ASSERT_ERROR(raw_target_save_vmcore(dos, "cat", vmcore, deadline_after_sec(30)), EEXIST);
+        ASSERT_ERROR(save_vmcore(dos, "cat", vmcore, deadline_after_sec(30)), EEXIST);
 }
 
 TEST(save_reports_collector_failure) {
         _cleanup_free_ char *dev = make_device("dev", EMPTY), *vmcore = NULL;
 
         vmcore = test_write_file(test_tmpdir(), "vmcore", "x");
-        ASSERT_EQ(raw_target_save_vmcore(dev, "false", vmcore, deadline_after_sec(30)), 1);
-        ASSERT_ERROR(raw_target_save_vmcore(dev, "sh -c 'sleep 30'", vmcore, deadline_after_sec(1)), ETIME);
-        ASSERT_ERROR(raw_target_save_vmcore(dev, "", vmcore, deadline_after_sec(1)), EINVAL);
+        ASSERT_EQ(save_vmcore(dev, "false", vmcore, deadline_after_sec(30)), 1);
+        ASSERT_ERROR(save_vmcore(dev, "sh -c 'sleep 30'", vmcore, deadline_after_sec(1)), ETIME);
+        ASSERT_ERROR(save_vmcore(dev, "", vmcore, deadline_after_sec(1)), EINVAL);
 }
 
 TEST(find_wants_a_block_device) {

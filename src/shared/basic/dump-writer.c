@@ -108,18 +108,13 @@ int dump_save_dmesg(const char *vmcore, const char *dir, uint64_t deadline_usec)
         return run_into(argv, tmp, final, deadline_usec);
 }
 
-int dump_save_vmcore(const char *vmcore, const char *dir, const char *core_collector, uint64_t deadline_usec) {
+int dump_save_vmcore(const char *vmcore, const char *dir, char * const *core_collector, uint64_t deadline_usec) {
         _cleanup_strv_free_ char **argv = NULL;
         _cleanup_free_ char *tmp = NULL, *final = NULL;
-        int r;
 
-        assert_return(vmcore && dir && core_collector, -EINVAL);
-        r = shell_split(core_collector, &argv);
-        if (r < 0)
-                return r;
-        if (!argv[0])
-                return -EINVAL;
-        if (asprintf(&tmp, "%s/vmcore-incomplete", dir) < 0 || asprintf(&final, "%s/vmcore", dir) < 0)
+        assert_return(vmcore && dir && core_collector && core_collector[0], -EINVAL);
+        if (asprintf(&tmp, "%s/vmcore-incomplete", dir) < 0 || asprintf(&final, "%s/vmcore", dir) < 0 ||
+            strv_extend_strv(&argv, core_collector) < 0)
                 return -ENOMEM;
         /* A stream target's collector (ssh, raw: "-F" added to it) writing
          * to a file instead (dump_to_rootfs, a capture boot): makedumpfile

@@ -21,13 +21,13 @@ int dump_dir_create(const char *base, const char *host, time_t now, char **ret_d
  * -errno (-ETIME: killed at deadline_usec, CLOCK_MONOTONIC; 0: none). */
 int dump_save_dmesg(const char *vmcore, const char *dir, uint64_t deadline_usec);
 
-/* Runs core_collector (split shell-style, never through a shell) with the
- * vmcore and <dir>/vmcore-incomplete appended, syncs the result and renames
- * it to <dir>/vmcore. Returns 0, the collector's exit status (> 0), or
+/* Runs core_collector (its argv: kdump_config_core_collector_argv(), never
+ * a shell) with "-F" left out and the vmcore and <dir>/vmcore-incomplete
+ * appended, syncs the result and renames it to <dir>/vmcore. Returns 0, the collector's exit status (> 0), or
  * -errno (-ETIME: killed at deadline_usec). A collector that fails or is
  * killed leaves <dir>/vmcore-incomplete as it was: what it wrote is all
  * there is of the dump. */
-int dump_save_vmcore(const char *vmcore, const char *dir, const char *core_collector, uint64_t deadline_usec);
+int dump_save_vmcore(const char *vmcore, const char *dir, char * const *core_collector, uint64_t deadline_usec);
 
 /* Rearranges makedumpfile's flattened format (-F), read from flat_fd, into
  * <dir>/vmcore-incomplete with makedumpfile -R, syncs it and renames it to
