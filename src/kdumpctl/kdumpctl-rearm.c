@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "kdumpctl-rearm.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -233,7 +235,9 @@ int verb_reload(int argc, char *argv[]) {
         if (argc == 3 && strcmp(argv[1], "--pid") == 0) {
                 char *end;
                 unsigned long pid = strtoul(argv[2], &end, 10);
-                if (*end || pid == 0 || pid > UINT32_MAX) {
+                /* Above INT_MAX kill(2) would take it as a process group
+                 * (-1: every process); 1 is systemd itself. */
+                if (!isdigit((unsigned char) argv[2][0]) || *end || pid <= 1 || pid > INT_MAX) {
                         log_error("--pid needs a process ID, not \"%s\".", argv[2]);
                         return EX_USAGE;
                 }
