@@ -187,8 +187,18 @@ int capture_arm(const ArmOptions *o, const ArmInputs *in, const ArmResult *previ
         if (r < 0)
                 return log_error_errno(r, "Failed to read %s: %m", cmdline_path);
         /* capture_cpus first: it replaces the generic nr_cpus=1 in place;
-         * the settings parser refuses nr_cpus in the admin's lists. */
-        if (strv_extendf(&append, "nr_cpus=%u", kdumpd_settings_capture_cpus(in->settings)) < 0 ||
+         * the settings parser refuses nr_cpus in the admin's lists. More
+         * than one CPU needs the architecture's word on the boot CPU. */
+        unsigned cpus = kdumpd_settings_capture_cpus(in->settings);
+        _cleanup_free_ char *cpuinfo = NULL, *cpus_param = NULL;
+        if (asprintf(&cpuinfo, "%s/proc/cpuinfo", o->root) < 0)
+                return log_oom();
+        r = capture_cmdline_arch_cpus(cpuinfo, cpus, &cpus_param);
+        if (r < 0)
+                log_warning_errno(r, "capture_cpus = %u, but the boot CPU's APIC ID cannot be read from %s (%m): "
+                                  "the capture kernel may reset the machine when it starts its CPUs.", cpus, cpuinfo);
+        if (strv_extendf(&append, "nr_cpus=%u", cpus) < 0 ||
+            (cpus_param && strv_extend(&append, cpus_param) < 0) ||
             strv_extend_strv(&append, kdumpd_settings_capture_cmdline_append(in->settings)) < 0)
                 return log_oom();
         r = capture_cmdline_build(running, append, kdumpd_settings_capture_cmdline_remove(in->settings), &cmdline);

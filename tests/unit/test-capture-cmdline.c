@@ -265,3 +265,45 @@ TEST(init_arguments_after_double_dash_dropped) {
         ASSERT_GE(index_of(l, "kdump_extra=1"), 0);
         assert_required_once(l);
 }
+
+TEST(memory_hungry_debug_options_dropped) {
+        _cleanup_strv_free_ char **l = build(
+                "root=/dev/vda1 slub_debug=FZPU slab_debug log_buf_len=16M swiotlb=65536 page_owner=on "
+                "debug_pagealloc=on kmemleak=on trace_buf_size=64M kernelcore=4G movablecore=2G "
+                "init_on_free=1 kfence.sample_interval=100 disable_cpu_apicid=3 console=ttyS0",
+                NULL, NULL);
+        static const char *const gone[] = {
+                "slub_debug", "slab_debug", "log_buf_len", "swiotlb", "page_owner", "debug_pagealloc",
+                "kmemleak", "trace_buf_size", "kernelcore", "movablecore", "init_on_free",
+                "kfence.sample_interval", "disable_cpu_apicid",
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(gone); i++) {
+                test_set_context("%s", gone[i]);
+                ASSERT_EQ(count_named(l, gone[i]), 0);
+        }
+        ASSERT_EQ(count(l, "console=ttyS0"), 1);
+        ASSERT_EQ(count(l, "root=/dev/vda1"), 1);
+}
+
+/* A cpuinfo of two CPUs whose boot CPU has APIC ID 2 (as on machines
+ * whose firmware starts from another core than 0). */
+static const char cpuinfo_two[] =
+        "processor\t: 0\nvendor_id\t: GenuineIntel\ncore id\t\t: 1\napicid\t\t: 2\ninitial apicid\t: 2\n\n"
+        "processor\t: 1\nvendor_id\t: GenuineIntel\ncore id\t\t: 0\napicid\t\t: 0\ninitial apicid\t: 0\n\n";
+
+TEST(more_capture_cpus_name_the_boot_cpu) {
+        _cleanup_free_ char *path = test_write_file(test_tmpdir(), "cpuinfo", cpuinfo_two);
+        _cleanup_free_ char *param = NULL, *none = NULL, *nofile = NULL;
+
+        ASSERT_OK(capture_cmdline_arch_cpus(path, 1, &none));
+        ASSERT_NULL(none);
+#if defined(__x86_64__)
+        ASSERT_OK(capture_cmdline_arch_cpus(path, 2, &param));
+        ASSERT_STREQ(param, "disable_cpu_apicid=2");
+        /* No APIC ID for CPU 0 (another kernel's cpuinfo format). */
+        _cleanup_free_ char *bare = test_write_file(test_tmpdir(), "bare", "processor\t: 0\n\n");
+        ASSERT_EQ(capture_cmdline_arch_cpus(bare, 4, &nofile), -ENODATA);
+        ASSERT_NULL(nofile);
+#endif
+}
