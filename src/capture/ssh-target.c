@@ -49,6 +49,34 @@ static int describe(int r, const char *what, const SshTarget *t) {
         return 0;
 }
 
+/* The line that names the directory made: a login shell that prints
+ * (a banner, a profile's echo) comes before it on the same stream. */
+#define SSH_DIR_MARK "kdumpd-dump-dir:"
+
+int ssh_dir_answer(const char *file, const char *dir, char **ret) {
+        _cleanup_free_ char *text = NULL;
+        char *save = NULL;
+        int r;
+
+        assert_return(file && dir && ret, -EINVAL);
+        r = read_full_file(file, &text, NULL);
+        if (r < 0)
+                return r;
+        for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+                if (strncmp(l, SSH_DIR_MARK, strlen(SSH_DIR_MARK)) != 0)
+                        continue;
+                l += strlen(SSH_DIR_MARK);
+                /* dir itself, or dir.N when that was taken */
+                size_t n = strlen(dir);
+                if (strncmp(l, dir, n) != 0 || (l[n] && (l[n] != '.' || !l[n + 1] ||
+                                                         strspn(l + n + 1, "0123456789") != strlen(l + n + 1))))
+                        return -EPROTO;
+                *ret = strdup(l);
+                return *ret ? 0 : -ENOMEM;
+        }
+        return -EPROTO;
+}
+
 int ssh_dump_dir_create(const SshTarget *t, const char *path, const char *host, time_t now, uint64_t deadline_usec,
                         const char *scratch, char **ret_dir) {
         _cleanup_free_ char *name = NULL, *dir = NULL, *qpath = NULL, *qdir = NULL, *cmd = NULL, *answer = NULL,
@@ -69,7 +97,7 @@ int ssh_dump_dir_create(const SshTarget *t, const char *path, const char *host, 
         if (!qpath || !qdir ||
             asprintf(&cmd,
                      "umask 077 && mkdir -p -- %s && d=%s && n=0 && until mkdir -- \"$d\" 2>/dev/null; do "
-                     "n=$((n + 1)); [ \"$n\" -lt 1000 ] || exit 1; d=%s.$n; done && printf '%%s\\n' \"$d\"",
+                     "n=$((n + 1)); [ \"$n\" -lt 1000 ] || exit 1; d=%s.$n; done && printf '" SSH_DIR_MARK "%%s\\n' \"$d\"",
                      qpath, qdir, qdir) < 0 ||
             asprintf(&out, "%s/remote-dir", scratch) < 0)
                 return log_oom();
@@ -82,9 +110,9 @@ int ssh_dump_dir_create(const SshTarget *t, const char *path, const char *host, 
         r = ssh_run(t, cmd, -1, fd, deadline_usec);
         if (r != 0)
                 return describe(r, "create the dump directory", t);
-        r = read_one_line_file(out, &answer);
+        r = ssh_dir_answer(out, dir, &answer);
         (void) unlink(out);
-        if (r < 0 || strncmp(answer, dir, strlen(dir)) != 0)
+        if (r < 0)
                 return log_error_errno(-EPROTO, "ssh %s: the server did not say which dump directory it made.",
                                        t->destination);
         log_info("kdump: created %s:%s (0700).", t->destination, answer);

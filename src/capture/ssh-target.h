@@ -27,6 +27,11 @@ typedef struct SshTarget {
 int ssh_dump_dir_create(const SshTarget *t, const char *path, const char *host, time_t now, uint64_t deadline_usec,
                         const char *scratch, char **ret_dir);
 
+/* The directory the server said it made, from its output in file: the
+ * marked line, which must name dir or dir.N; whatever a login shell
+ * printed before it is skipped. -EPROTO when there is none. */
+int ssh_dir_answer(const char *file, const char *dir, char **ret);
+
 /* Copies the local file to <dir>/<name> on the server (0600). */
 int ssh_send_file(const SshTarget *t, const char *local, const char *dir, const char *name, uint64_t deadline_usec);
 

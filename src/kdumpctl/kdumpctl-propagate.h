@@ -7,6 +7,11 @@
 
 #include "kdump-config.h"
 
+/* The lines of scanned (ssh-keyscan's "HOST TYPE KEY") whose type and key
+ * trusted (known_hosts lines, hashed host names or not) has too: the keys
+ * a checked login vouches for. Returns how many, -ENOENT for none. */
+int known_hosts_vouched(const char *scanned, const char *trusted, char **ret);
+
 /* Returns a sysexits code; says on stdout what it did. */
 int propagate_ssh_key(const KdumpConfig *c);
 

@@ -299,9 +299,26 @@ static bool is_nfs_location(const char *v) {
         return colon[1] == '/';
 }
 
+/* user@host, user@[v6addr], user@v6addr (as mkdumprd bakes an address).
+ * Neither may start with '-': the capture's ssh
+ * client (Dropbear's dbclient) takes any argument that does, even after
+ * "--", as an option ("-y@host" would accept any host key). Only what
+ * user names and host names are made of, so that nothing else reaches a
+ * command line. */
 static bool is_ssh_location(const char *v) {
-        const char *at = strchr(v, '@');
-        return at && at != v && at[1] && !strchr(at + 1, '@') && !strpbrk(v, " \t/");
+        static const char user_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
+        const char *at = strchr(v, '@'), *host;
+        size_t n;
+
+        if (!at || at == v || v[0] == '-' || strspn(v, user_chars) != (size_t) (at - v))
+                return false;
+        host = at + 1;
+        n = strlen(host);
+        if (host[0] == '[')
+                return n > 2 && host[n - 1] == ']' && strspn(host + 1, "0123456789abcdefABCDEF:.") == n - 2;
+        if (strchr(host, ':'))
+                return strspn(host, "0123456789abcdefABCDEF:.") == n;
+        return n > 0 && host[0] != '-' && host[0] != '.' && strspn(host, user_chars) == n;
 }
 
 static void set_value(ParseState *s, const char *key, const char *value) {

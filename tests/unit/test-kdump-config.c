@@ -454,6 +454,10 @@ TEST(target_types) {
                 { "net h:/e", DUMP_TARGET_NFS, "nfs", "h:/e" },
                 { "ssh u@h", DUMP_TARGET_SSH, "ssh", "u@h" },
                 { "net u@h", DUMP_TARGET_SSH, "ssh", "u@h" },
+                { "ssh kdump-dumper@dumps.example.com", DUMP_TARGET_SSH, "ssh", "kdump-dumper@dumps.example.com" },
+                { "ssh u@[fd21:3::1]", DUMP_TARGET_SSH, "ssh", "u@[fd21:3::1]" },
+                { "ssh u@fd21:3::1", DUMP_TARGET_SSH, "ssh", "u@fd21:3::1" },
+                { "ssh u@10.213.0.1", DUMP_TARGET_SSH, "ssh", "u@10.213.0.1" },
         };
 
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {

@@ -59,3 +59,36 @@ TEST(ssh_stream_renamed_when_whole) {
         ASSERT_TRUE(access(flat, F_OK) < 0);
         free((char *) t.client);
 }
+
+/* A login shell that prints (a banner, a profile's echo) before the
+ * command's own output: the directory is still found, by its mark. */
+TEST(ssh_dump_dir_despite_a_chatty_login_shell) {
+        static const char chatty[] = "#!/bin/sh\nfor last; do :; done\necho 'Welcome to the dump server'\n"
+                                     "echo '/tmp/not-the-dir'\nexec sh -c \"$last\"\n";
+        char *client = test_write_file(test_tmpdir(), "bin/chatty-dbclient", chatty);
+        ASSERT_OK(chmod(client, 0755));
+        SshTarget t = { .destination = "kdump@server", .home = test_tmpdir(), .key = "/dev/null", .client = client };
+        _cleanup_free_ char *base = test_path(test_tmpdir(), "chatty"), *scratch = test_path(test_tmpdir(), "run");
+        _cleanup_free_ char *dir = NULL;
+
+        ASSERT_OK(ssh_dump_dir_create(&t, base, "h", 0, deadline_after_sec(20), scratch, &dir));
+        ASSERT_CONTAINS(dir, "/chatty/h-1970-01-01-00:00:00");
+        ASSERT_TRUE(!strstr(dir, "Welcome"));
+        free(client);
+}
+
+TEST(ssh_dir_answer_takes_only_the_marked_line_for_dir) {
+        _cleanup_free_ char *f = test_write_file(test_tmpdir(), "answer",
+                                                 "motd\nkdumpd-dump-dir:/d/h-x\n");
+        _cleanup_free_ char *got = NULL, *other = NULL, *suffix = NULL, *bad = NULL;
+
+        ASSERT_OK(ssh_dir_answer(f, "/d/h-x", &got));
+        ASSERT_STREQ(got, "/d/h-x");
+        /* Another directory, or no mark at all: the server did not say. */
+        ASSERT_EQ(ssh_dir_answer(f, "/d/other", &other), -EPROTO);
+        _cleanup_free_ char *g = test_write_file(test_tmpdir(), "answer2", "kdumpd-dump-dir:/d/h-x.12\n");
+        ASSERT_OK(ssh_dir_answer(g, "/d/h-x", &suffix));
+        ASSERT_STREQ(suffix, "/d/h-x.12");
+        _cleanup_free_ char *h = test_write_file(test_tmpdir(), "answer3", "/d/h-x\n");
+        ASSERT_EQ(ssh_dir_answer(h, "/d/h-x", &bad), -EPROTO);
+}
