@@ -19,6 +19,7 @@
 #include "block-stack.h"
 #include "dump-target.h"
 #include "fileio.h"
+#include "image-paths.h"
 #include "macro.h"
 #include "net-target.h"
 #include "spawn.h"
@@ -30,21 +31,6 @@
                                            __VA_ARGS__) < 0)                                                \
                         return -ENOMEM;                                                                     \
         } while (0)
-
-/* Finds a program the way execvp() will in the capture image's PATH. */
-static bool program_exists(const char *name) {
-        static const char *const dirs[] = { "/usr/sbin", "/usr/bin", "/sbin", "/bin" };
-        if (strchr(name, '/'))
-                return is_executable_file(name);
-        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
-                _cleanup_free_ char *p = NULL;
-                if (asprintf(&p, "%s/%s", dirs[i], name) < 0)
-                        return false;
-                if (is_executable_file(p))
-                        return true;
-        }
-        return false;
-}
 
 static int check_hooks(const KdumpConfig *c, ConfigDiagnostics *diag) {
         static const char *const hooks[] = { "kdump_pre", "kdump_post", "kdump_emergency" };
@@ -62,7 +48,7 @@ static int check_collector(const KdumpConfig *c, ConfigDiagnostics *diag) {
         DumpTargetType t = kdump_config_target_type(c);
         int r;
 
-        if (!program_exists(argv[0])) {
+        if (!image_program_exists(argv[0])) {
                 ADD(true, "core_collector", "core_collector \"%s\" is not installed", argv[0]);
                 return 0;
         }
@@ -99,7 +85,7 @@ static int check_extra_bins(const KdumpConfig *c, ConfigDiagnostics *diag) {
         if (shell_split(v, &bins) == -ENOMEM)
                 return -ENOMEM;
         for (char **b = bins; b && *b; b++)
-                if (!program_exists(*b) && access(*b, R_OK) < 0)
+                if (!image_program_exists(*b) && access(*b, R_OK) < 0)
                         ADD(true, "extra_bins", "extra_bins: \"%s\" does not exist", *b);
         return 0;
 }
@@ -376,7 +362,7 @@ static int check_network_target(const KdumpConfig *c, ConfigDiagnostics *diag) {
                 if (k < 0)
                         ADD(true, "target_kind", "no host key of ssh server \"%s\" is recorded in %s; run \"kdumpctl propagate\"",
                             host, KDUMP_SSH_KNOWN_HOSTS);
-                if (!program_exists("dbclient") || !program_exists("dropbearconvert"))
+                if (!image_program_exists("dbclient") || !image_program_exists("dropbearconvert"))
                         ADD(true, "target_kind",
                             "the ssh target needs dbclient and dropbearconvert in the capture image; install "
                             "Debian's dropbear-bin");
@@ -398,7 +384,7 @@ static int check_actions(const KdumpConfig *c, ConfigDiagnostics *diag) {
                 /* "default" is failure_action's older name. */
                 const char *d = i == 0 && kdump_config_line(c, "failure_action") == 0 ? "default" : directives[i];
 
-                if (a == KDUMP_ACTION_SHELL && !program_exists("busybox") && !program_exists("dash"))
+                if (a == KDUMP_ACTION_SHELL && !image_program_exists("busybox") && !image_program_exists("dash"))
                         ADD(true, d, "%s shell needs a shell in the capture image, and this machine has neither "
                                      "busybox nor dash; install busybox",
                             d);

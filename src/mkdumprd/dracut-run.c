@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "dracut-run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "image-compress.h"
+#include "log.h"
+#include "macro.h"
+#include "spawn.h"
+#include "strv.h"
+
+int dracut_argv(const KdumpConfig *config, const char *kver, const BuildDir *dir, bool zstd, char ***ret) {
+        _cleanup_strv_free_ char **argv = NULL, **extra = NULL;
+        const char *user_args = kdump_config_string(config, "dracut_args");
+        int r;
+
+        /* Only our module: no init system, no udev, no shell. dracut's own
+         * configuration is left out so that what is in the image follows
+         * from kdump.conf alone (dracut_args adds to it). */
+        const char *fixed[] = {
+                "dracut", "--force", "--quiet", "--conf", "/dev/null", "--confdir", dir->confdir,
+                "--hostonly", "--hostonly-mode", "strict", "--no-hostonly-cmdline", "--no-early-microcode",
+                "--nofscks", "--modules", "kdump", "--kver", kver,
+                "--include", dir->config, "/etc/kdump.conf", NULL,
+        };
+        for (const char **a = fixed; *a; a++)
+                if (strv_extend(&argv, *a) < 0)
+                        return -ENOMEM;
+        if (zstd ? strv_extend(&argv, "--no-compress") < 0
+                 : strv_extend(&argv, "--compress") < 0 || strv_extend(&argv, "xz") < 0)
+                return -ENOMEM;
+        if (user_args) {
+                r = shell_split(user_args, &extra);
+                if (r < 0)
+                        return r;
+                if (strv_extend_strv(&argv, extra) < 0)
+                        return -ENOMEM;
+        }
+        if (strv_extend(&argv, zstd ? dir->cpio : dir->image) < 0)
+                return -ENOMEM;
+        *ret = TAKE_PTR(argv);
+        return 0;
+}
+
+/* Every capture kernel is named "(none)": without an identity of its
+ * own, machines dumping to one NFSv4 server at once would present the
+ * same client and revoke each other's state. The machine ID tells them
+ * apart. */
+static int nfs_client_identity(const KdumpConfig *config, char ***lines) {
+        _cleanup_free_ char *id = NULL;
+
+        if (kdump_config_target_type(config) != DUMP_TARGET_NFS)
+                return 0;
+        if (read_one_line_file("/etc/machine-id", &id) < 0 || strlen(id) < 8 || strspn(id, "0123456789abcdef") != strlen(id))
+                return 0; /* no usable ID: the kernel's default */
+        return strv_extendf(lines, "options nfs nfs4_unique_id=kdump-%s", id);
+}
+
+int dracut_env_for_build(const KdumpConfig *config, const BuildInputs *in, const BuildDir *dir, const char *collector,
+                         const TargetFs *root, const char *root_spec, char ***ret) {
+        _cleanup_strv_free_ char **env = NULL, **modprobe_lines = NULL;
+        _cleanup_free_ char *hook_list = NULL, *modprobe = NULL, *net_modules = NULL;
+
+        if (in->net.plan.mac && !(net_modules = strv_join(in->net.modules, " ")))
+                return -ENOMEM;
+        /* The dracut module reads what to install from the environment,
+         * never from text pasted into its shell code. */
+        if (strv_extendf(&env, "KDUMP_TARGET_DEVICE=%s", strempty(in->target.device)) < 0 ||
+            strv_extendf(&env, "KDUMP_TARGET_FSTYPE=%s", strempty(in->target.fstype)) < 0 ||
+            strv_extendf(&env, "KDUMP_TARGET_DISKS=%s", strempty(in->lvm_disks)) < 0 ||
+            strv_extendf(&env, "KDUMP_LVM_PLAN=%s", strempty(dir->lvm_plan)) < 0 ||
+            strv_extendf(&env, "KDUMP_COLLECTOR=%s", collector) < 0 ||
+            strv_extendf(&env, "KDUMP_TARGET_TYPE=%s", dump_target_type_to_string(kdump_config_target_type(config))) < 0 ||
+            strv_extendf(&env, "KDUMP_NET_DIR=%s", in->net.plan.mac ? dir->path : "") < 0 ||
+            strv_extendf(&env, "KDUMP_NET_MODULES=%s", strempty(net_modules)) < 0 ||
+            strv_extendf(&env, "KDUMP_PRE=%s", strempty(kdump_config_string(config, "kdump_pre"))) < 0 ||
+            strv_extendf(&env, "KDUMP_POST=%s", strempty(kdump_config_string(config, "kdump_post"))) < 0 ||
+            strv_extendf(&env, "KDUMP_EMERGENCY=%s", strempty(kdump_config_string(config, "kdump_emergency"))) < 0 ||
+            strv_extendf(&env, "KDUMP_EXTRA_BINS=%s", strempty(kdump_config_string(config, "extra_bins"))) < 0 ||
+            strv_extendf(&env, "KDUMP_EXTRA_MODULES=%s", strempty(kdump_config_string(config, "extra_modules"))) < 0 ||
+            !(hook_list = strv_join(in->hooks, "\n")) ||
+            strv_extendf(&env, "KDUMP_HOOK_FILES=%s", hook_list) < 0 ||
+            strv_extend_strv(&modprobe_lines, (char **) kdump_config_modprobe_lines(config)) < 0 ||
+            nfs_client_identity(config, &modprobe_lines) < 0 ||
+            !(modprobe = strv_join(modprobe_lines, "\n")) ||
+            strv_extendf(&env, "KDUMP_MODPROBE_CONF=%s", modprobe) < 0 ||
+            strv_extendf(&env, "KDUMP_ROOT_DEVICE=%s", strempty(root->device)) < 0 ||
+            strv_extendf(&env, "KDUMP_ROOT_FSTYPE=%s", strempty(root->fstype)) < 0 ||
+            strv_extendf(&env, "KDUMP_ROOT_SPEC=%s", strempty(root_spec)) < 0 ||
+            strv_extendf(&env, "KDUMP_SHELL=%s", kdump_config_failure_action(config) == KDUMP_ACTION_SHELL ? "1" : "") < 0)
+                return -ENOMEM;
+        *ret = TAKE_PTR(env);
+        return 0;
+}
+
+static int fsync_path(const char *path) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || fsync(fd) < 0)
+                return negative_errno();
+        return 0;
+}
+
+int dracut_run(char * const *argv, char * const *env, const char *kver, const BuildDir *dir, bool zstd) {
+        _cleanup_free_ char *cmd = strv_join(argv, " ");
+        int r;
+
+        log_info("Building capture initramfs for %s: %s", kver, strempty(cmd));
+        r = spawn_and_wait(argv, env);
+        if (r < 0)
+                return log_error_errno(r, "Failed to run dracut: %m");
+        if (r > 0)
+                return log_error_errno(-EIO, "dracut failed (exit status %d); the previous capture initramfs is kept.", r);
+        if (zstd) {
+                r = image_compress_zstd(dir->cpio, dir->image);
+                (void) unlink(dir->cpio);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to compress the capture initramfs into \"%s\": %m", dir->image);
+        }
+        if (chmod(dir->image, 0600) < 0 || fsync_path(dir->image) < 0)
+                return log_error_errno(-errno, "Failed to sync \"%s\": %m", dir->image);
+        return 0;
+}
