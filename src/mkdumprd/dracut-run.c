@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dracut-env.h"
 #include "fileio.h"
 #include "image-compress.h"
 #include "log.h"
@@ -65,39 +66,36 @@ static int nfs_client_identity(const KdumpConfig *config, char ***lines) {
 
 int dracut_env_for_build(const KdumpConfig *config, const BuildInputs *in, const BuildDir *dir, const char *collector,
                          const TargetFs *root, const char *root_spec, char ***ret) {
-        _cleanup_strv_free_ char **env = NULL, **modprobe_lines = NULL;
-        _cleanup_free_ char *hook_list = NULL, *modprobe = NULL, *net_modules = NULL;
+        _cleanup_strv_free_ char **modprobe_lines = NULL;
+        _cleanup_free_ char *hook_files = NULL, *modprobe = NULL, *net_modules = NULL;
 
-        if (in->net.plan.mac && !(net_modules = strv_join(in->net.modules, " ")))
-                return -ENOMEM;
-        /* The dracut module reads what to install from the environment,
-         * never from text pasted into its shell code. */
-        if (strv_extendf(&env, "KDUMP_TARGET_DEVICE=%s", strempty(in->target.device)) < 0 ||
-            strv_extendf(&env, "KDUMP_TARGET_FSTYPE=%s", strempty(in->target.fstype)) < 0 ||
-            strv_extendf(&env, "KDUMP_TARGET_DISKS=%s", strempty(in->lvm_disks)) < 0 ||
-            strv_extendf(&env, "KDUMP_LVM_PLAN=%s", strempty(dir->lvm_plan)) < 0 ||
-            strv_extendf(&env, "KDUMP_COLLECTOR=%s", collector) < 0 ||
-            strv_extendf(&env, "KDUMP_TARGET_TYPE=%s", dump_target_type_to_string(kdump_config_target_type(config))) < 0 ||
-            strv_extendf(&env, "KDUMP_NET_DIR=%s", in->net.plan.mac ? dir->path : "") < 0 ||
-            strv_extendf(&env, "KDUMP_NET_MODULES=%s", strempty(net_modules)) < 0 ||
-            strv_extendf(&env, "KDUMP_PRE=%s", strempty(kdump_config_string(config, "kdump_pre"))) < 0 ||
-            strv_extendf(&env, "KDUMP_POST=%s", strempty(kdump_config_string(config, "kdump_post"))) < 0 ||
-            strv_extendf(&env, "KDUMP_EMERGENCY=%s", strempty(kdump_config_string(config, "kdump_emergency"))) < 0 ||
-            strv_extendf(&env, "KDUMP_EXTRA_BINS=%s", strempty(kdump_config_string(config, "extra_bins"))) < 0 ||
-            strv_extendf(&env, "KDUMP_EXTRA_MODULES=%s", strempty(kdump_config_string(config, "extra_modules"))) < 0 ||
-            !(hook_list = strv_join(in->hooks, "\n")) ||
-            strv_extendf(&env, "KDUMP_HOOK_FILES=%s", hook_list) < 0 ||
+        if ((in->net.plan.mac && !(net_modules = strv_join(in->net.modules, " "))) ||
+            !(hook_files = strv_join(in->hooks, "\n")) ||
             strv_extend_strv(&modprobe_lines, (char **) kdump_config_modprobe_lines(config)) < 0 ||
-            nfs_client_identity(config, &modprobe_lines) < 0 ||
-            !(modprobe = strv_join(modprobe_lines, "\n")) ||
-            strv_extendf(&env, "KDUMP_MODPROBE_CONF=%s", modprobe) < 0 ||
-            strv_extendf(&env, "KDUMP_ROOT_DEVICE=%s", strempty(root->device)) < 0 ||
-            strv_extendf(&env, "KDUMP_ROOT_FSTYPE=%s", strempty(root->fstype)) < 0 ||
-            strv_extendf(&env, "KDUMP_ROOT_SPEC=%s", strempty(root_spec)) < 0 ||
-            strv_extendf(&env, "KDUMP_SHELL=%s", kdump_config_failure_action(config) == KDUMP_ACTION_SHELL ? "1" : "") < 0)
+            nfs_client_identity(config, &modprobe_lines) < 0 || !(modprobe = strv_join(modprobe_lines, "\n")))
                 return -ENOMEM;
-        *ret = TAKE_PTR(env);
-        return 0;
+        DracutEnv e = {
+                .target_device = in->target.device,
+                .target_fstype = in->target.fstype,
+                .target_disks = in->lvm_disks,
+                .lvm_plan = dir->lvm_plan,
+                .collector = collector,
+                .target_type = dump_target_type_to_string(kdump_config_target_type(config)),
+                .net_dir = in->net.plan.mac ? dir->path : NULL,
+                .net_modules = net_modules,
+                .pre = kdump_config_string(config, "kdump_pre"),
+                .post = kdump_config_string(config, "kdump_post"),
+                .emergency = kdump_config_string(config, "kdump_emergency"),
+                .extra_bins = kdump_config_string(config, "extra_bins"),
+                .extra_modules = kdump_config_string(config, "extra_modules"),
+                .hook_files = hook_files,
+                .modprobe_conf = modprobe,
+                .root_device = root->device,
+                .root_fstype = root->fstype,
+                .root_spec = root_spec,
+                .shell = kdump_config_failure_action(config) == KDUMP_ACTION_SHELL ? "1" : NULL,
+        };
+        return dracut_env_strv(&e, ret);
 }
 
 static int fsync_path(const char *path) {
