@@ -19,8 +19,7 @@ static const char *const hook_dirs[] = { KDUMP_HOOK_DIR_PRE, KDUMP_HOOK_DIR_POST
 void build_inputs_done(BuildInputs *in) {
         strv_free(in->files);
         strv_free(in->hooks);
-        target_fs_done(&in->target);
-        net_target_done(&in->net);
+        resolved_target_done(&in->target);
         free(in->baked);
         free(in->lvm_plan);
         free(in->lvm_disks);
@@ -29,9 +28,9 @@ void build_inputs_done(BuildInputs *in) {
 }
 
 /* Logs every finding of the machine checks; errors refuse the build. */
-static int check_machine(const KdumpConfig *config, const char *kver) {
+static int check_machine(const KdumpConfig *config, const char *kver, const ResolvedTarget *t) {
         ConfigDiagnostics diag = {};
-        int r = config_check_machine(config, kver, &diag);
+        int r = config_check_resolved(config, kver, t, &diag);
         for (size_t i = 0; i < ELEMENTSOF(hook_dirs) && r >= 0; i++) {
                 _cleanup_strv_free_ char **l = NULL;
                 r = hook_dir_list(hook_dirs[i], &diag, &l);
@@ -80,25 +79,38 @@ static int image_files(const KdumpConfig *config, char ***ret_files, char ***ret
         return 0;
 }
 
+/* nfs, ssh: the route to the server. Not reachable yet is no error of
+ * the configuration: the caller may wait for the network. */
+static int network_resolve(const KdumpConfig *config, const BuildPaths *p, ResolvedTarget *t) {
+        _cleanup_free_ char *why = NULL;
+        int r = target_resolve_network(config, t, &why);
+        if (r == -ENETDOWN && p->waiting)
+                p->waiting(why, p->userdata);
+        return r;
+}
+
 int build_inputs_collect(const KdumpConfig *config, const char *config_path, const BuildPaths *p, bool check,
                          BuildInputs *ret) {
         _cleanup_(build_inputs_done) BuildInputs in = {};
         int r;
 
+        if (target_resolve(config, &in.target) < 0)
+                return log_oom();
         if (check) {
-                r = check_machine(config, p->kver);
+                r = check_machine(config, p->kver, &in.target);
                 if (r < 0)
                         return r;
         }
         r = image_files(config, &in.files, &in.hooks);
         if (r < 0)
                 return log_error_errno(r, "Failed to list the hook directories: %m");
-        r = config_bake(config, config_path, p, &in.target, &in.net, &in.baked);
+        r = network_resolve(config, p, &in.target);
+        if (r >= 0)
+                r = config_bake(config, config_path, &in.target, &in.baked);
         if (r < 0)
                 return r;
         /* The ssh key's identity decides too (it is converted, not copied). */
-        if (kdump_config_target_type(config) == DUMP_TARGET_SSH &&
-            strv_extend(&in.files, kdump_config_sshkey(config)) < 0)
+        if (in.target.net.sshkey && strv_extend(&in.files, in.target.net.sshkey) < 0)
                 return log_oom();
         r = lvm_plan_prepare(&in.target, &in.lvm_plan, &in.lvm_disks);
         if (r < 0)

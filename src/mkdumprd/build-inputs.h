@@ -6,14 +6,12 @@
 
 #include <stdbool.h>
 
-#include "dump-target.h"
 #include "initramfs-build.h"
-#include "net-target.h"
+#include "target-resolve.h"
 
 typedef struct BuildInputs {
         char **files, **hooks;   /* hashed; hooks also go into the image */
-        TargetFs target;
-        NetTarget net;
+        ResolvedTarget target;   /* looked up once, handed to every step */
         char *baked;             /* the normalised kdump.conf, target made explicit */
         char *lvm_plan, *lvm_disks;
         char *manifest;
@@ -22,9 +20,10 @@ typedef struct BuildInputs {
 
 void build_inputs_done(BuildInputs *in);
 
-/* Collects the inputs for config and their manifest. With check, the
- * machine checks (config-check.h) run first and their errors refuse the
- * build, as for a build; without, only what the inputs need is reported
- * (kdumpctl status). Logs. -ENETDOWN: see BuildPaths.waiting. */
+/* Looks the target up and collects the inputs for config and their
+ * manifest. With check, the machine checks (config-check.h) run on the
+ * target as it was found, and their errors refuse the build; without,
+ * only what the inputs need is reported (kdumpctl status). Logs.
+ * -ENETDOWN: see BuildPaths.waiting. */
 int build_inputs_collect(const KdumpConfig *config, const char *config_path, const BuildPaths *p, bool check,
                          BuildInputs *ret);

@@ -5,15 +5,12 @@
  * → its address), and the real root when an action mounts it. */
 #pragma once
 
-#include "dump-target.h"
-#include "initramfs-build.h"
-#include "net-target.h"
+#include "target-resolve.h"
 
-/* The baked configuration's text; the target's filesystem and network
- * plan as it found them. Logs in the "FILE: error: …" form. */
-int config_bake(const KdumpConfig *config, const char *config_path, const BuildPaths *p, TargetFs *ret_target,
-                NetTarget *ret_net, char **ret_text);
+/* The baked configuration's text, from the target as it was found (with
+ * its network plan). Logs what is missing in the "FILE: error: …" form. */
+int config_bake(const KdumpConfig *config, const char *config_path, const ResolvedTarget *t, char **ret_text);
 
-/* The real root as the capture image finds it again, "SPEC FSTYPE PATH"
- * (NULL when no action mounts it), and its filesystem. Logs. */
-int root_spec_bake(const KdumpConfig *config, const char *config_path, TargetFs *ret_root, char **ret_spec);
+/* The real root as the capture image finds it again, "SPEC FSTYPE PATH";
+ * NULL when no action mounts it. Logs. */
+int root_spec_bake(const KdumpConfig *config, const char *config_path, const ResolvedTarget *t, char **ret_spec);

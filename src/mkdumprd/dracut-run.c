@@ -50,38 +50,25 @@ int dracut_argv(const KdumpConfig *config, const char *kver, const BuildDir *dir
         return 0;
 }
 
-/* Every capture kernel is named "(none)": without an identity of its
- * own, machines dumping to one NFSv4 server at once would present the
- * same client and revoke each other's state. The machine ID tells them
- * apart. */
-static int nfs_client_identity(const KdumpConfig *config, char ***lines) {
-        _cleanup_free_ char *id = NULL;
-
-        if (kdump_config_target_type(config) != DUMP_TARGET_NFS)
-                return 0;
-        if (read_one_line_file("/etc/machine-id", &id) < 0 || strlen(id) < 8 || strspn(id, "0123456789abcdef") != strlen(id))
-                return 0; /* no usable ID: the kernel's default */
-        return strv_extendf(lines, "options nfs nfs4_unique_id=kdump-%s", id);
-}
-
 int dracut_env_for_build(const KdumpConfig *config, const BuildInputs *in, const BuildDir *dir, const char *collector,
-                         const TargetFs *root, const char *root_spec, char ***ret) {
+                         const char *root_spec, char ***ret) {
+        const ResolvedTarget *t = &in->target;
         _cleanup_strv_free_ char **modprobe_lines = NULL;
         _cleanup_free_ char *hook_files = NULL, *modprobe = NULL, *net_modules = NULL;
 
-        if ((in->net.plan.mac && !(net_modules = strv_join(in->net.modules, " "))) ||
+        if ((t->net.plan.mac && !(net_modules = strv_join(t->net.modules, " "))) ||
             !(hook_files = strv_join(in->hooks, "\n")) ||
             strv_extend_strv(&modprobe_lines, (char **) kdump_config_modprobe_lines(config)) < 0 ||
-            nfs_client_identity(config, &modprobe_lines) < 0 || !(modprobe = strv_join(modprobe_lines, "\n")))
+            strv_extend_strv(&modprobe_lines, t->net.modprobe) < 0 || !(modprobe = strv_join(modprobe_lines, "\n")))
                 return -ENOMEM;
         DracutEnv e = {
-                .target_device = in->target.device,
-                .target_fstype = in->target.fstype,
+                .target_device = t->fs.device,
+                .target_fstype = t->fs.fstype,
                 .target_disks = in->lvm_disks,
                 .lvm_plan = dir->lvm_plan,
                 .collector = collector,
-                .target_type = dump_target_type_to_string(kdump_config_target_type(config)),
-                .net_dir = in->net.plan.mac ? dir->path : NULL,
+                .target_type = dump_target_type_to_string(t->type),
+                .net_dir = t->net.plan.mac ? dir->path : NULL,
                 .net_modules = net_modules,
                 .pre = kdump_config_string(config, "kdump_pre"),
                 .post = kdump_config_string(config, "kdump_post"),
@@ -90,8 +77,8 @@ int dracut_env_for_build(const KdumpConfig *config, const BuildInputs *in, const
                 .extra_modules = kdump_config_string(config, "extra_modules"),
                 .hook_files = hook_files,
                 .modprobe_conf = modprobe,
-                .root_device = root->device,
-                .root_fstype = root->fstype,
+                .root_device = t->root.device,
+                .root_fstype = t->root.fstype,
                 .root_spec = root_spec,
                 .shell = kdump_config_failure_action(config) == KDUMP_ACTION_SHELL ? "1" : NULL,
         };

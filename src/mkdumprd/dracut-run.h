@@ -15,10 +15,10 @@
 int dracut_argv(const KdumpConfig *config, const char *kver, const BuildDir *dir, bool zstd, char ***ret);
 
 /* The environment modules.d/99kdump reads (dracut-env.h), for the build
- * of in in dir; collector is the core collector's program, root_spec and
- * root the real root when an action mounts it. */
+ * of in in dir; collector is the core collector's program, root_spec the
+ * real root when an action mounts it. */
 int dracut_env_for_build(const KdumpConfig *config, const BuildInputs *in, const BuildDir *dir, const char *collector,
-                         const TargetFs *root, const char *root_spec, char ***ret);
+                         const char *root_spec, char ***ret);
 
 /* Runs argv with env and leaves dir->image complete, 0600 and synced.
  * Logs; -EIO when dracut fails. */

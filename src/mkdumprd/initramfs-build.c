@@ -103,8 +103,8 @@ static bool image_current(const KdumpConfig *config, bool force, const StagedIma
 /* Everything dracut reads from us goes through the private directory. */
 static int build_dir_fill(const KdumpConfig *config, const BuildInputs *in, BuildDir *dir) {
         int r = build_dir_write(dir, "kdump.conf", in->baked, NULL);
-        if (r >= 0 && in->net.plan.mac)
-                r = net_target_write(&in->net, config, dir->path);
+        if (r >= 0 && in->target.net.plan.mac)
+                r = net_target_write(&in->target.net, config, dir->path);
         if (r >= 0 && in->lvm_plan)
                 r = build_dir_write(dir, "lvm", in->lvm_plan, &dir->lvm_plan);
         return r;
@@ -113,7 +113,7 @@ static int build_dir_fill(const KdumpConfig *config, const BuildInputs *in, Buil
 /* dracut builds the image in a private directory; it waits there, read
  * back, until the caller commits it. */
 static int image_build(const KdumpConfig *config, const char *config_path, const BuildPaths *p, BuildInputs *in,
-                       const TargetFs *root, const char *root_spec, StagedImage *s) {
+                       const char *root_spec, StagedImage *s) {
         _cleanup_(build_dir_done) BuildDir dir = {};
         _cleanup_strv_free_ char **argv = NULL, **env = NULL;
         char * const *collector = kdump_config_core_collector_argv(config);
@@ -129,7 +129,7 @@ static int image_build(const KdumpConfig *config, const char *config_path, const
         r = dracut_argv(config, p->kver, &dir, in->zstd, &argv);
         if (r < 0)
                 return log_error_errno(r, "%s: error: dracut_args cannot be split into words: %m", config_path);
-        if (dracut_env_for_build(config, in, &dir, collector[0], root, root_spec, &env) < 0)
+        if (dracut_env_for_build(config, in, &dir, collector[0], root_spec, &env) < 0)
                 return log_oom();
         r = dracut_run(argv, env, p->kver, &dir, in->zstd);
         if (r >= 0)
@@ -145,7 +145,6 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
                     StagedImage *ret) {
         _cleanup_(staged_image_done) StagedImage staged = { .lock_fd = -EBADF };
         _cleanup_(build_inputs_done) BuildInputs in = {};
-        _cleanup_(target_fs_done) TargetFs root = {};
         _cleanup_free_ char *root_spec = NULL;
         int r;
 
@@ -157,13 +156,13 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
         if (r >= 0)
                 r = staged_image_begin(p, &staged);
         if (r >= 0)
-                r = root_spec_bake(config, config_path, &root, &root_spec);
+                r = root_spec_bake(config, config_path, &in.target, &root_spec);
         if (r < 0)
                 return r;
         if (image_current(config, force, &staged, in.manifest))
                 r = BUILD_UP_TO_DATE;
         else {
-                r = image_build(config, config_path, p, &in, &root, root_spec, &staged);
+                r = image_build(config, config_path, p, &in, root_spec, &staged);
                 if (r < 0)
                         return r;
                 r = BUILD_BUILT;

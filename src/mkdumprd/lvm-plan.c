@@ -12,30 +12,23 @@
 #include "macro.h"
 #include "strv.h"
 
-/* Other stacks were refused by the machine checks before. */
-int lvm_plan_prepare(const TargetFs *t, char **ret_plan, char **ret_disks) {
-        _cleanup_(block_stack_done) BlockStack s = {};
+int lvm_plan_prepare(const ResolvedTarget *t, char **ret_plan, char **ret_disks) {
         _cleanup_strv_free_ char **uuids = NULL, **nodes = NULL;
-        _cleanup_free_ char *name = NULL;
+        const BlockStack *s = &t->stack;
         int r;
 
-        if (!t->device) {
+        /* No device (a server), no stack: a zeroed BlockStack is PLAIN. */
+        if (t->stack_error < 0)
+                return log_error_errno(t->stack_error, "Failed to tell what dump target device \"%s\" is built on: %m",
+                                       t->fs.device);
+        if (s->kind == BLOCK_STACK_UNSUPPORTED)
+                return log_error_errno(-EOPNOTSUPP, "Dump target device \"%s\" (%s) is %s; it cannot be used.",
+                                       t->fs.device, s->name, s->problem);
+        if (s->kind != BLOCK_STACK_LVM) {
                 *ret_plan = *ret_disks = NULL;
                 return 0;
         }
-        r = block_device_kernel_name("/sys", t->device, &name);
-        if (r >= 0)
-                r = block_stack_inspect("/sys", name, &s);
-        if (r < 0)
-                return log_error_errno(r, "Failed to tell what dump target device \"%s\" is built on: %m", t->device);
-        if (s.kind == BLOCK_STACK_UNSUPPORTED)
-                return log_error_errno(-EOPNOTSUPP, "Dump target device \"%s\" (%s) is %s; it cannot be used.", t->device,
-                                       name, s.problem);
-        if (s.kind != BLOCK_STACK_LVM) {
-                *ret_plan = *ret_disks = NULL;
-                return 0;
-        }
-        for (char **d = s.disks; *d; d++) {
+        for (char **d = s->disks; *d; d++) {
                 _cleanup_free_ char *node = NULL, *uuid = NULL;
                 if (asprintf(&node, "/dev/%s", *d) < 0)
                         return log_oom();
@@ -48,10 +41,10 @@ int lvm_plan_prepare(const TargetFs *t, char **ret_plan, char **ret_disks) {
                         return log_oom();
         }
         _cleanup_free_ char *plan = NULL, *disks = strv_join(nodes, " ");
-        if (!disks || lvm_plan_format(s.vg, s.lv, uuids, &plan) < 0)
+        if (!disks || lvm_plan_format(s->vg, s->lv, uuids, &plan) < 0)
                 return log_oom();
-        log_info("Dump target %s is LVM volume \"%s/%s\" on %s; the capture image activates it with lvm.", t->device,
-                 s.vg, s.lv, disks);
+        log_info("Dump target %s is LVM volume \"%s/%s\" on %s; the capture image activates it with lvm.",
+                 t->fs.device, s->vg, s->lv, disks);
         *ret_plan = TAKE_PTR(plan);
         *ret_disks = TAKE_PTR(disks);
         return 0;

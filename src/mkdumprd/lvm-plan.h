@@ -5,9 +5,10 @@
  * whose drivers go into the image as the target's would. */
 #pragma once
 
-#include "dump-target.h"
+#include "target-resolve.h"
 
 /* The plan (block-stack.h's lvm_plan_format()) and the disks' nodes,
- * space-separated; both NULL when the target is not an LVM volume. Refuses
- * a stack the image cannot handle. Logs. */
-int lvm_plan_prepare(const TargetFs *t, char **ret_plan, char **ret_disks);
+ * space-separated, from what the target's device is built on; both NULL
+ * when it is not an LVM volume. Refuses a stack the image cannot handle
+ * (the machine checks did so for path and fs targets already). Logs. */
+int lvm_plan_prepare(const ResolvedTarget *t, char **ret_plan, char **ret_disks);

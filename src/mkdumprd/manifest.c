@@ -94,8 +94,8 @@ int manifest_build(const BuildPaths *p, const BuildInputs *in, const char *colle
         _cleanup_strv_free_ char **programs = NULL;
         _cleanup_free_ char *memo_path = NULL;
         _cleanup_(hash_memo_freep) HashMemo *memo = NULL;
-        const TargetFs *t = &in->target;
-        const NetTarget *net = &in->net;
+        const TargetFs *t = &in->target.fs;
+        const NetTarget *net = &in->target.net;
         FILE *m;
 
         /* Without a memo every file is read: slower, as right. */
