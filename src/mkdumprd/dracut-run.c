@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "dracut-env.h"
-#include "fileio.h"
 #include "image-compress.h"
 #include "log.h"
 #include "macro.h"
