@@ -101,7 +101,7 @@ static bool image_current(const KdumpConfig *config, bool force, const StagedIma
 }
 
 /* Everything dracut reads from us goes through the private directory. */
-static int build_dir_fill(const KdumpConfig *config, const BuildInputs *in, BuildDir *dir) {
+static int dracut_inputs_write(const KdumpConfig *config, const BuildInputs *in, BuildDir *dir) {
         int r = build_dir_write(dir, "kdump.conf", in->baked, NULL);
         if (r >= 0 && in->target.net.plan.mac)
                 r = net_target_write(&in->target.net, config, dir->path);
@@ -123,7 +123,7 @@ static int image_build(const KdumpConfig *config, const char *config_path, const
                 p->building(p->kver, p->userdata);
         r = build_dir_create(p->state_dir, &dir);
         if (r >= 0)
-                r = build_dir_fill(config, in, &dir);
+                r = dracut_inputs_write(config, in, &dir);
         if (r < 0)
                 return r;
         r = dracut_argv(config, p->kver, &dir, in->zstd, &argv);
