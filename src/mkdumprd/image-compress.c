@@ -11,6 +11,7 @@
 
 #include "fileio.h"
 #include "macro.h"
+#include "strv.h"
 
 bool kernel_reads_zstd_initramfs(const char *config_path) {
         _cleanup_free_ char *text = NULL;
@@ -25,6 +26,30 @@ bool kernel_reads_zstd_initramfs(const char *config_path) {
                 line = end ? end + 1 : NULL;
         }
         return false;
+}
+
+/* dracut_args that choose dracut's compression: the admin's word stands. */
+static bool dracut_args_compress(char * const *args) {
+        static const char *const options[] = { "--compress", "--no-compress", "--xz", "--zstd", "--gzip", "--lz4",
+                                               "--lzo", "--lzma", "--bzip2" };
+        for (char * const *a = args; a && *a; a++)
+                for (size_t i = 0; i < ELEMENTSOF(options); i++)
+                        if (strncmp(*a, options[i], strlen(options[i])) == 0 &&
+                            ((*a)[strlen(options[i])] == '\0' || (*a)[strlen(options[i])] == '='))
+                                return true;
+        return false;
+}
+
+bool image_zstd_wanted(const char *dracut_args, const char *kernel, const char *kver) {
+        _cleanup_strv_free_ char **extra = NULL;
+        _cleanup_free_ char *config_path = NULL;
+        const char *slash = kernel ? strrchr(kernel, '/') : NULL;
+
+        if (dracut_args && (shell_split(dracut_args, &extra) < 0 || dracut_args_compress(extra)))
+                return false;
+        if (!slash || asprintf(&config_path, "%.*s/config-%s", (int) (slash - kernel), kernel, kver) < 0)
+                return false;
+        return kernel_reads_zstd_initramfs(config_path);
 }
 
 static void zstd_cctx_freep(ZSTD_CCtx **c) {

@@ -19,6 +19,12 @@
  * the file: false, and the image stays xz. */
 bool kernel_reads_zstd_initramfs(const char *config_path);
 
+/* How the image for kver is compressed: zstd by mkdumprd when that kernel
+ * (its image at kernel, /boot/vmlinuz-KVER, its build configuration
+ * beside it) reads it and dracut_args (the admin's, or NULL) choose no
+ * compression of their own; else (false) xz by dracut. */
+bool image_zstd_wanted(const char *dracut_args, const char *kernel, const char *kver);
+
 /* Compresses the file at in_path into a new file out_path (mode 0600, not
  * there before), as one zstd frame with a checksum, and syncs it. */
 int image_compress_zstd(const char *in_path, const char *out_path);

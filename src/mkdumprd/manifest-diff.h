@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Which inputs of the capture initramfs changed since it was built: two
- * build manifests (initramfs-build.c writes them) compared input by input,
+ * build manifests (manifest.c writes them) compared input by input,
  * for kdumpctl status to name what a rebuild would pick up. */
 #pragma once
 

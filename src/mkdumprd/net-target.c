@@ -22,7 +22,9 @@ void net_target_done(NetTarget *t) {
         free(t->host);
         free(t->location);
         free(t->known_hosts);
+        free(t->sshkey);
         strv_free(t->modules);
+        strv_free(t->modprobe);
         *t = (NetTarget) {};
 }
 
@@ -105,18 +107,72 @@ static int net_target_unreachable(const KdumpConfig *c, char **ret_why, const ch
         return -ENETDOWN;
 }
 
-int net_target_prepare(const KdumpConfig *c, NetTarget *ret, char **ret_why) {
+/* Every capture kernel is named "(none)": without an identity of its
+ * own, machines dumping to one NFSv4 server at once would present the
+ * same client and revoke each other's state. The machine ID tells them
+ * apart. */
+static int nfs_client_identity(char ***lines) {
+        _cleanup_free_ char *id = NULL;
+
+        if (read_one_line_file("/etc/machine-id", &id) < 0 || strlen(id) < 8 || strspn(id, "0123456789abcdef") != strlen(id))
+                return 0; /* no usable ID: the kernel's default */
+        return strv_extendf(lines, "options nfs nfs4_unique_id=kdump-%s", id);
+}
+
+/* What an nfs target needs besides the route: the export on the server's
+ * address, the NFS modules, the client's identity. */
+static int nfs_prepare(const KdumpConfig *c, NetTarget *t) {
+        const char *location = kdump_config_target_location(c);
+        const char *export = location[0] == '[' ? strchr(location, ']') + 2 : strchr(location, ':') + 1;
+        bool v6 = net_address_family(t->plan.server) == AF_INET6;
+
+        if (asprintf(&t->location, v6 ? "[%s]:%s" : "%s:%s", t->plan.server, export) < 0)
+                return log_oom();
+        /* The kernel cannot load the version modules itself in the
+         * capture image (no modprobe there): name them all. */
+        const char *nfs[] = { "nfs", "nfsv4", strcmp(kdump_config_target_kind(c), "nfs4") == 0 ? NULL : "nfsv3" };
+        for (size_t i = 0; i < ELEMENTSOF(nfs); i++)
+                if (nfs[i] && strv_extend(&t->modules, nfs[i]) < 0)
+                        return log_oom();
+        if (nfs_client_identity(&t->modprobe) < 0)
+                return log_oom();
+        return 0;
+}
+
+/* What an ssh target needs besides the route: the user on the server's
+ * address, the server's recorded host keys, the client's key. */
+static int ssh_prepare(const KdumpConfig *c, NetTarget *t) {
+        const char *location = kdump_config_target_location(c);
+        int r;
+
+        if (asprintf(&t->location, "%.*s@%s", (int) (strchr(location, '@') - location), location, t->plan.server) < 0)
+                return log_oom();
+        r = known_hosts_for(KDUMP_SSH_KNOWN_HOSTS, t->host, t->plan.server, &t->known_hosts);
+        if (r == -ENOENT) {
+                CONF_ERROR(c, "no host key of ssh server \"%s\" is recorded in %s; run \"kdumpctl propagate\"", t->host,
+                           KDUMP_SSH_KNOWN_HOSTS);
+                return -EINVAL;
+        }
+        if (r < 0)
+                return log_error_errno(r, "Failed to read %s: %m", KDUMP_SSH_KNOWN_HOSTS);
+        t->sshkey = strdup(kdump_config_sshkey(c));
+        return t->sshkey ? 0 : log_oom();
+}
+
+int net_target_prepare(const KdumpConfig *c, const char *host, NetTarget *ret, char **ret_why) {
         _cleanup_(net_target_done) NetTarget t = {};
         DumpTargetType type = kdump_config_target_type(c);
         const char *location = kdump_config_target_location(c), *kind = kdump_config_target_kind(c);
         int r;
 
         assert_return(c && ret && (type == DUMP_TARGET_NFS || type == DUMP_TARGET_SSH), -EINVAL);
-        r = net_target_host(type, location, &t.host);
-        if (r < 0) {
+        if (!host) {
                 CONF_ERROR(c, "%s \"%s\" names no host", kind, location);
                 return -EINVAL;
         }
+        t.host = strdup(host);
+        if (!t.host)
+                return log_oom();
         r = net_plan_for_server(t.host, &t.plan);
         switch (r) {
         case 0:
@@ -139,35 +195,12 @@ int net_target_prepare(const KdumpConfig *c, NetTarget *ret, char **ret_why) {
                 return log_error_errno(r, "Failed to find the route to \"%s\": %m", t.host);
         }
 
-        bool v6 = net_address_family(t.plan.server) == AF_INET6;
-        if (type == DUMP_TARGET_NFS) {
-                const char *export = location[0] == '[' ? strchr(location, ']') + 2 : strchr(location, ':') + 1;
-                r = asprintf(&t.location, v6 ? "[%s]:%s" : "%s:%s", t.plan.server, export);
-        } else
-                r = asprintf(&t.location, "%.*s@%s", (int) (strchr(location, '@') - location), location, t.plan.server);
-        if (r < 0)
-                return log_oom();
-
         r = net_interface_modules(t.plan.interface, &t.modules);
         if (r < 0)
                 return log_error_errno(r, "Failed to find the drivers of \"%s\": %m", t.plan.interface);
-        if (type == DUMP_TARGET_NFS) {
-                /* The kernel cannot load the version modules itself in the
-                 * capture image (no modprobe there): name them all. */
-                const char *nfs[] = { "nfs", "nfsv4", strcmp(kind, "nfs4") == 0 ? NULL : "nfsv3" };
-                for (size_t i = 0; i < ELEMENTSOF(nfs); i++)
-                        if (nfs[i] && strv_extend(&t.modules, nfs[i]) < 0)
-                                return log_oom();
-        } else {
-                r = known_hosts_for(KDUMP_SSH_KNOWN_HOSTS, t.host, t.plan.server, &t.known_hosts);
-                if (r == -ENOENT) {
-                        CONF_ERROR(c, "no host key of ssh server \"%s\" is recorded in %s; run \"kdumpctl propagate\"",
-                                   t.host, KDUMP_SSH_KNOWN_HOSTS);
-                        return -EINVAL;
-                }
-                if (r < 0)
-                        return log_error_errno(r, "Failed to read %s: %m", KDUMP_SSH_KNOWN_HOSTS);
-        }
+        r = type == DUMP_TARGET_NFS ? nfs_prepare(c, &t) : ssh_prepare(c, &t);
+        if (r < 0)
+                return r;
         log_info("Dump server %s (%s) via %s (%s) from %s/%u%s%s.", t.host, t.plan.server, t.plan.interface, t.plan.mac,
                  t.plan.address, t.plan.prefixlen, t.plan.gateway ? ", gateway " : "", strempty(t.plan.gateway));
         *ret = t;
@@ -196,7 +229,7 @@ int net_target_write(const NetTarget *t, const KdumpConfig *c, const char *dir) 
         r = write_in(dir, "net", plan);
         if (r < 0)
                 return log_error_errno(r, "Failed to write \"%s/net\": %m", dir);
-        if (kdump_config_target_type(c) != DUMP_TARGET_SSH)
+        if (!t->sshkey)
                 return 0;
 
         r = write_in(dir, "known_hosts", t->known_hosts);
@@ -206,8 +239,7 @@ int net_target_write(const NetTarget *t, const KdumpConfig *c, const char *dir) 
                 return log_oom();
         /* dbclient reads only its own key format; OpenSSH's is converted
          * here, where it is readable, and the image carries the copy. */
-        char *argv[] = { (char *) "dropbearconvert", (char *) "openssh", (char *) "dropbear",
-                         (char *) kdump_config_sshkey(c), key, NULL };
+        char *argv[] = { (char *) "dropbearconvert", (char *) "openssh", (char *) "dropbear", t->sshkey, key, NULL };
         mode_t old = umask(0077);
         r = spawn_and_wait_quiet(argv, NULL);
         umask(old);
@@ -215,6 +247,6 @@ int net_target_write(const NetTarget *t, const KdumpConfig *c, const char *dir) 
                 return log_error_errno(r < 0 ? r : -EINVAL,
                                        "%s: error: dropbearconvert cannot convert sshkey \"%s\" (exit status %d); it must be "
                                        "an OpenSSH private key without a passphrase",
-                                       kdump_config_source(c), kdump_config_sshkey(c), r);
+                                       kdump_config_source(c), t->sshkey, r);
         return 0;
 }

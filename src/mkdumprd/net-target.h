@@ -17,7 +17,9 @@ typedef struct NetTarget {
         char *host;           /* as kdump.conf names it: "dumps.example.com" */
         char *location;       /* with the address: "10.0.0.1:/export", "user@10.0.0.1" */
         char *known_hosts;    /* ssh: the server's recorded keys, named by its address */
+        char *sshkey;         /* ssh: the client's key, which the image carries converted */
         char **modules;       /* the interface's drivers, and NFS's */
+        char **modprobe;      /* modprobe.d lines: nfs's client identity */
 } NetTarget;
 
 void net_target_done(NetTarget *t);
@@ -26,13 +28,14 @@ void net_target_done(NetTarget *t);
  * returns them named by address. -ENOENT when there is none. */
 int known_hosts_for(const char *path, const char *host, const char *address, char **ret);
 
-/* Resolves and routes the target of c and collects what the image needs.
- * Logs failures in the "FILE:LINE: error:" form and returns -EINVAL.
+/* Resolves and routes the server host (NULL: location names none) of the
+ * target of c and collects what the image needs. Logs failures in the
+ * "FILE:LINE: error:" form and returns -EINVAL.
  * -ENETDOWN: the server cannot be reached from this machine yet (DNS has
  * no address for it, or there is no route to it): the network may still
  * come up, as at boot. Then *ret_why (if given) says which, in a line
  * that names the server; it is logged as a warning. */
-int net_target_prepare(const KdumpConfig *c, NetTarget *ret, char **ret_why);
+int net_target_prepare(const KdumpConfig *c, const char *host, NetTarget *ret, char **ret_why);
 
 /* Writes into dir what the dracut module installs: "net" (the plan),
  * and for ssh "known_hosts" and "id_dropbear" (the key converted with

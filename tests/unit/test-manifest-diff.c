@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* src/mkdumprd/manifest-diff.h: kdumpctl status names the inputs that
  * changed since the last build, from two manifests in the form
- * initramfs-build.c writes. */
+ * manifest.c writes. */
 #include "manifest-diff.h"
 #include "tests.h"
 

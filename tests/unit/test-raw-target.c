@@ -133,7 +133,7 @@ TEST(find_wants_a_block_device) {
         ASSERT_NULL(node);
 }
 
-/* mkdumprd's check (src/mkdumprd/config-check.c), as kdumpctl check runs
+/* mkdumprd's check (src/mkdumprd/target-check.c), as kdumpctl check runs
  * it: a raw target must be there and be a block device. */
 static char *check_messages(const char *text) {
         _cleanup_kdump_config_free_ KdumpConfig *c = NULL;

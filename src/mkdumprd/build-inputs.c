@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "build-inputs.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "config-bake.h"
+#include "config-check.h"
+#include "hook-dir.h"
+#include "image-compress.h"
+#include "log.h"
+#include "lvm-plan.h"
+#include "macro.h"
+#include "manifest.h"
+#include "strv.h"
+
+static const char *const hook_dirs[] = { KDUMP_HOOK_DIR_PRE, KDUMP_HOOK_DIR_POST, KDUMP_HOOK_DIR_EMERGENCY };
+
+void build_inputs_done(BuildInputs *in) {
+        strv_free(in->files);
+        strv_free(in->hooks);
+        resolved_target_done(&in->target);
+        free(in->baked);
+        free(in->lvm_plan);
+        free(in->lvm_disks);
+        free(in->manifest);
+        *in = (BuildInputs) {};
+}
+
+/* Logs every finding of the machine checks; errors refuse the build. */
+static int check_machine(const KdumpConfig *config, const char *kver, const ResolvedTarget *t) {
+        ConfigDiagnostics diag = {};
+        int r = config_check_resolved(config, kver, t, &diag);
+        for (size_t i = 0; i < ELEMENTSOF(hook_dirs) && r >= 0; i++) {
+                _cleanup_strv_free_ char **l = NULL;
+                r = hook_dir_list(hook_dirs[i], &diag, &l);
+        }
+        bool bad = diag.n_errors > 0;
+        log_config_diagnostics(&diag);
+        if (r < 0)
+                return log_error_errno(r, "Failed to check the configuration against this machine: %m");
+        if (bad)
+                return log_error_errno(-EINVAL, "%s cannot be used on this machine; nothing was changed.",
+                                       kdump_config_source(config));
+        return 0;
+}
+
+/* What goes into the image besides the fixed parts: the hooks and extra
+ * binaries (their fingerprints decide about rebuilds), and of those the
+ * hook files the dracut module copies to the same paths. */
+static int image_files(const KdumpConfig *config, char ***ret_files, char ***ret_hooks) {
+        _cleanup_strv_free_ char **files = NULL, **hooks = NULL;
+        const char *single[] = { "kdump_pre", "kdump_post", "kdump_emergency" };
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(hook_dirs); i++) {
+                _cleanup_strv_free_ char **l = NULL;
+                r = hook_dir_list(hook_dirs[i], NULL, &l);
+                if (r < 0)
+                        return r;
+                if (strv_extend_strv(&hooks, l) < 0)
+                        return -ENOMEM;
+        }
+        if (strv_extend_strv(&files, hooks) < 0)
+                return -ENOMEM;
+        for (size_t i = 0; i < ELEMENTSOF(single); i++) {
+                const char *v = kdump_config_string(config, single[i]);
+                if (v && strv_extend(&files, v) < 0)
+                        return -ENOMEM;
+        }
+        const char *bins = kdump_config_string(config, "extra_bins");
+        if (bins) {
+                _cleanup_strv_free_ char **l = NULL;
+                if (shell_split(bins, &l) < 0 || strv_extend_strv(&files, l) < 0)
+                        return -ENOMEM;
+        }
+        *ret_files = TAKE_PTR(files);
+        *ret_hooks = TAKE_PTR(hooks);
+        return 0;
+}
+
+/* nfs, ssh: the route to the server. Not reachable yet is no error of
+ * the configuration: the caller may wait for the network. */
+static int network_resolve(const KdumpConfig *config, const BuildPaths *p, ResolvedTarget *t) {
+        _cleanup_free_ char *why = NULL;
+        int r = target_resolve_network(config, t, &why);
+        if (r == -ENETDOWN && p->waiting)
+                p->waiting(why, p->userdata);
+        return r;
+}
+
+int build_inputs_collect(const KdumpConfig *config, const char *config_path, const BuildPaths *p, bool check,
+                         BuildInputs *ret) {
+        _cleanup_(build_inputs_done) BuildInputs in = {};
+        int r;
+
+        if (target_resolve(config, &in.target) < 0)
+                return log_oom();
+        if (check) {
+                r = check_machine(config, p->kver, &in.target);
+                if (r < 0)
+                        return r;
+        }
+        r = image_files(config, &in.files, &in.hooks);
+        if (r < 0)
+                return log_error_errno(r, "Failed to list the hook directories: %m");
+        r = network_resolve(config, p, &in.target);
+        if (r >= 0)
+                r = config_bake(config, config_path, &in.target, &in.baked);
+        if (r < 0)
+                return r;
+        /* The ssh key's identity decides too (it is converted, not copied). */
+        if (in.target.net.sshkey && strv_extend(&in.files, in.target.net.sshkey) < 0)
+                return log_oom();
+        r = lvm_plan_prepare(&in.target, &in.lvm_plan, &in.lvm_disks);
+        if (r < 0)
+                return r;
+        in.zstd = image_zstd_wanted(kdump_config_string(config, "dracut_args"), p->kernel, p->kver);
+        if (manifest_build(p, &in, kdump_config_core_collector_argv(config)[0], &in.manifest) < 0)
+                return log_oom();
+        *ret = in;
+        in = (BuildInputs) {};
+        return 0;
+}

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "target-resolve.h"
+
+#include <errno.h>
+#include <libmount.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "block-device.h"
+#include "macro.h"
+#include "net-plan.h"
+
+void resolved_target_done(ResolvedTarget *t) {
+        free(t->found);
+        target_fs_done(&t->fs);
+        block_stack_done(&t->stack);
+        net_target_done(&t->net);
+        target_fs_done(&t->root);
+        block_stack_done(&t->root_stack);
+        *t = (ResolvedTarget) { .root_action = _KDUMP_ACTION_INVALID };
+}
+
+bool kdump_action_mounts_root(KdumpAction a) {
+        return a == KDUMP_ACTION_DUMP_TO_ROOTFS || a == KDUMP_ACTION_MOUNT_ROOT_RUN_INIT;
+}
+
+static void mnt_unref_tablep(struct libmnt_table **t) {
+        mnt_unref_table(*t);
+}
+
+/* Where devnode's filesystem root is mounted; -ENOENT when it is not (or
+ * only a subdirectory of it is, which tells nothing about path). */
+static int mounted_root_of(const char *devnode, char **ret) {
+        _cleanup_(mnt_unref_tablep) struct libmnt_table *tb = mnt_new_table_from_file("/proc/self/mountinfo");
+        struct libmnt_iter *it;
+        struct libmnt_fs *fs;
+        int r = -ENOENT;
+
+        if (!tb)
+                return -ENOENT;
+        it = mnt_new_iter(MNT_ITER_FORWARD);
+        if (!it)
+                return -ENOMEM;
+        while (r == -ENOENT && mnt_table_next_fs(tb, it, &fs) == 0) {
+                const char *src = mnt_fs_get_srcpath(fs), *root = mnt_fs_get_root(fs);
+                if (!src || strcmp(src, devnode) != 0 || !root || strcmp(root, "/") != 0)
+                        continue;
+                char *m = strdup(mnt_fs_get_target(fs));
+                if (!m)
+                        r = -ENOMEM;
+                else {
+                        *ret = m;
+                        r = 0;
+                }
+        }
+        mnt_free_iter(it);
+        return r;
+}
+
+/* A lookup's result goes into *error unless it is -ENOMEM, which ends
+ * the whole resolution. */
+static int record(int r, int *error) {
+        if (r == -ENOMEM)
+                return r;
+        *error = r < 0 ? r : 0;
+        return 0;
+}
+
+static int find_path_fs(const KdumpConfig *c, ResolvedTarget *t) {
+        return record(target_fs_for_path("/proc/self/mountinfo", kdump_config_path(c), &t->fs), &t->fs_error);
+}
+
+static int find_device(const KdumpConfig *c, ResolvedTarget *t) {
+        int r = record(block_device_find(kdump_config_target_location(c), &t->found), &t->found_error);
+        t->fs_error = t->found_error;
+        return r;
+}
+
+static int find_fs_device(const KdumpConfig *c, ResolvedTarget *t) {
+        int r = find_device(c, t);
+        if (r < 0 || t->found_error < 0)
+                return r;
+        t->fs.device = strdup(t->found);
+        t->fs.fstype = strdup(kdump_config_target_kind(c));
+        if (!t->fs.device || !t->fs.fstype)
+                return -ENOMEM;
+        r = mounted_root_of(t->found, &t->fs.mountpoint);
+        return r == -ENOMEM ? r : 0;
+}
+
+/* Nothing to mount: the capture program writes to the device itself,
+ * which needs its drivers and no fstype. The image has no udev: a link
+ * (/dev/disk/by-id/…) is named as the node it points to now. */
+static int find_raw_device(const KdumpConfig *c, ResolvedTarget *t) {
+        int r = find_device(c, t);
+        if (r < 0 || t->found_error < 0)
+                return r;
+        if (strncmp(kdump_config_target_location(c), "/dev/", 5) != 0)
+                t->fs.device = strdup(t->found);
+        else if (!(t->fs.device = realpath(t->found, NULL)))
+                return record(-errno, &t->fs_error);
+        return t->fs.device ? 0 : -ENOMEM;
+}
+
+static int find_server(const KdumpConfig *c, ResolvedTarget *t) {
+        return record(net_target_host(t->type, kdump_config_target_location(c), &t->found), &t->found_error);
+}
+
+typedef struct TargetFinder {
+        int (*find)(const KdumpConfig *c, ResolvedTarget *t);
+        bool network; /* a server, reached through the route target_resolve_network() finds */
+} TargetFinder;
+
+static const TargetFinder finders[_DUMP_TARGET_MAX] = {
+        [DUMP_TARGET_PATH] = { find_path_fs },
+        [DUMP_TARGET_FS] = { find_fs_device },
+        [DUMP_TARGET_RAW] = { find_raw_device },
+        [DUMP_TARGET_NFS] = { find_server, .network = true },
+        [DUMP_TARGET_SSH] = { find_server, .network = true },
+};
+
+static const TargetFinder *finder_of(DumpTargetType type) {
+        return type >= 0 && type < _DUMP_TARGET_MAX ? &finders[type] : NULL;
+}
+
+static int stack_inspect(const char *devnode, BlockStack *ret, int *error) {
+        _cleanup_free_ char *name = NULL;
+        int r = block_device_kernel_name("/sys", devnode, &name);
+        if (r >= 0)
+                r = block_stack_inspect("/sys", name, ret);
+        return record(r, error);
+}
+
+static int root_resolve(const KdumpConfig *c, ResolvedTarget *t) {
+        KdumpAction failure = kdump_config_failure_action(c), final = kdump_config_final_action(c);
+        int r;
+
+        t->root_action = kdump_action_mounts_root(failure) ? failure
+                         : kdump_action_mounts_root(final) ? final
+                                                           : _KDUMP_ACTION_INVALID;
+        if (t->root_action < 0)
+                return 0;
+        r = record(target_fs_for_path("/proc/self/mountinfo", "/", &t->root), &t->root_error);
+        if (r < 0 || t->root_error < 0)
+                return r;
+        return stack_inspect(t->root.device, &t->root_stack, &t->root_stack_error);
+}
+
+int target_resolve(const KdumpConfig *c, ResolvedTarget *ret) {
+        _cleanup_(resolved_target_done) ResolvedTarget t = { .root_action = _KDUMP_ACTION_INVALID };
+        const TargetFinder *f;
+        int r;
+
+        assert_return(c && ret, -EINVAL);
+        t.type = kdump_config_target_type(c);
+        f = finder_of(t.type);
+        r = f ? f->find(c, &t) : 0;
+        if (r >= 0 && t.fs.device)
+                r = stack_inspect(t.fs.device, &t.stack, &t.stack_error);
+        if (r >= 0)
+                r = root_resolve(c, &t);
+        if (r < 0)
+                return r;
+        *ret = t;
+        t = (ResolvedTarget) { .root_action = _KDUMP_ACTION_INVALID };
+        return 0;
+}
+
+int target_resolve_network(const KdumpConfig *c, ResolvedTarget *t, char **ret_why) {
+        const TargetFinder *f = finder_of(t->type);
+
+        if (!f || !f->network)
+                return 0;
+        return net_target_prepare(c, t->found, &t->net, ret_why);
+}
