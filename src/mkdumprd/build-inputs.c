@@ -19,6 +19,7 @@ static const char *const hook_dirs[] = { KDUMP_HOOK_DIR_PRE, KDUMP_HOOK_DIR_POST
 void build_inputs_done(BuildInputs *in) {
         strv_free(in->files);
         strv_free(in->hooks);
+        strv_free(in->extra_bins);
         resolved_target_done(&in->target);
         free(in->baked);
         free(in->lvm_plan);
@@ -48,8 +49,8 @@ static int check_machine(const KdumpConfig *config, const char *kver, const Reso
 /* What goes into the image besides the fixed parts: the hooks and extra
  * binaries (their fingerprints decide about rebuilds), and of those the
  * hook files the dracut module copies to the same paths. */
-static int image_files(const KdumpConfig *config, char ***ret_files, char ***ret_hooks) {
-        _cleanup_strv_free_ char **files = NULL, **hooks = NULL;
+static int image_files(const KdumpConfig *config, char ***ret_files, char ***ret_hooks, char ***ret_bins) {
+        _cleanup_strv_free_ char **files = NULL, **hooks = NULL, **bins = NULL;
         const char *single[] = { "kdump_pre", "kdump_post", "kdump_emergency" };
         int r;
 
@@ -68,14 +69,14 @@ static int image_files(const KdumpConfig *config, char ***ret_files, char ***ret
                 if (v && strv_extend(&files, v) < 0)
                         return -ENOMEM;
         }
-        const char *bins = kdump_config_string(config, "extra_bins");
-        if (bins) {
-                _cleanup_strv_free_ char **l = NULL;
-                if (shell_split(bins, &l) < 0 || strv_extend_strv(&files, l) < 0)
-                        return -ENOMEM;
-        }
+        /* Split here once, as config-check.c did when it checked them: the
+         * dracut module gets the words, one a line, never the text. */
+        const char *text = kdump_config_string(config, "extra_bins");
+        if (text && (shell_split(text, &bins) < 0 || strv_extend_strv(&files, bins) < 0))
+                return -ENOMEM;
         *ret_files = TAKE_PTR(files);
         *ret_hooks = TAKE_PTR(hooks);
+        *ret_bins = TAKE_PTR(bins);
         return 0;
 }
 
@@ -101,7 +102,7 @@ int build_inputs_collect(const KdumpConfig *config, const char *config_path, con
                 if (r < 0)
                         return r;
         }
-        r = image_files(config, &in.files, &in.hooks);
+        r = image_files(config, &in.files, &in.hooks, &in.extra_bins);
         if (r < 0)
                 return log_error_errno(r, "Failed to list the hook directories: %m");
         r = network_resolve(config, p, &in.target);

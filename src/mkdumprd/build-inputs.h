@@ -11,6 +11,7 @@
 
 typedef struct BuildInputs {
         char **files, **hooks;   /* hashed; hooks also go into the image */
+        char **extra_bins;       /* kdump.conf's extra_bins, split once as the shell would */
         ResolvedTarget target;   /* looked up once, handed to every step */
         char *baked;             /* the normalised kdump.conf, target made explicit */
         char *lvm_plan, *lvm_disks;

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <ifaddrs.h>
 #include <libkmod.h>
 #include <netdb.h>
@@ -70,9 +71,17 @@ static int check_extra_bins(const KdumpConfig *c, ConfigDiagnostics *diag) {
                 return 0;
         if (shell_split(v, &bins) == -ENOMEM)
                 return -ENOMEM;
-        for (char **b = bins; b && *b; b++)
-                if (!image_program_exists(*b) && access(*b, R_OK) < 0)
+        for (char **b = bins; b && *b; b++) {
+                struct stat st;
+                if (image_program_exists(*b))
+                        continue;
+                if (stat(*b, &st) < 0 || access(*b, R_OK) < 0)
                         CHECK_ADD(true, "extra_bins", "extra_bins: \"%s\" does not exist", *b);
+                /* dracut copies what it is given: a device (/dev/kmsg) or a
+                 * FIFO would never end, a directory is not a program. */
+                else if (!S_ISREG(st.st_mode))
+                        CHECK_ADD(true, "extra_bins", "extra_bins: \"%s\" is not a regular file", *b);
+        }
         return 0;
 }
 

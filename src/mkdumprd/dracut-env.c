@@ -20,7 +20,7 @@ static const DracutEnvVar vars[] = {
         VAR("KDUMP_PRE", pre, "kdump_pre: a hook, installed at its path"),
         VAR("KDUMP_POST", post, "kdump_post: a hook, installed at its path"),
         VAR("KDUMP_EMERGENCY", emergency, "kdump_emergency: a hook, installed at its path"),
-        VAR("KDUMP_EXTRA_BINS", extra_bins, "extra_bins: programs and files to install, split by spaces"),
+        VAR("KDUMP_EXTRA_BINS", extra_bins, "extra_bins: programs and files to install, one a line"),
         VAR("KDUMP_EXTRA_MODULES", extra_modules, "extra_modules: kernel modules to install and load"),
         VAR("KDUMP_HOOK_FILES", hook_files, "the programs of /etc/kdump/*.d, one a line, installed at their paths"),
         VAR("KDUMP_MODPROBE_CONF", modprobe_conf, "modprobe.d lines: kdump.conf's options, blacklist; NFS's client ID"),

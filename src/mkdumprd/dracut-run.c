@@ -53,10 +53,10 @@ int dracut_env_for_build(const KdumpConfig *config, const BuildInputs *in, const
                          const char *root_spec, char ***ret) {
         const ResolvedTarget *t = &in->target;
         _cleanup_strv_free_ char **modprobe_lines = NULL;
-        _cleanup_free_ char *hook_files = NULL, *modprobe = NULL, *net_modules = NULL;
+        _cleanup_free_ char *hook_files = NULL, *modprobe = NULL, *net_modules = NULL, *extra_bins = NULL;
 
         if ((t->net.plan.mac && !(net_modules = strv_join(t->net.modules, " "))) ||
-            !(hook_files = strv_join(in->hooks, "\n")) ||
+            !(hook_files = strv_join(in->hooks, "\n")) || !(extra_bins = strv_join(in->extra_bins, "\n")) ||
             strv_extend_strv(&modprobe_lines, (char **) kdump_config_modprobe_lines(config)) < 0 ||
             strv_extend_strv(&modprobe_lines, t->net.modprobe) < 0 || !(modprobe = strv_join(modprobe_lines, "\n")))
                 return -ENOMEM;
@@ -72,7 +72,7 @@ int dracut_env_for_build(const KdumpConfig *config, const BuildInputs *in, const
                 .pre = kdump_config_string(config, "kdump_pre"),
                 .post = kdump_config_string(config, "kdump_post"),
                 .emergency = kdump_config_string(config, "kdump_emergency"),
-                .extra_bins = kdump_config_string(config, "extra_bins"),
+                .extra_bins = extra_bins,
                 .extra_modules = kdump_config_string(config, "extra_modules"),
                 .hook_files = hook_files,
                 .modprobe_conf = modprobe,

@@ -131,9 +131,23 @@ static int image_build(const KdumpConfig *config, const char *config_path, const
                 return log_error_errno(r, "%s: error: dracut_args cannot be split into words: %m", config_path);
         if (dracut_env_for_build(config, in, &dir, collector[0], root_spec, &env) < 0)
                 return log_oom();
+        ImagePlan plan = {
+                .kver = p->kver,
+                .collector = collector[0],
+                .pre = kdump_config_string(config, "kdump_pre"),
+                .post = kdump_config_string(config, "kdump_post"),
+                .emergency = kdump_config_string(config, "kdump_emergency"),
+                .hooks = in->hooks,
+                .extra_bins = in->extra_bins,
+                .network = in->target.net.plan.mac != NULL,
+                .ssh = in->target.type == DUMP_TARGET_SSH,
+                .shell = kdump_config_failure_action(config) == KDUMP_ACTION_SHELL,
+                .root = root_spec != NULL,
+                .lvm = in->lvm_plan != NULL,
+        };
         r = dracut_run(argv, env, p->kver, &dir, in->zstd);
         if (r >= 0)
-                r = image_check(dir.image, p->kver, collector[0], s->final);
+                r = image_check(dir.image, &plan, s->final);
         if (r < 0)
                 return r;
         build_dir_hand_on(&dir, &s->tmpdir, &s->image);
