@@ -61,7 +61,14 @@ int fs_target_dump_dir_create(Capture *c, const char *path) {
 
         if (asprintf(&base, "%s%s", c->mount_dir, strcmp(path, "/") == 0 ? "" : path) < 0)
                 return log_oom();
-        r = dump_dir_create(base, c->host, time(NULL), &c->dump_dir);
+        /* Nothing on the target is followed: mkdumprd resolved the path's
+         * links when it built the image, and one made since then could
+         * point anywhere, the initramfs too. */
+        r = dump_dir_create_beneath(c->mount_dir, path, c->host, time(NULL), &c->dump_dir);
+        if (r == -ELOOP || r == -EXDEV)
+                return log_error_errno(r, "Failed to create the dump directory in \"%s\": path \"%s\" goes through a "
+                                       "symbolic link on the dump target (made after the image was built?); "
+                                       "rebuild the image (\"kdumpctl rebuild\").", base, path);
         if (r < 0)
                 return log_error_errno(r, "Failed to create the dump directory in \"%s\": %m", base);
         capture_report(c, "dir %s", c->dump_dir);

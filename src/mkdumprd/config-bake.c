@@ -31,6 +31,9 @@ static int bake_path(const KdumpConfig *config, const char *config_path, const R
                                        config_path, kdump_config_path(config));
         if ((fs->uuid ? asprintf(&spec, "UUID=%s", fs->uuid) : asprintf(&spec, "%s", fs->device)) < 0)
                 return log_oom();
+        if (t->path && strcmp(t->path, kdump_config_path(config)) != 0)
+                log_info("path \"%s\" is \"%s\" on this machine (a symbolic link on the way): the capture image "
+                         "names that, and follows no link.", kdump_config_path(config), t->path);
         log_info("Dump target: %s (%s, %s) mounted on %s, dump directory \"%s\" on it.", spec, fs->device, fs->fstype,
                  fs->mountpoint, fs->relpath);
         if (kdump_config_with_target(config, fs->fstype, spec, fs->relpath, ret_baked) < 0)
@@ -117,8 +120,13 @@ int root_spec_bake(const KdumpConfig *config, const char *config_path, const Res
                                        "it is not on a block device this image can mount: %m",
                                        config_path, kdump_action_to_string(t->root_action));
         /* "SPEC FSTYPE PATH": dump_to_rootfs writes to kdump.conf's path as
-         * the root sees it (the baked one is relative to the target). */
-        _cleanup_free_ char *qpath = shell_quote(kdump_config_path(config));
+         * the root sees it (the baked one is relative to the target), its
+         * links resolved when they stay on the root filesystem: the
+         * capture follows none. */
+        const char *path = kdump_config_path(config);
+        if (t->path && t->fs.device && root->device && strcmp(t->fs.device, root->device) == 0 && t->fs.relpath)
+                path = t->fs.relpath;
+        _cleanup_free_ char *qpath = shell_quote(path);
         if (!qpath || (root->uuid ? asprintf(&spec, "UUID=%s %s %s", root->uuid, root->fstype, qpath)
                                   : asprintf(&spec, "%s %s %s", root->device, root->fstype, qpath)) < 0)
                 return log_oom();

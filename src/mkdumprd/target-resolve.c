@@ -7,11 +7,13 @@
 #include <string.h>
 
 #include "block-device.h"
+#include "fileio.h"
 #include "macro.h"
 #include "net-plan.h"
 
 void resolved_target_done(ResolvedTarget *t) {
         free(t->found);
+        free(t->path);
         target_fs_done(&t->fs);
         block_stack_done(&t->stack);
         net_target_done(&t->net);
@@ -66,8 +68,13 @@ static int record(int r, int *error) {
         return 0;
 }
 
+/* The filesystem that holds path, after its links: "/var/crash ->
+ * /srv/crash" is /srv/crash, on whichever filesystem that is. */
 static int find_path_fs(const KdumpConfig *c, ResolvedTarget *t) {
-        return record(target_fs_for_path("/proc/self/mountinfo", kdump_config_path(c), &t->fs), &t->fs_error);
+        int r = path_resolve_links(kdump_config_path(c), &t->path);
+        if (r < 0)
+                return record(r, &t->fs_error);
+        return record(target_fs_for_path("/proc/self/mountinfo", t->path, &t->fs), &t->fs_error);
 }
 
 static int find_device(const KdumpConfig *c, ResolvedTarget *t) {

@@ -29,6 +29,10 @@ typedef struct ResolvedTarget {
         TargetFs fs;
         int fs_error;
 
+        /* path: kdump.conf's path with its symlinks resolved on this
+         * machine, what the image names (the capture follows no link). */
+        char *path;
+
         /* What fs.device is built on. */
         BlockStack stack;
         int stack_error;

@@ -284,3 +284,36 @@ TEST(dump_save_dmesg_not_a_vmcore) {
         ASSERT_NE(r, 0);
         ASSERT_FALSE(exists(dir, "vmcore-dmesg.txt"));
 }
+
+/* The capture never follows a link on the dump target (issue 16, finding
+ * 2): "/var/crash -> /srv/crash" would lead into the capture's own
+ * initramfs, whose memory is gone at the reboot. */
+TEST(dump_dir_beneath_follows_no_link) {
+        const char *root = test_tmpdir();
+        _cleanup_free_ char *outside = test_path(root, "outside"), *target = test_path(root, "target");
+        _cleanup_free_ char *var = test_path(target, "var"), *link = test_path(target, "var/crash");
+        _cleanup_free_ char *made = NULL, *nope = NULL, *rel = NULL, *dots = NULL;
+        int fd = -EBADF;
+
+        ASSERT_OK(mkdir(outside, 0755));
+        ASSERT_OK(mkdir(target, 0755));
+        ASSERT_OK(mkdir(var, 0755));
+        ASSERT_OK(symlink(outside, link));
+        ASSERT_EQ(dump_dir_create_beneath(target, "/var/crash", "127.0.0.1", 0, &nope), -ELOOP);
+        ASSERT_NULL(nope);
+        /* A relative link, inside the target, is refused all the same. */
+        _cleanup_free_ char *rlink = test_path(target, "rel");
+        ASSERT_OK(symlink("var", rlink));
+        ASSERT_EQ(dump_dir_create_beneath(target, "/rel/crash", "127.0.0.1", 0, &rel), -ELOOP);
+        ASSERT_EQ(dump_dir_create_beneath(target, "/var/../outside", "127.0.0.1", 0, &dots), -EXDEV);
+        /* Plain directories, made where missing. */
+        ASSERT_OK(dump_dir_create_beneath(target, "/dumps/deep", "127.0.0.1", 0, &made));
+        ASSERT_CONTAINS(made, "/target/dumps/deep/127.0.0.1-1970-01-01-00:00:00");
+        struct stat st;
+        ASSERT_OK(stat(made, &st));
+        ASSERT_EQ(st.st_mode & 07777, 0700);
+        /* The filesystem's root itself. */
+        ASSERT_OK(dir_open_beneath(target, "/", 0700, &fd));
+        ASSERT_TRUE(fd >= 0);
+        close(fd);
+}

@@ -226,3 +226,24 @@ TEST(fsync_parent_dir) {
         ASSERT_OK(fsync_parent_dir(p));
         ASSERT_ERROR(fsync_parent_dir(missing), ENOENT);
 }
+
+TEST(path_resolve_links_resolves_what_exists) {
+        const char *root = test_tmpdir();
+        _cleanup_free_ char *srv = test_path(root, "srv"), *crash = test_path(root, "srv/crash");
+        _cleanup_free_ char *var = test_path(root, "var"), *link = test_path(root, "var/crash");
+        _cleanup_free_ char *a = NULL, *b = NULL, *c = NULL, *real_root = realpath(root, NULL), *want = NULL;
+
+        ASSERT_OK(mkdir(srv, 0755));
+        ASSERT_OK(mkdir(crash, 0755));
+        ASSERT_OK(mkdir(var, 0755));
+        ASSERT_OK(symlink(crash, link));
+        ASSERT_OK(path_resolve_links(link, &a));
+        want = test_path(real_root, "srv/crash");
+        ASSERT_STREQ(a, want);
+        /* Below the link, not there yet: the rest as written. */
+        _cleanup_free_ char *deeper = test_path(link, "not/yet"), *want2 = test_path(want, "not/yet");
+        ASSERT_OK(path_resolve_links(deeper, &b));
+        ASSERT_STREQ(b, want2);
+        ASSERT_OK(path_resolve_links("/", &c));
+        ASSERT_STREQ(c, "/");
+}

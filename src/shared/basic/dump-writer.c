@@ -28,22 +28,14 @@ int dump_dir_name(const char *host, time_t now, char **ret) {
         return asprintf(ret, "%s-%s", host, stamp) < 0 ? -ENOMEM : 0;
 }
 
-int dump_dir_create(const char *base, const char *host, time_t now, char **ret_dir) {
+/* The new directory under base_fd (which base names). */
+static int dump_dir_make_at(int base_fd, const char *base, const char *host, time_t now, char **ret_dir) {
         _cleanup_free_ char *first = NULL;
         int r;
-
-        assert_return(base && host && ret_dir, -EINVAL);
 
         r = dump_dir_name(host, now, &first);
         if (r < 0)
                 return r;
-        r = mkdir_p(base, 0700);
-        if (r < 0)
-                return r;
-        _cleanup_close_ int base_fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (base_fd < 0)
-                return negative_errno();
-
         for (unsigned n = 0; n < 1000; n++) {
                 _cleanup_free_ char *name = NULL;
                 if ((n == 0 ? asprintf(&name, "%s", first) : asprintf(&name, "%s.%u", first, n)) < 0)
@@ -65,6 +57,69 @@ int dump_dir_create(const char *base, const char *host, time_t now, char **ret_d
                 return 0;
         }
         return -EEXIST;
+}
+
+int dump_dir_create(const char *base, const char *host, time_t now, char **ret_dir) {
+        int r;
+
+        assert_return(base && host && ret_dir, -EINVAL);
+        r = mkdir_p(base, 0700);
+        if (r < 0)
+                return r;
+        _cleanup_close_ int base_fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (base_fd < 0)
+                return negative_errno();
+        return dump_dir_make_at(base_fd, base, host, now, ret_dir);
+}
+
+int dir_open_beneath(const char *root, const char *relpath, mode_t mode, int *ret_fd) {
+        _cleanup_free_ char *copy = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        char *save = NULL;
+
+        assert_return(root && relpath && ret_fd, -EINVAL);
+        copy = strdup(relpath);
+        if (!copy)
+                return -ENOMEM;
+        fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+                if (strcmp(c, ".") == 0)
+                        continue;
+                if (strcmp(c, "..") == 0)
+                        return -EXDEV;
+                if (mkdirat(fd, c, mode) < 0 && errno != EEXIST)
+                        return negative_errno();
+                /* A symlink, whatever it points to, is refused (O_NOFOLLOW
+                 * with O_DIRECTORY says ENOTDIR for it: ask first). */
+                struct stat st;
+                if (fstatat(fd, c, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                        return negative_errno();
+                if (S_ISLNK(st.st_mode))
+                        return -ELOOP;
+                int next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (next < 0)
+                        return negative_errno();
+                close(fd);
+                fd = next;
+        }
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+int dump_dir_create_beneath(const char *root, const char *relpath, const char *host, time_t now, char **ret_dir) {
+        _cleanup_free_ char *base = NULL;
+        _cleanup_close_ int base_fd = -EBADF;
+        int r;
+
+        assert_return(root && relpath && host && ret_dir, -EINVAL);
+        r = dir_open_beneath(root, relpath, 0700, &base_fd);
+        if (r < 0)
+                return r;
+        if (asprintf(&base, "%s%s%s", root, relpath[0] == '/' ? "" : "/", strcmp(relpath, "/") == 0 ? "" : relpath) < 0)
+                return -ENOMEM;
+        return dump_dir_make_at(base_fd, base, host, now, ret_dir);
 }
 
 static int sync_file(const char *path) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 /* "<host>-YYYY-MM-DD-HH:MM:SS" (UTC): the name of a dump's directory,
@@ -15,6 +16,17 @@ int dump_dir_name(const char *host, time_t now, char **ret);
  * missing (0700). The directory is always new: when the name exists
  * (anything, a symlink too) ".1", ".2", … is appended. */
 int dump_dir_create(const char *base, const char *host, time_t now, char **ret_dir);
+
+/* Opens relpath under root as a directory, making what is missing (mode),
+ * and follows no symlink on the way, nor "..": in the capture kernel a
+ * link on the dump target (an absolute one above all) would lead into the
+ * initramfs, whose memory is gone at the reboot. -ELOOP on a symlink,
+ * -EXDEV on "..", -ENOTDIR on a file. */
+int dir_open_beneath(const char *root, const char *relpath, mode_t mode, int *ret_fd);
+
+/* dump_dir_create() for the capture: <root>/<relpath>/<host>-<stamp>, with
+ * <relpath> opened and made by dir_open_beneath(). */
+int dump_dir_create_beneath(const char *root, const char *relpath, const char *host, time_t now, char **ret_dir);
 
 /* Extracts the kernel log from vmcore into <dir>/vmcore-dmesg.txt with
  * makedumpfile --dump-dmesg. Returns 0, the tool's exit status (> 0), or

@@ -177,3 +177,35 @@ int loop_write(int fd, const void *buf, size_t size) {
         }
         return 0;
 }
+
+int path_resolve_links(const char *path, char **ret) {
+        _cleanup_free_ char *head = NULL, *tail = strdup("");
+
+        assert_return(path && path[0] == '/' && ret, -EINVAL);
+        head = strdup(path);
+        if (!head || !tail)
+                return -ENOMEM;
+        for (;;) {
+                _cleanup_free_ char *real = realpath(head, NULL);
+                if (real) {
+                        /* "/" + "/crash" is "/crash"; "/" alone stays. */
+                        bool root = strcmp(real, "/") == 0;
+                        if (asprintf(ret, "%s%s", root && tail[0] ? "" : real, tail) < 0)
+                                return -ENOMEM;
+                        return 0;
+                }
+                if (errno != ENOENT)
+                        return negative_errno();
+                /* Move the last component from head to tail. */
+                char *slash = strrchr(head, '/');
+                char *t;
+                if (asprintf(&t, "%s%s", slash, tail) < 0)
+                        return -ENOMEM;
+                free(tail);
+                tail = t;
+                if (slash == head)
+                        slash[1] = '\0';
+                else
+                        *slash = '\0';
+        }
+}

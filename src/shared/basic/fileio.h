@@ -35,3 +35,8 @@ bool is_executable_file(const char *path);
 /* Like mkdir -p, with mode for every directory it creates. */
 int mkdir_p(const char *path, mode_t mode);
 
+/* path (absolute) with every symlink in it resolved: realpath() of the
+ * longest part that exists, then the rest as written (what does not exist
+ * yet holds no link). */
+int path_resolve_links(const char *path, char **ret);
+
