@@ -66,6 +66,11 @@ static const char *strna(const char *s) {
 static int rearm_report(const ArmState *s) {
         if (s->phase == ARM_PHASE_ARMED) {
                 char built[48];
+                if (s->stale) {
+                        log_warning("kdump armed with a stale image: capture kernel %s, image %s; %s.", strna(s->kver),
+                                    strna(s->initrd), s->stale);
+                        return EX_OK;
+                }
                 if (s->build_usec > 0)
                         snprintf(built, sizeof(built), "built in %.1f s", s->build_usec / 1e6);
                 else

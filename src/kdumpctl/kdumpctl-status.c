@@ -163,6 +163,9 @@ static void status_print_text(const StatusFacts *f) {
                 if (s->initrd)
                         printf("  image: %s (%.1f MiB%s)\n", s->initrd, s->image_size / 1048576.0,
                                s->armed ? "" : ", not loaded now");
+                if (s->stale)
+                        printf("  %simage is stale%s: %s; fix the build and run \"kdumpctl rebuild\"\n",
+                               color(c, ANSI_RED), color(c, ANSI_RESET), s->stale);
                 if (s->phase == ARM_PHASE_ARMED || s->phase == ARM_PHASE_FAILED) {
                         if (s->build_usec > 0)
                                 printf("  last build: took %.1f s\n", s->build_usec / 1e6);
@@ -227,6 +230,7 @@ static int status_print_json(const StatusFacts *f) {
                 json_field_bool(&w, "armed", s->armed);
                 json_field_uint(&w, "pid", s->pid);
                 json_field_string(&w, "reason", s->reason);
+                json_field_string(&w, "stale", s->stale);
                 json_field_string(&w, "kernel", s->kver);
                 json_field_string(&w, "image", s->initrd);
                 json_field_uint(&w, "image_size", s->image_size);

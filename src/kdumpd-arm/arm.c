@@ -148,10 +148,91 @@ static void previous_load_again(const ArmOptions *o, const ArmResult *previous, 
                            new_image ? "; the new one was discarded" : "");
 }
 
-int capture_arm(const ArmOptions *o, const ArmInputs *in, const ArmResult *previous, ArmResult *ret) {
-        _cleanup_free_ char *kver = NULL, *kernel = NULL, *img = NULL, *running = NULL, *cmdline = NULL,
-                            *cmdline_path = NULL;
+/* The capture command line: the running one, changed as kdumpd.conf says. */
+static int capture_cmdline_for(const ArmOptions *o, const ArmInputs *in, char **ret) {
+        _cleanup_free_ char *running = NULL, *cmdline_path = NULL, *cpuinfo = NULL, *cpus_param = NULL;
         _cleanup_strv_free_ char **append = NULL;
+        int r;
+
+        if (asprintf(&cmdline_path, "%s/proc/cmdline", o->root) < 0)
+                return log_oom();
+        r = read_one_line_file(cmdline_path, &running);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read %s: %m", cmdline_path);
+        /* capture_cpus first: it replaces the generic nr_cpus=1 in place;
+         * the settings parser refuses nr_cpus in the admin's lists. More
+         * than one CPU needs the architecture's word on the boot CPU. */
+        unsigned cpus = kdumpd_settings_capture_cpus(in->settings);
+        if (asprintf(&cpuinfo, "%s/proc/cpuinfo", o->root) < 0)
+                return log_oom();
+        r = capture_cmdline_arch_cpus(cpuinfo, cpus, &cpus_param);
+        if (r < 0)
+                log_warning_errno(r, "capture_cpus = %u, but the boot CPU's APIC ID cannot be read from %s (%m): "
+                                  "the capture kernel may reset the machine when it starts its CPUs.", cpus, cpuinfo);
+        if (strv_extendf(&append, "nr_cpus=%u", cpus) < 0 ||
+            (cpus_param && strv_extend(&append, cpus_param) < 0) ||
+            strv_extend_strv(&append, kdumpd_settings_capture_cmdline_append(in->settings)) < 0)
+                return log_oom();
+        r = capture_cmdline_build(running, append, kdumpd_settings_capture_cmdline_remove(in->settings), ret);
+        return r < 0 ? log_oom() : 0;
+}
+
+/* Why a build failed, for a stale image's record; NULL when the failure
+ * is not the build's (the configuration, the network, a stop). */
+static const char *build_failure(int r) {
+        switch (r) {
+        case -EIO:
+                return "dracut failed";
+        case -ETIME:
+                return "dracut did not finish within build_timeout";
+        case -ENOEXEC:
+                return "the image dracut built lacks what the build planned";
+        case -ENOENT:
+                return "dracut could not be run";
+        case -ENOSPC:
+                return "no space was left to build it";
+        default:
+                return NULL;
+        }
+}
+
+/* The first arming after boot, and the build failed: nothing is loaded,
+ * and the image built before for this kernel is on disk. It was built
+ * from older inputs (a library, kdump.conf, …), but a crash would most
+ * likely still be saved with it, and certainly not without it. */
+static int stale_image_load(const ArmOptions *o, const BuildPaths *p, const CrashRegion *region, const char *cmdline,
+                            const char *why, int build_r, ArmResult *ret) {
+        _cleanup_free_ char *img = NULL, *stale = NULL, *kver = strdup(p->kver), *kernel = strdup(p->kernel);
+        int r;
+
+        if (!kver || !kernel || initramfs_path(p, &img) < 0 ||
+            asprintf(&stale, "the rebuild failed (%s); this image was built from older inputs", why) < 0)
+                return log_oom();
+        if (access(img, R_OK) < 0) {
+                log_error("No capture initramfs was built before for %s (\"%s\"): nothing is loaded.", p->kver, img);
+                return build_r;
+        }
+        log_warning("The rebuild failed (%s); loading the image built before, \"%s\", so that a crash is still saved. "
+                    "It was built from older inputs: fix the build and run \"kdumpctl rebuild\".", why, img);
+        r = kexec_crash_load(kernel, img, cmdline);
+        if (r < 0) {
+                log_error_errno(r, "Loading the image built before failed too: %s (kexec_file_load: %m).",
+                                kexec_load_error_explain(r, region));
+                return build_r;
+        }
+        *ret = (ArmResult) {
+                .kver = TAKE_PTR(kver),
+                .kernel = TAKE_PTR(kernel),
+                .initrd = TAKE_PTR(img),
+                .cmdline = strdup(cmdline),
+                .crash_size = region->size,
+                .stale = TAKE_PTR(stale),
+        };
+        return ret->cmdline ? 0 : log_oom();
+}
+
+int capture_arm(const ArmOptions *o, const ArmInputs *in, const ArmResult *previous, ArmResult *ret) {
+        _cleanup_free_ char *kver = NULL, *kernel = NULL, *img = NULL, *cmdline = NULL;
         _cleanup_(crash_region_done) CrashRegion region = {};
         const char *wanted_kver = kdumpd_settings_kernel(in->settings);
         int r;
@@ -170,39 +251,25 @@ int capture_arm(const ArmOptions *o, const ArmInputs *in, const ArmResult *previ
                                        "or change \"kernel\" in %s.", kernel, kver, o->settings_path);
 
         dump_space_check(o, in);
+        r = capture_cmdline_for(o, in, &cmdline);
+        if (r < 0)
+                return r;
 
         BuildPaths p = { .state_dir = o->state_dir, .kver = kver, .kernel = kernel, .building = o->building,
+                         .build_timeout_usec = kdumpd_settings_build_timeout(in->settings) * 1000000ULL,
                          .waiting = o->waiting, .userdata = o->userdata };
         _cleanup_(staged_image_done) StagedImage staged = { .lock_fd = -EBADF };
         r = initramfs_stage(in->config, o->config_path, &p, o->force_rebuild, &staged);
-        if (r < 0)
-                return r;
+        if (r < 0) {
+                /* On a reload what is loaded stays loaded; on the first
+                 * arming nothing is, unless the image built before. */
+                const char *why = build_failure(r);
+                if (!why || previous || region.loaded)
+                        return r;
+                return stale_image_load(o, &p, &region, cmdline, why, r, ret);
+        }
         img = strdup(staged.final);
         if (!img)
-                return log_oom();
-
-        if (asprintf(&cmdline_path, "%s/proc/cmdline", o->root) < 0)
-                return log_oom();
-        r = read_one_line_file(cmdline_path, &running);
-        if (r < 0)
-                return log_error_errno(r, "Failed to read %s: %m", cmdline_path);
-        /* capture_cpus first: it replaces the generic nr_cpus=1 in place;
-         * the settings parser refuses nr_cpus in the admin's lists. More
-         * than one CPU needs the architecture's word on the boot CPU. */
-        unsigned cpus = kdumpd_settings_capture_cpus(in->settings);
-        _cleanup_free_ char *cpuinfo = NULL, *cpus_param = NULL;
-        if (asprintf(&cpuinfo, "%s/proc/cpuinfo", o->root) < 0)
-                return log_oom();
-        r = capture_cmdline_arch_cpus(cpuinfo, cpus, &cpus_param);
-        if (r < 0)
-                log_warning_errno(r, "capture_cpus = %u, but the boot CPU's APIC ID cannot be read from %s (%m): "
-                                  "the capture kernel may reset the machine when it starts its CPUs.", cpus, cpuinfo);
-        if (strv_extendf(&append, "nr_cpus=%u", cpus) < 0 ||
-            (cpus_param && strv_extend(&append, cpus_param) < 0) ||
-            strv_extend_strv(&append, kdumpd_settings_capture_cmdline_append(in->settings)) < 0)
-                return log_oom();
-        r = capture_cmdline_build(running, append, kdumpd_settings_capture_cmdline_remove(in->settings), &cmdline);
-        if (r < 0)
                 return log_oom();
 
         /* A new image is loaded from where it was built and takes the old

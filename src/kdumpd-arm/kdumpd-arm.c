@@ -105,7 +105,11 @@ static const char *reason_for(int r) {
         if (r == -EINVAL)
                 return "the configuration has errors";
         if (r == -ENOEXEC)
-                return "the capture initramfs dracut built is unusable (no /init or no collector in it)";
+                return "the capture initramfs dracut built lacks what the build planned (see the journal)";
+        if (r == -ETIME)
+                return "dracut did not finish within build_timeout and was stopped";
+        if (r == -EIO)
+                return "dracut failed (see the journal)";
         return strerror(r < 0 ? -r : r);
 }
 

@@ -147,8 +147,10 @@ static void state_publish(Daemon *d, ArmPhase phase, const char *reason) {
         if (phase == ARM_PHASE_ARMED) {
                 free(d->state.kver);
                 free(d->state.initrd);
+                free(d->state.stale);
                 d->state.kver = strdup(d->armed.kver);
                 d->state.initrd = strdup(d->armed.initrd);
+                d->state.stale = d->armed.stale ? strdup(d->armed.stale) : NULL;
                 d->state.image_size = stat(d->armed.initrd, &st) >= 0 ? (uint64_t) st.st_size : 0;
                 struct timespec ts;
                 clock_gettime(CLOCK_REALTIME, &ts);
@@ -160,8 +162,13 @@ static void state_publish(Daemon *d, ArmPhase phase, const char *reason) {
 }
 
 static void notify_armed(Daemon *d) {
-        sd_notifyf(false, "READY=1\nSTATUS=Armed: capture kernel %s loaded with %s (crash region %llu MiB).",
-                   d->armed.kver, d->armed.initrd, d->armed.crash_size >> 20);
+        if (d->armed.stale)
+                sd_notifyf(false, "READY=1\nSTATUS=Armed with a stale image: capture kernel %s loaded with %s "
+                           "(crash region %llu MiB); %s.", d->armed.kver, d->armed.initrd, d->armed.crash_size >> 20,
+                           d->armed.stale);
+        else
+                sd_notifyf(false, "READY=1\nSTATUS=Armed: capture kernel %s loaded with %s (crash region %llu MiB).",
+                           d->armed.kver, d->armed.initrd, d->armed.crash_size >> 20);
         d->ready_sent = true;
 }
 
@@ -344,8 +351,12 @@ static void on_worker_exit(Worker *w, int status, void *userdata) {
                 d->armed_hardware = TAKE_PTR(d->worker_hardware);
                 d->state.generation++;
                 d->state.build_usec = d->armed.built ? took : 0;
-                log_info("kdump %s: capture kernel %s loaded with %s%s.", was_armed ? "re-armed" : "armed",
-                         d->armed.kver, d->armed.initrd, d->armed.built ? " (built now)" : "");
+                if (d->armed.stale)
+                        log_warning("kdump %s with a stale image: capture kernel %s loaded with %s; %s.",
+                                    was_armed ? "re-armed" : "armed", d->armed.kver, d->armed.initrd, d->armed.stale);
+                else
+                        log_info("kdump %s: capture kernel %s loaded with %s%s.", was_armed ? "re-armed" : "armed",
+                                 d->armed.kver, d->armed.initrd, d->armed.built ? " (built now)" : "");
                 state_publish(d, ARM_PHASE_ARMED, NULL);
                 notify_armed(d);
         } else {

@@ -16,6 +16,8 @@
 #include "macro.h"
 
 #define BUILD_DIR_PREFIX ".build."
+/* dracut --tmpdir: inside the private directory, removed with it. */
+#define BUILD_DIR_DRACUT_TMP "dracut-tmp"
 
 /* What dracut reads from us (and the cpio it writes before mkdumprd
  * compresses it): the ssh key's converted copy is one of them. */
@@ -31,6 +33,11 @@ static void build_dir_remove_inputs(const BuildDir *d) {
         }
         if (d->confdir)
                 (void) rmdir(d->confdir);
+        /* dracut's own staging tree (--tmpdir): what a stopped or killed
+         * dracut left, the ssh key's copy among it. */
+        _cleanup_close_ int fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0)
+                (void) rm_rf_at(fd, BUILD_DIR_DRACUT_TMP, 64);
 }
 
 void build_dir_done(BuildDir *d) {
@@ -45,6 +52,7 @@ void build_dir_done(BuildDir *d) {
         free(d->image);
         free(d->cpio);
         free(d->lvm_plan);
+        free(d->tmpdir);
         *d = (BuildDir) {};
 }
 
@@ -64,9 +72,10 @@ int build_dir_create(const char *state_dir, BuildDir *ret) {
                 return log_error_errno(-errno, "Failed to create a build directory in \"%s\": %m", state_dir);
         d.path = TAKE_PTR(template);
         if (asprintf(&d.config, "%s/kdump.conf", d.path) < 0 || asprintf(&d.image, "%s/initramfs.img", d.path) < 0 ||
-            asprintf(&d.cpio, "%s/initramfs.cpio", d.path) < 0 || asprintf(&d.confdir, "%s/dracut.conf.d", d.path) < 0)
+            asprintf(&d.cpio, "%s/initramfs.cpio", d.path) < 0 || asprintf(&d.confdir, "%s/dracut.conf.d", d.path) < 0 ||
+            asprintf(&d.tmpdir, "%s/" BUILD_DIR_DRACUT_TMP, d.path) < 0)
                 return log_oom();
-        if (mkdir(d.confdir, 0700) < 0)
+        if (mkdir(d.confdir, 0700) < 0 || mkdir(d.tmpdir, 0700) < 0)
                 return log_error_errno(-errno, "Failed to create \"%s\": %m", d.confdir);
         *ret = d;
         d = (BuildDir) {};
@@ -128,7 +137,8 @@ void build_dirs_remove_stale(const char *state_dir) {
                                 close(bfd);
                         continue;
                 }
-                /* Only files and dracut.conf.d (empty) are ever put there. */
+                /* Files, dracut.conf.d (empty) and dracut's staging tree. */
+                (void) rm_rf_at(dirfd(b), BUILD_DIR_DRACUT_TMP, 64);
                 for (struct dirent *e; (e = readdir(b));)
                         if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
                             unlinkat(dirfd(b), e->d_name, 0) < 0 && errno == EISDIR)

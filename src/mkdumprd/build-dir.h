@@ -12,6 +12,7 @@ typedef struct BuildDir {
         char *image;    /* initramfs.img, until it is handed on */
         char *cpio;     /* initramfs.cpio: dracut's output when mkdumprd compresses */
         char *lvm_plan; /* lvm: an LVM target's plan, once written */
+        char *tmpdir;   /* dracut-tmp: dracut's --tmpdir, its staging tree */
 } BuildDir;
 
 /* Creates the directory (0700) and dracut.conf.d in it. Logs. */

@@ -2,6 +2,7 @@
 #include "dracut-run.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,7 @@ int dracut_argv(const KdumpConfig *config, const char *kver, const BuildDir *dir
          * configuration is left out so that what is in the image follows
          * from kdump.conf alone (dracut_args adds to it). */
         const char *fixed[] = {
-                "dracut", "--force", "--quiet", "--conf", "/dev/null", "--confdir", dir->confdir,
+                "dracut", "--force", "--quiet", "--conf", "/dev/null", "--confdir", dir->confdir, "--tmpdir", dir->tmpdir,
                 "--hostonly", "--hostonly-mode", "strict", "--no-hostonly-cmdline", "--no-early-microcode",
                 "--nofscks", "--modules", "kdump", "--kver", kver,
                 "--include", dir->config, "/etc/kdump.conf", NULL,
@@ -91,12 +92,19 @@ static int fsync_path(const char *path) {
         return 0;
 }
 
-int dracut_run(char * const *argv, char * const *env, const char *kver, const BuildDir *dir, bool zstd) {
+int dracut_run(char * const *argv, char * const *env, const char *kver, const BuildDir *dir, bool zstd,
+               uint64_t timeout_usec) {
         _cleanup_free_ char *cmd = strv_join(argv, " ");
         int r;
 
         log_info("Building capture initramfs for %s: %s", kver, strempty(cmd));
-        r = spawn_and_wait(argv, env);
+        r = spawn_and_wait_deadline(argv, env, timeout_usec);
+        if (r == -ETIME)
+                return log_error_errno(r, "dracut did not finish within %" PRIu64 " s (build_timeout of "
+                                       "/etc/kdump/kdumpd.conf) and was stopped; the previous capture initramfs is "
+                                       "kept.", timeout_usec / 1000000);
+        if (r == -EINTR)
+                return log_error_errno(r, "dracut was interrupted; the previous capture initramfs is kept.");
         if (r < 0)
                 return log_error_errno(r, "Failed to run dracut: %m");
         if (r > 0)

@@ -22,4 +22,5 @@ int dracut_env_for_build(const KdumpConfig *config, const BuildInputs *in, const
 
 /* Runs argv with env and leaves dir->image complete, 0600 and synced.
  * Logs; -EIO when dracut fails. */
-int dracut_run(char * const *argv, char * const *env, const char *kver, const BuildDir *dir, bool zstd);
+int dracut_run(char * const *argv, char * const *env, const char *kver, const BuildDir *dir, bool zstd,
+               uint64_t timeout_usec);

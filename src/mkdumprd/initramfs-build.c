@@ -145,7 +145,7 @@ static int image_build(const KdumpConfig *config, const char *config_path, const
                 .root = root_spec != NULL,
                 .lvm = in->lvm_plan != NULL,
         };
-        r = dracut_run(argv, env, p->kver, &dir, in->zstd);
+        r = dracut_run(argv, env, p->kver, &dir, in->zstd, p->build_timeout_usec);
         if (r >= 0)
                 r = image_check(dir.image, &plan, s->final);
         if (r < 0)

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "kdump-config.h"
 
@@ -22,6 +23,9 @@ typedef struct BuildPaths {
          * is missing, so that kdumpd can say what it waits for. */
         void (*waiting)(const char *why, void *userdata);
         void *userdata;
+        /* How long dracut may run; 0: no limit (a hung build then hangs
+         * its caller). kdumpd.conf's build_timeout. */
+        uint64_t build_timeout_usec;
 } BuildPaths;
 
 typedef enum BuildOutcome {

@@ -9,6 +9,7 @@
 
 #include "initramfs-build.h"
 #include "kdump-config.h"
+#include "kdumpd-settings.h"
 #include "log.h"
 #include "macro.h"
 
@@ -65,7 +66,10 @@ int main(int argc, char *argv[]) {
                 log_oom();
                 return EX_OSERR;
         }
-        BuildPaths p = { .state_dir = state_dir, .kver = kver, .kernel = kernel };
+        /* Run from Debian's kernel hooks too: a hung dracut must not hang
+         * dpkg. kdumpd.conf's build_timeout is kdumpd's; this is its default. */
+        BuildPaths p = { .state_dir = state_dir, .kver = kver, .kernel = kernel,
+                         .build_timeout_usec = KDUMPD_SETTINGS_BUILD_TIMEOUT_DEFAULT * 1000000ULL };
         r = initramfs_ensure(config, config_path, &p, force);
         if (r == -EINVAL || r == -EOPNOTSUPP || r == -ENODEV)
                 return EX_CONFIG;

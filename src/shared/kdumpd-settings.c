@@ -25,6 +25,7 @@ struct KdumpdSettings {
         unsigned makedumpfile_threads;
         unsigned keep_dumps;
         uint64_t min_free_mb;
+        unsigned build_timeout;
 };
 
 typedef enum Key {
@@ -35,6 +36,7 @@ typedef enum Key {
         KEY_MAKEDUMPFILE_THREADS,
         KEY_KEEP_DUMPS,
         KEY_MIN_FREE_MB,
+        KEY_BUILD_TIMEOUT,
         _KEY_MAX,
 } Key;
 
@@ -47,6 +49,7 @@ static const struct {
         [KEY_MAKEDUMPFILE_THREADS] = { 0, INT_MAX },
         [KEY_KEEP_DUMPS] = { 0, INT_MAX },
         [KEY_MIN_FREE_MB] = { 0, INT_MAX },
+        [KEY_BUILD_TIMEOUT] = { 0, INT_MAX },
 };
 
 typedef struct ParseState {
@@ -78,6 +81,7 @@ static cfg_opt_t schema[] = {
         CFG_INT_CB("makedumpfile_threads", 0, CFGF_NONE, value_number),
         CFG_INT_CB("keep_dumps", 0, CFGF_NONE, value_number),
         CFG_INT_CB("min_free_mb", 0, CFGF_NONE, value_number),
+        CFG_INT_CB("build_timeout", KDUMPD_SETTINGS_BUILD_TIMEOUT_DEFAULT, CFGF_NONE, value_number),
         CFG_END(),
 };
 
@@ -383,6 +387,7 @@ static int settings_from_cfg(cfg_t *cfg, KdumpdSettings **ret) {
         s->makedumpfile_threads = cfg_getint(cfg, schema[KEY_MAKEDUMPFILE_THREADS].name);
         s->keep_dumps = cfg_getint(cfg, schema[KEY_KEEP_DUMPS].name);
         s->min_free_mb = cfg_getint(cfg, schema[KEY_MIN_FREE_MB].name);
+        s->build_timeout = cfg_getint(cfg, schema[KEY_BUILD_TIMEOUT].name);
         *ret = TAKE_PTR(s);
         return 0;
 }
@@ -468,6 +473,10 @@ uint64_t kdumpd_settings_min_free_mb(const KdumpdSettings *s) {
         return s->min_free_mb;
 }
 
+unsigned kdumpd_settings_build_timeout(const KdumpdSettings *s) {
+        return s->build_timeout;
+}
+
 /* A double-quoted libconfuse string: backslash escapes, and "$" escaped so
  * that "${" can never appear. */
 static void string_write(const char *v, FILE *out) {
@@ -507,5 +516,6 @@ int kdumpd_settings_format(const KdumpdSettings *s, FILE *out) {
         fprintf(out, "%s = %u\n", schema[KEY_MAKEDUMPFILE_THREADS].name, s->makedumpfile_threads);
         fprintf(out, "%s = %u\n", schema[KEY_KEEP_DUMPS].name, s->keep_dumps);
         fprintf(out, "%s = %" PRIu64 "\n", schema[KEY_MIN_FREE_MB].name, s->min_free_mb);
+        fprintf(out, "%s = %u\n", schema[KEY_BUILD_TIMEOUT].name, s->build_timeout);
         return ferror(out) ? -EIO : 0;
 }

@@ -15,6 +15,11 @@
 #define KDUMPD_SETTINGS_PATH "/etc/kdump/kdumpd.conf"
 
 #define KDUMPD_SETTINGS_CAPTURE_CPUS_MAX 8192u /* the kernel's largest NR_CPUS */
+/* A build of the capture image under TCG, the slowest machine it was
+ * measured on, takes 35 s; a real one a few seconds to a minute. Fifteen
+ * minutes is a build that hangs (a device or FIFO it reads, an NFS mount
+ * of an input that stopped answering), not a slow one. */
+#define KDUMPD_SETTINGS_BUILD_TIMEOUT_DEFAULT 900
 
 typedef struct KdumpdSettings KdumpdSettings;
 
@@ -52,6 +57,9 @@ unsigned kdumpd_settings_makedumpfile_threads(const KdumpdSettings *s);
 unsigned kdumpd_settings_keep_dumps(const KdumpdSettings *s);
 /* Warn when the dump filesystem has less free space; 0: no check. */
 uint64_t kdumpd_settings_min_free_mb(const KdumpdSettings *s);
+/* Seconds dracut may take to build the capture image before it is
+ * stopped and the build counts as failed; 0: no limit. */
+unsigned kdumpd_settings_build_timeout(const KdumpdSettings *s);
 
 /* The effective settings in the file's syntax, every key, defaults filled
  * in ("kernel" as a comment when it is the running kernel). Parsing the

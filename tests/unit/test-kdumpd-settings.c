@@ -69,6 +69,7 @@ static void assert_defaults(const KdumpdSettings *s) {
         ASSERT_EQ(kdumpd_settings_makedumpfile_threads(s), 0);
         ASSERT_EQ(kdumpd_settings_keep_dumps(s), 0);
         ASSERT_EQ(kdumpd_settings_min_free_mb(s), 0);
+        ASSERT_EQ(kdumpd_settings_build_timeout(s), KDUMPD_SETTINGS_BUILD_TIMEOUT_DEFAULT);
 }
 
 TEST(defaults_from_empty_text) {
@@ -202,7 +203,7 @@ TEST(unknown_key) {
         parse_fails("capture_cpus = 2\n\n# typo below\ncapture_cpu = 2\n",
                     STRV_MAKE("kdumpd.conf:4: error: unknown setting \"capture_cpu\"; the settings are: "
                               "capture_cmdline_append, capture_cmdline_remove, kernel, capture_cpus, "
-                              "makedumpfile_threads, keep_dumps, min_free_mb"));
+                              "makedumpfile_threads, keep_dumps, min_free_mb, build_timeout"));
         /* kdump.conf syntax in the wrong file */
         parse_fails("path /var/crash\n", STRV_MAKE("kdumpd.conf:1: error: unknown setting \"path\""));
         /* libconfuse's include() is not offered */
@@ -286,7 +287,8 @@ TEST(format_defaults) {
                           "capture_cpus = 1\n"
                           "makedumpfile_threads = 0\n"
                           "keep_dumps = 0\n"
-                          "min_free_mb = 0\n");
+                          "min_free_mb = 0\n"
+                          "build_timeout = 900\n");
 }
 
 TEST(format_is_a_fixed_point) {
@@ -294,7 +296,7 @@ TEST(format_is_a_fixed_point) {
                 "capture_cmdline_append = { 'a=\"x y\"', 'b=${HOME}\\\\', \"c\" }\n"
                 "capture_cmdline_remove = { \"quiet\" }\n"
                 "kernel = 6.1.0-13-amd64\n"
-                "capture_cpus = 2\nmakedumpfile_threads = 1\nkeep_dumps = 7\nmin_free_mb = 100\n");
+                "capture_cpus = 2\nmakedumpfile_threads = 1\nkeep_dumps = 7\nmin_free_mb = 100\nbuild_timeout = 0\n");
         _cleanup_free_ char *out = format(s);
         ASSERT_STREQ(out, "capture_cmdline_append = { \"a=\\\"x y\\\"\", \"b=\\${HOME}\\\\\", \"c\" }\n"
                           "capture_cmdline_remove = { \"quiet\" }\n"
@@ -302,7 +304,8 @@ TEST(format_is_a_fixed_point) {
                           "capture_cpus = 2\n"
                           "makedumpfile_threads = 1\n"
                           "keep_dumps = 7\n"
-                          "min_free_mb = 100\n");
+                          "min_free_mb = 100\n"
+                          "build_timeout = 0\n");
         _cleanup_kdumpd_settings_free_ KdumpdSettings *again = parse_ok(out);
         _cleanup_free_ char *out2 = format(again);
         ASSERT_STREQ(out2, out);

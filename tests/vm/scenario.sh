@@ -11,7 +11,7 @@
 VM_SCENARIO_VARS=(
     SCENARIO_DESC DUMP_DIR DUMP_ON_ROOT DUMP_FS_AT DUMP_CHECK DUMP_HOST CHECK
     EXTRA_DISK_LABEL EXTRA_DISK_RAW EXTRA_DISK_SIZE
-    LEAN ENABLE_AT_BOOT OTHER_KERNEL CRASH_BY_PRECRASH VM_COLD_BOOT
+    LEAN ENABLE_AT_BOOT OTHER_KERNEL CRASH_ON_NEXT_BOOT CRASH_BY_PRECRASH VM_COLD_BOOT
     EXPECT_SERIAL EXPECT_AFTER_BOOT EXPECT_AFTER_SERIAL EXPECT_NO_DUMP EXPECT_INCOMPLETE EXPECT_END
     EXPECT_FAIL_SECONDS EXPECT_CAPTURE_CMDLINE_LACKS EXPECT_NO_DUMP_UNDER
     NET NET_LINK_DOWN NFS_VERSIONS NFS_MKDIRS
@@ -24,7 +24,7 @@ VM_SCENARIO_VARS=(
 vm_scenario_defaults() {
     SCENARIO_DESC='' DUMP_DIR=/var/crash DUMP_ON_ROOT=no DUMP_FS_AT='' DUMP_CHECK='' DUMP_HOST='' CHECK=disk
     EXTRA_DISK_LABEL='' EXTRA_DISK_RAW='' EXTRA_DISK_SIZE=''
-    LEAN=yes ENABLE_AT_BOOT=no OTHER_KERNEL=no CRASH_BY_PRECRASH=no VM_COLD_BOOT=no
+    LEAN=yes ENABLE_AT_BOOT=no OTHER_KERNEL=no CRASH_ON_NEXT_BOOT=no CRASH_BY_PRECRASH=no VM_COLD_BOOT=no
     EXPECT_SERIAL=() EXPECT_AFTER_BOOT=no EXPECT_AFTER_SERIAL=() EXPECT_NO_DUMP=no EXPECT_INCOMPLETE=no
     EXPECT_END='' EXPECT_FAIL_SECONDS='' EXPECT_CAPTURE_CMDLINE_LACKS='' EXPECT_NO_DUMP_UNDER=''
     NET=no NET_LINK_DOWN=no NFS_VERSIONS='' NFS_MKDIRS=()
@@ -53,7 +53,9 @@ vm_scenario_load() {
         echo "not ok: $file sets $v, which is not a scenario variable (tests/vm/README.md)"
         return 1
     done
-    for v in DUMP_ON_ROOT LEAN ENABLE_AT_BOOT OTHER_KERNEL CRASH_BY_PRECRASH VM_COLD_BOOT EXPECT_AFTER_BOOT \
+    [ "$OTHER_KERNEL" = yes ] && CRASH_ON_NEXT_BOOT=yes
+    [ "$CRASH_ON_NEXT_BOOT" = yes ] && EXPECT_AFTER_BOOT=yes
+    for v in DUMP_ON_ROOT LEAN ENABLE_AT_BOOT OTHER_KERNEL CRASH_ON_NEXT_BOOT CRASH_BY_PRECRASH VM_COLD_BOOT EXPECT_AFTER_BOOT \
         EXPECT_NO_DUMP EXPECT_INCOMPLETE NET NET_LINK_DOWN; do
         [[ ${!v} == yes || ${!v} == no ]] || { echo "not ok: $file: $v=\"${!v}\" is neither yes nor no"; return 1; }
     done
@@ -143,7 +145,7 @@ vm_scenario_check_console() {
         vm_expect_line "$s" "VMTEST: broken-config-refused rc=0" "a broken kdump.conf is refused on reload" || ok=1
         vm_expect_line "$s" "VMTEST: status-after-broken-reload rc=0" "still armed after the refused reload" || ok=1
     fi
-    if [ "$OTHER_KERNEL" != yes ]; then
+    if [ "$CRASH_ON_NEXT_BOOT" != yes ]; then
         vm_expect_line "$s" "sysrq: Trigger a crash" "the guest panicked" || ok=1
         vm_expect_line "$s" "kdump: capture kernel started" "the capture kernel ran our capture program" || ok=1
     fi
@@ -156,11 +158,11 @@ vm_scenario_check_console() {
     if [ "$NET_LINK_DOWN" = yes ] && grep -q '^crash:link-down-failed' "$work/$name.times"; then
         echo "not ok: the NIC's link could not be set down before the guest ran"; ok=1
     fi
-    if [ "$OTHER_KERNEL" = yes ]; then
+    if [ "$CRASH_ON_NEXT_BOOT" = yes ]; then
         if grep -qaF "VMTEST: crash-now" "$work/$name.serial.crash" || grep -qaF "sysrq: Trigger a crash" "$work/$name.serial.crash"; then
-            echo "not ok: the first boot crashed; it should only install the other kernel and power off"; ok=1
+            echo "not ok: the first boot crashed; its precrash step should power it off (the next boot crashes)"; ok=1
         else
-            echo "ok: the first boot installed the other kernel and powered off"
+            echo "ok: the first boot powered off without a crash; the next boot crashes"
         fi
     elif [ -f "$here/scenarios/$name.precrash" ] && [ "$CRASH_BY_PRECRASH" = yes ]; then
         # It never returns: the crash must be its own, not the driver's.
@@ -218,7 +220,7 @@ vm_scenario_check_capture_end() {
         fi
         want_end=${want_end:-reboot}
     fi
-    if [ "$OTHER_KERNEL" != yes ]; then
+    if [ "$CRASH_ON_NEXT_BOOT" != yes ]; then
         case $want_end in
             reboot | halt | poweroff) vm_check_end "$work/$name.serial.crash" "$work/$name.end.crash" "$want_end" || ok=1 ;;
             *) echo "note: the end of the capture boot (\"$want_end\") is not checked; set EXPECT_END" ;;
@@ -263,12 +265,20 @@ vm_scenario_check_boot_end() {
     fi
 }
 
-# EXPECT_AFTER_BOOT: the boot after the capture (with OTHER_KERNEL, the
-# other kernel's boot, which crashes and is captured in turn).
+# EXPECT_AFTER_BOOT: the boot after the capture; with CRASH_ON_NEXT_BOOT
+# (OTHER_KERNEL: the other kernel's boot), NAME.after crashes it and the
+# capture is checked on that boot.
 vm_scenario_after_boot() {
     local base=$1 work=$2 name=$3 ok=0 s e rc
     s=$work/$name.serial
-    if [ "$OTHER_KERNEL" = yes ]; then
+    if [ "$CRASH_ON_NEXT_BOOT" = yes ] && [ "$OTHER_KERNEL" != yes ]; then
+        vm_boot "$base" "$work" "$name" after
+        vm_expect_line "$work/$name.serial.after" "sysrq: Trigger a crash" "the next boot panicked" || ok=1
+        vm_expect_line "$work/$name.serial.after" "kdump: capture kernel started" "its capture kernel ran our capture program" || ok=1
+        case $VM_WANT_END in
+            reboot | halt | poweroff) vm_check_end "$work/$name.serial.after" "$work/$name.end.after" "$VM_WANT_END" || ok=1 ;;
+        esac
+    elif [ "$OTHER_KERNEL" = yes ]; then
         # The other kernel, as the guest installed it (its initrd made by
         # the guest's initramfs-tools).
         local other

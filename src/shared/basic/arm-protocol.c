@@ -19,6 +19,7 @@ void arm_result_done(ArmResult *r) {
         free(r->kernel);
         free(r->initrd);
         free(r->cmdline);
+        free(r->stale);
         *r = (ArmResult) {};
 }
 
@@ -32,16 +33,18 @@ static char *field_clean(const char *s) {
 }
 
 int arm_result_format(const ArmResult *r, char **ret) {
-        _cleanup_free_ char *kver = NULL, *kernel = NULL, *initrd = NULL, *cmdline = NULL;
+        _cleanup_free_ char *kver = NULL, *kernel = NULL, *initrd = NULL, *cmdline = NULL, *stale = NULL;
 
         assert_return(r && ret, -EINVAL);
         kver = field_clean(r->kver);
         kernel = field_clean(r->kernel);
         initrd = field_clean(r->initrd);
         cmdline = field_clean(r->cmdline);
-        if (!kver || !kernel || !initrd || !cmdline)
+        stale = field_clean(r->stale);
+        if (!kver || !kernel || !initrd || !cmdline || (r->stale && !stale))
                 return -ENOMEM;
-        return asprintf(ret, "%s\t%s\t%s\t%s\t%llu\t%d", kver, kernel, initrd, cmdline, r->crash_size, r->built) < 0
+        return asprintf(ret, "%s\t%s\t%s\t%s\t%llu\t%d\t%s", kver, kernel, initrd, cmdline, r->crash_size, r->built,
+                        strempty(stale)) < 0
                        ? -ENOMEM
                        : 0;
 }
@@ -49,17 +52,17 @@ int arm_result_format(const ArmResult *r, char **ret) {
 int arm_result_parse(const char *text, ArmResult *ret) {
         _cleanup_free_ char *copy = NULL;
         _cleanup_(arm_result_done) ArmResult res = {};
-        char *f[6], *p, *end;
+        char *f[7] = {}, *p, *end;
 
         assert_return(text && ret, -EINVAL);
         p = copy = strdup(text);
         if (!copy)
                 return -ENOMEM;
-        /* strsep, not strtok: an empty field is a field. */
-        for (size_t i = 0; i < ELEMENTSOF(f); i++)
-                if (!(f[i] = strsep(&p, "\t")))
-                        return -EBADMSG;
-        if (p || (strcmp(f[5], "0") != 0 && strcmp(f[5], "1") != 0))
+        /* strsep, not strtok: an empty field is a field. The seventh may
+         * be missing (an older kdumpd-arm). */
+        for (size_t i = 0; i < ELEMENTSOF(f) && p; i++)
+                f[i] = strsep(&p, "\t");
+        if (!f[5] || (strcmp(f[5], "0") != 0 && strcmp(f[5], "1") != 0))
                 return -EBADMSG;
         errno = 0;
         res.crash_size = strtoull(f[4], &end, 10);
@@ -70,6 +73,8 @@ int arm_result_parse(const char *text, ArmResult *ret) {
         res.kernel = strdup(f[1]);
         res.initrd = strdup(f[2]);
         res.cmdline = strdup(f[3]);
+        if (f[6] && f[6][0] && !(res.stale = strdup(f[6])))
+                return -ENOMEM;
         if (!res.kver || !res.kernel || !res.initrd || !res.cmdline)
                 return -ENOMEM;
         *ret = res;

@@ -41,15 +41,19 @@ typedef struct ArmResult {
         char *cmdline;
         unsigned long long crash_size;
         bool built;  /* this arming built its image */
+        char *stale; /* loaded an image built from older inputs, because a
+                      * new one could not be built: why; NULL otherwise */
 } ArmResult;
 
 void arm_result_done(ArmResult *r);
 
-/* "KVER\tKERNEL\tINITRD\tCMDLINE\tCRASH_SIZE\tBUILT" (BUILT: 0 or 1); a tab
- * or newline inside a field becomes a space. */
+/* "KVER\tKERNEL\tINITRD\tCMDLINE\tCRASH_SIZE\tBUILT\tSTALE" (BUILT: 0 or 1;
+ * STALE: empty or why); a tab or newline inside a field becomes a space. */
 int arm_result_format(const ArmResult *r, char **ret);
-/* The reverse; -EBADMSG for anything but six fields with a number and a
- * 0 or 1 at their end. */
+/* The reverse; -EBADMSG for fewer than six fields or a fifth and sixth
+ * that are not a number and a 0 or 1. Fields after the seventh are
+ * skipped: a newer kdumpd-arm may say more (an upgrade runs the new helper
+ * under the old daemon until the service restarts). */
 int arm_result_parse(const char *text, ArmResult *ret);
 
 typedef enum ArmMode {

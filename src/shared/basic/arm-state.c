@@ -31,6 +31,7 @@ ArmPhase arm_phase_from_string(const char *s) {
 
 void arm_state_done(ArmState *s) {
         free(s->reason);
+        free(s->stale);
         free(s->kver);
         free(s->initrd);
         *s = (ArmState) {};
@@ -55,6 +56,7 @@ int arm_state_write(const char *path, const ArmState *s) {
         fprintf(f, "GENERATION=%" PRIu64 "\nPHASE=%s\nARMED=%d\nPID=%" PRIu64 "\n", s->generation,
                 arm_phase_to_string(s->phase), s->armed, s->pid);
         put_string(f, "REASON", s->reason);
+        put_string(f, "STALE", s->stale);
         put_string(f, "KVER", s->kver);
         put_string(f, "INITRD", s->initrd);
         fprintf(f, "IMAGE_SIZE=%" PRIu64 "\nBUILD_USEC=%" PRIu64 "\nARMED_AT=%" PRIu64 "\n", s->image_size,
@@ -110,6 +112,8 @@ int arm_state_read(const char *path, ArmState *ret) {
                         r = parse_u64(v, &s.pid);
                 else if (strcmp(k, "REASON") == 0)
                         r = set_string(&s.reason, v);
+                else if (strcmp(k, "STALE") == 0)
+                        r = set_string(&s.stale, v);
                 else if (strcmp(k, "KVER") == 0)
                         r = set_string(&s.kver, v);
                 else if (strcmp(k, "INITRD") == 0)

@@ -29,6 +29,7 @@ typedef struct ArmState {
         char *reason;          /* why the last attempt failed, or NULL */
         char *kver;            /* the loaded capture kernel's release */
         char *initrd;          /* the loaded image */
+        char *stale;           /* the loaded image was built from older inputs: why; else NULL */
         uint64_t image_size;   /* its size in bytes */
         uint64_t build_usec;   /* how long its last build took; 0: it was up to date */
         uint64_t armed_at;     /* CLOCK_REALTIME µs of the last successful load */

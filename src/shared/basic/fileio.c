@@ -2,6 +2,7 @@
 #include "fileio.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -208,4 +209,36 @@ int path_resolve_links(const char *path, char **ret) {
                 else
                         *slash = '\0';
         }
+}
+
+int rm_rf_at(int parent, const char *name, unsigned max_depth) {
+        struct stat st;
+        int fd, r = 0;
+
+        if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return errno == ENOENT ? 0 : negative_errno();
+        if (!S_ISDIR(st.st_mode))
+                return unlinkat(parent, name, 0) < 0 ? negative_errno() : 0;
+        if (max_depth == 0)
+                return -ELOOP;
+        fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        DIR *d = fdopendir(fd);
+        if (!d) {
+                r = negative_errno();
+                close(fd);
+                return r;
+        }
+        for (struct dirent *de; (errno = 0, de = readdir(d));) {
+                if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                        continue;
+                int q = rm_rf_at(dirfd(d), de->d_name, max_depth - 1);
+                if (q < 0 && r == 0)
+                        r = q;
+        }
+        closedir(d);
+        if (r < 0)
+                return r;
+        return unlinkat(parent, name, AT_REMOVEDIR) < 0 ? negative_errno() : 0;
 }

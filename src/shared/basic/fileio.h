@@ -40,3 +40,8 @@ int mkdir_p(const char *path, mode_t mode);
  * yet holds no link). */
 int path_resolve_links(const char *path, char **ret);
 
+/* rm -r of name under the directory parent, following no symlink (a link
+ * is removed itself), at most max_depth levels deep (-ELOOP beyond).
+ * Missing is done. Returns the first error after trying the rest. */
+int rm_rf_at(int parent, const char *name, unsigned max_depth);
+

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "deadline.h"
 #include "macro.h"
 
 static int spawn_internal(char * const *argv, char * const *env_extra, bool quiet, int stdin_fd, int stdout_fd) {
@@ -60,11 +61,73 @@ int spawn_and_wait_io(char * const *argv, char * const *env_extra, int stdin_fd,
         return spawn_internal(argv, env_extra, false, stdin_fd, stdout_fd);
 }
 
+/* Set by SIGINT (spawn_wait_on_sigint()): a child in a process group of
+ * its own (spawn_and_wait_deadline()) does not get the signal from the
+ * terminal or from kdumpd's worker_stop(), so the wait passes it on. */
+static volatile sig_atomic_t interrupted;
+
 static void on_sigint_wait(int sig) {
-        /* Nothing: waitpid() goes on (SA_RESTART) until the children are done. */
+        /* waitpid() goes on (SA_RESTART) until the children are done. */
+        interrupted = 1;
 }
 
 void spawn_wait_on_sigint(void) {
         struct sigaction wait_for_children = { .sa_handler = on_sigint_wait, .sa_flags = SA_RESTART };
         (void) sigaction(SIGINT, &wait_for_children, NULL);
+}
+
+/* Stops a process group: SIGINT, which lets dracut and the like remove
+ * their temporary files, then SIGKILL to whatever is left after grace. */
+static void group_stop(pid_t pid, uint64_t grace_usec) {
+        uint64_t until = now_usec() + grace_usec;
+
+        (void) kill(-pid, SIGINT);
+        while (now_usec() < until) {
+                if (waitpid(pid, NULL, WNOHANG) == pid)
+                        break;
+                (void) usleep(100 * 1000);
+        }
+        (void) kill(-pid, SIGKILL);
+        (void) waitpid(pid, NULL, 0);
+}
+
+int spawn_and_wait_deadline(char * const *argv, char * const *env_extra, uint64_t timeout_usec) {
+        uint64_t deadline = timeout_usec > 0 ? now_usec() + timeout_usec : 0;
+        int status;
+        pid_t pid;
+
+        assert_return(argv && argv[0], -EINVAL);
+
+        pid = fork();
+        if (pid < 0)
+                return negative_errno();
+        if (pid == 0) {
+                /* Its own group: the whole tree (dracut runs cp, cpio,
+                 * dracut-install, …) can be stopped at once. */
+                (void) setpgid(0, 0);
+                for (char * const *e = env_extra; e && *e; e++)
+                        putenv(*e);
+                execvp(argv[0], argv);
+                _exit(127);
+        }
+        (void) setpgid(pid, pid); /* both sides: no race with the kill below */
+        for (;;) {
+                pid_t p = waitpid(pid, &status, WNOHANG);
+                if (p == pid)
+                        break;
+                if (p < 0 && errno != EINTR)
+                        return negative_errno();
+                if (interrupted) {
+                        group_stop(pid, SPAWN_STOP_GRACE_USEC);
+                        return -EINTR;
+                }
+                if (deadline > 0 && now_usec() >= deadline) {
+                        group_stop(pid, SPAWN_STOP_GRACE_USEC);
+                        return -ETIME;
+                }
+                (void) usleep(100 * 1000);
+        }
+        if (WIFEXITED(status))
+                return WEXITSTATUS(status) == 127 ? -ENOENT : WEXITSTATUS(status);
+        return 128 + WTERMSIG(status);
 }
