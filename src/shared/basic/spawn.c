@@ -12,41 +12,50 @@
 #include "deadline.h"
 #include "macro.h"
 
+/* Forks and exec's argv; the child's pid, or -1 with errno. */
+static pid_t spawn_start(char * const *argv, char * const *env_extra, bool quiet, int stdin_fd, int stdout_fd,
+                         bool new_group) {
+        pid_t pid = fork();
+        if (pid != 0)
+                return pid;
+        /* A group of its own: its whole tree can be stopped at once. */
+        if (new_group)
+                (void) setpgid(0, 0);
+        if (quiet) {
+                int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+                if (null >= 0) {
+                        dup2(null, STDOUT_FILENO);
+                        dup2(null, STDERR_FILENO);
+                }
+        }
+        if (stdin_fd >= 0)
+                dup2(stdin_fd, STDIN_FILENO);
+        if (stdout_fd >= 0)
+                dup2(stdout_fd, STDOUT_FILENO);
+        for (char * const *e = env_extra; e && *e; e++)
+                putenv(*e);
+        execvp(argv[0], argv);
+        _exit(127);
+}
+
+static int status_to_result(int status) {
+        if (WIFEXITED(status))
+                return WEXITSTATUS(status) == 127 ? -ENOENT : WEXITSTATUS(status);
+        return 128 + WTERMSIG(status);
+}
+
 static int spawn_internal(char * const *argv, char * const *env_extra, bool quiet, int stdin_fd, int stdout_fd) {
         int status;
         pid_t pid;
 
         assert_return(argv && argv[0], -EINVAL);
-
-        pid = fork();
+        pid = spawn_start(argv, env_extra, quiet, stdin_fd, stdout_fd, false);
         if (pid < 0)
                 return negative_errno();
-        if (pid == 0) {
-                if (quiet) {
-                        int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-                        if (null >= 0) {
-                                dup2(null, STDOUT_FILENO);
-                                dup2(null, STDERR_FILENO);
-                        }
-                }
-                if (stdin_fd >= 0)
-                        dup2(stdin_fd, STDIN_FILENO);
-                if (stdout_fd >= 0)
-                        dup2(stdout_fd, STDOUT_FILENO);
-                for (char * const *e = env_extra; e && *e; e++)
-                        putenv(*e);
-                execvp(argv[0], argv);
-                _exit(127);
-        }
         while (waitpid(pid, &status, 0) < 0)
                 if (errno != EINTR)
                         return negative_errno();
-        if (WIFEXITED(status)) {
-                if (WEXITSTATUS(status) == 127)
-                        return -ENOENT;
-                return WEXITSTATUS(status);
-        }
-        return 128 + WTERMSIG(status);
+        return status_to_result(status);
 }
 
 int spawn_and_wait(char * const *argv, char * const *env_extra) {
@@ -98,18 +107,9 @@ int spawn_and_wait_deadline(char * const *argv, char * const *env_extra, uint64_
 
         assert_return(argv && argv[0], -EINVAL);
 
-        pid = fork();
+        pid = spawn_start(argv, env_extra, false, -1, -1, true);
         if (pid < 0)
                 return negative_errno();
-        if (pid == 0) {
-                /* Its own group: the whole tree (dracut runs cp, cpio,
-                 * dracut-install, …) can be stopped at once. */
-                (void) setpgid(0, 0);
-                for (char * const *e = env_extra; e && *e; e++)
-                        putenv(*e);
-                execvp(argv[0], argv);
-                _exit(127);
-        }
         (void) setpgid(pid, pid); /* both sides: no race with the kill below */
         for (;;) {
                 pid_t p = waitpid(pid, &status, WNOHANG);
@@ -127,7 +127,5 @@ int spawn_and_wait_deadline(char * const *argv, char * const *env_extra, uint64_
                 }
                 (void) usleep(100 * 1000);
         }
-        if (WIFEXITED(status))
-                return WEXITSTATUS(status) == 127 ? -ENOENT : WEXITSTATUS(status);
-        return 128 + WTERMSIG(status);
+        return status_to_result(status);
 }
