@@ -5,8 +5,8 @@
 # and lintian: a package for 13 is built on 13), checks each with that
 # release's lintian, and prints one line per release on standard output:
 #
-#   12 /var/cache/kdumpd-deb/bookworm/KEY/kdumpd_0.1_amd64.deb
-#   13 /var/cache/kdumpd-deb/trixie/KEY/kdumpd_0.1_amd64.deb
+#   12 /var/cache/kdumpd-deb/bookworm/0.1-KEY/kdumpd_0.1_amd64.deb
+#   13 /var/cache/kdumpd-deb/trixie/0.1-KEY/kdumpd_0.1_amd64.deb
 #
 # usage: debian/build-packages.sh [--release 12|13]... [--version VERSION]
 #   --release   only these releases (default: both)
@@ -19,7 +19,7 @@
 # this machine's own Debian mirror (the first "deb" source of its apt
 # configuration that is not a security one; KDUMPD_DEB_MIRROR overrides)
 # under /var/tmp/kdumpd-CODENAME-chroot (KDUMPD_DEB_CHROOTS overrides the
-# directory). A .deb is kept under /var/cache/kdumpd-deb/CODENAME/KEY/
+# directory). A .deb is kept under /var/cache/kdumpd-deb/CODENAME/VERSION-KEY/
 # (KDUMPD_DEB_CACHE overrides), KEY a hash of the source tree (git's
 # tracked and untracked, not ignored, files), the version and the chroot:
 # the same tree and version are built once. The build log, the lintian
