@@ -22,9 +22,10 @@
 # directory). A .deb is kept under /var/cache/kdumpd-deb/CODENAME/VERSION-KEY/
 # (KDUMPD_DEB_CACHE overrides), KEY a hash of the source tree (git's
 # tracked and untracked, not ignored, files), the version and the chroot:
-# the same tree and version are built once. The build log, the lintian
-# output and the .changes are kept beside each .deb. Progress goes to
-# standard error; the build itself runs as nobody, under nice -n 10.
+# the same tree and version are built once, and the last build of each
+# version is kept. The build log, the lintian output and the .changes are
+# kept beside each .deb. Progress goes to standard error; the build
+# itself runs as nobody, under nice -n 10.
 set -euo pipefail
 
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -153,11 +154,11 @@ source_tar() {
         (cd "$src" && git ls-files -z -co --exclude-standard |
             while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
             LC_ALL=C sort -z |
-            tar --null --no-recursion --sort=name --mtime=@$stamp --owner=0 --group=0 --numeric-owner -cf - -T -)
+            tar --null --no-recursion --sort=name --mtime="@$stamp" --owner=0 --group=0 --numeric-owner -cf - -T -)
     else
         (cd "$src" && find . -mindepth 1 \( -name .git -o -path './build*' -o -path './obj-*' \) -prune -o -print0 |
             LC_ALL=C sort -z |
-            tar --null --no-recursion --sort=name --mtime=@$stamp --owner=0 --group=0 --numeric-owner -cf - -T -)
+            tar --null --no-recursion --sort=name --mtime="@$stamp" --owner=0 --group=0 --numeric-owner -cf - -T -)
     fi
 }
 
@@ -204,7 +205,7 @@ build_one() {
             { cat "$tmp/build-dep.log" >&2; die "Debian $rel: apt-get build-dep failed"; }
     fi
     chroot "$dir" apt-get clean
-    if ! nice -n 10 chroot --userspec=65534:65534 "$dir" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=$work LC_ALL=C.UTF-8 \
+    if ! nice -n 10 chroot --userspec=65534:65534 "$dir" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$work" LC_ALL=C.UTF-8 \
         DEB_BUILD_OPTIONS="parallel=$(nproc)" \
         sh -c "cd $work/kdumpd && dpkg-buildpackage -us -uc -b" >"$tmp/build.log" 2>&1; then
         unmount_all
@@ -216,14 +217,14 @@ build_one() {
     # lintian of that release: no error, no warning that is not overridden
     # (debian/kdumpd.lintian-overrides says why for each)
     local changes=kdumpd_${pkgversion}_amd64.changes rc=0
-    nice -n 10 chroot --userspec=65534:65534 "$dir" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=$work LC_ALL=C.UTF-8 \
+    nice -n 10 chroot --userspec=65534:65534 "$dir" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$work" LC_ALL=C.UTF-8 \
         sh -c "cd $work && lintian --fail-on error,warning --display-info --show-overrides $changes" \
         >"$tmp/lintian.txt" 2>&1 || rc=$?
     unmount_all
 
     rm -rf "$out"
     mkdir -p "$out"
-    cp "$dir$work/kdumpd_${pkgversion}_amd64.deb" "$dir$work/$changes" "$dir$work"/kdumpd_"${pkgversion}"_amd64.buildinfo "$out/"
+    cp "$dir$work/kdumpd_${pkgversion}_amd64.deb" "$dir$work/$changes" "$dir$work/kdumpd_${pkgversion}_amd64.buildinfo" "$out/"
     cp "$tmp/build.log" "$tmp/lintian.txt" "$out/"
     rm -rf "${dir:?}$work"
     if [ $rc -ne 0 ]; then
@@ -231,6 +232,9 @@ build_one() {
         die "Debian $rel: lintian found errors or warnings ($out/lintian.txt)"
     fi
     touch "$out/done"
+    # older builds of this version: one .deb per release and version is kept
+    find "$cache/$code" -mindepth 1 -maxdepth 1 -name "$pkgversion-*" ! -name "$pkgversion-$key" -exec rm -rf {} +
+    rm -f "$cache/$code/failed-build.log"
     say "Debian $rel: built $deb (lintian: $out/lintian.txt)"
     echo "$rel $deb"
     exec {lock}>&-
