@@ -1,13 +1,27 @@
 #!/usr/bin/env bash
-# Installs what building kdumpd and running its tests need on Debian 12.
-# Does nothing when everything is there already.
+# Installs what building kdumpd and running its tests need on Debian 12 or
+# 13 (the release from /etc/os-release). Does nothing when everything is
+# there already.
 set -euo pipefail
+
+# systemd.pc (systemdsystemunitdir): in systemd on Debian 12, in
+# systemd-dev from Debian 13 (systemd 253) on.
+release=
+[ -r /etc/os-release ] && release=$(. /etc/os-release && echo "${ID:-}:${VERSION_ID:-}:${VERSION_CODENAME:-}")
+case $release in
+debian:12:* | *:bookworm) systemd_pc=systemd ;;
+debian:*) systemd_pc=systemd-dev ;; # 13 and later, testing/unstable (no VERSION_ID)
+*)
+    echo "install-deps: not Debian ($release); taking Debian 13's package names" >&2
+    systemd_pc=systemd-dev
+    ;;
+esac
 
 packages=(
     # build
     gcc meson ninja-build pkg-config
     libsystemd-dev libconfuse-dev libmount-dev libblkid-dev libkmod-dev liblzma-dev libgcrypt20-dev
-    systemd dracut-core makedumpfile
+    systemd "$systemd_pc" dracut-core makedumpfile
     # the vm suite: a Debian guest under QEMU, read back without mounting
     qemu-system-x86 qemu-utils debootstrap e2fsprogs util-linux socat
     # .ko.zst and .ko.gz modules (the loader decompresses what the kernel cannot;
@@ -17,8 +31,8 @@ packages=(
     iproute2 nfs-ganesha nfs-ganesha-vfs rpcbind openssh-server openssh-client dropbear-bin
     # man pages render check, shell lint of the dracut module
     groff-base man-db shellcheck
-    # the kdump.conf fuzzer (libFuzzer)
-    clang libclang-rt-14-dev
+    # the kdump.conf fuzzer (libFuzzer): the release's default clang
+    clang libclang-rt-dev
 )
 
 missing=()
