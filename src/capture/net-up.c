@@ -68,9 +68,15 @@ static void write_sysctl(const char *path, const char *value) {
         fclose(f);
 }
 
+/* The name into a zeroed ifreq, cut at IFNAMSIZ - 1 (no strncpy: it
+ * draws -Wstringop-truncation under Debian's hardening flags). */
+static void ifreq_name(struct ifreq *ifr, const char *ifname) {
+        memcpy(ifr->ifr_name, ifname, strnlen(ifname, IFNAMSIZ - 1));
+}
+
 static int set_up(int fd, const char *ifname) {
         struct ifreq ifr = {};
-        strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
+        ifreq_name(&ifr, ifname);
         if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
                 return negative_errno();
         ifr.ifr_flags |= IFF_UP;
@@ -83,7 +89,7 @@ static int add_address4(int fd, const char *ifname, const NetPlan *p) {
         struct ifreq ifr = {};
         struct sockaddr_in *sin = (struct sockaddr_in *) &ifr.ifr_addr;
 
-        strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
+        ifreq_name(&ifr, ifname);
         sin->sin_family = AF_INET;
         if (inet_pton(AF_INET, p->address, &sin->sin_addr) != 1)
                 return -EINVAL;

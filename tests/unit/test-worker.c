@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "arm-protocol.h"
 #include "deadline.h"
 #include "spawn.h"
 #include "tests.h"
@@ -143,9 +144,12 @@ TEST(worker_stop_lets_children_clean_up) {
 }
 
 /* A worker that ignores SIGINT is killed at the deadline, with its group. */
+/* Ignores SIGINT (its child inherits that), then says so: the test stops
+ * it only after that line, or a SIGINT could come first and end it early. */
 static int work_hangs(int fd, void *userdata) {
         char *argv[] = { (char *) "sh", (char *) "-c", (char *) "trap '' INT; sleep 100", NULL };
         signal(SIGINT, SIG_IGN);
+        (void) arm_line_write(fd, ARM_LINE_BUSY, "ignoring SIGINT");
         return spawn_and_wait(argv, NULL);
 }
 
@@ -155,11 +159,15 @@ TEST(worker_stop_kills_at_deadline) {
         Seen s = {};
 
         ASSERT_OK(worker_start(e, work_hangs, on_line, on_exit_, &s, &w));
-        usleep(300 * 1000);
+        uint64_t ready_by = deadline_after_sec(20);
+        while (strv_length(s.lines) == 0 && now_usec() < ready_by)
+                ASSERT_OK(sd_event_run(e, 100 * 1000));
+        ASSERT_EQ(strv_length(s.lines), 1u);
         uint64_t t0 = now_usec();
         worker_stop(w, 1000000ULL);
         uint64_t took = now_usec() - t0;
         ASSERT_TRUE(took >= 900000ULL && took < 5 * 1000000ULL);
         worker_free(w);
         sd_event_unref(e);
+        strv_free(s.lines);
 }

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,6 +16,8 @@
 /* Forks and exec's argv; the child's pid, or -1 with errno. */
 static pid_t spawn_start(char * const *argv, char * const *env_extra, bool quiet, int stdin_fd, int stdout_fd,
                          bool new_group) {
+        /* What we printed comes before what the child prints. */
+        (void) fflush(NULL);
         pid_t pid = fork();
         if (pid != 0)
                 return pid;
