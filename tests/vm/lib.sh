@@ -160,6 +160,9 @@ vm_make_disk() {
     install -m 0644 "$here/guest/kdumpd-vmtest.service" "$root/etc/systemd/system/"
     mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
     ln -sf /etc/systemd/system/kdumpd-vmtest.service "$root/etc/systemd/system/multi-user.target.wants/"
+    install -m 0644 "$here/guest/kdumpd-vmtest-capture-boot.service" "$root/etc/systemd/system/"
+    mkdir -p "$root/etc/systemd/system/sysinit.target.wants"
+    ln -sf /etc/systemd/system/kdumpd-vmtest-capture-boot.service "$root/etc/systemd/system/sysinit.target.wants/"
     # The guest's network as an admin sets it up: systemd-networkd with a
     # static address for the NIC of network scenarios (net.sh); it comes
     # up at boot in its own time, after kdump.service may have started.
