@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The capture program's children with deadlines (src/capture/child.c),
+/* The capture program's children with deadlines (src/shared/basic/child.c),
  * with real programs: exit statuses, a child killed at its deadline, a
- * pipe whose either end fails. */
+ * pipe whose either end fails; a function in a child. */
 #include <signal.h>
+#include <sys/stat.h>
 
 #include "child.h"
 #include "deadline.h"
+#include "fileio.h"
 #include "tests.h"
 
 static char *sh(const char *script) {
@@ -53,4 +55,34 @@ TEST(child_pipe) {
         char *gone[] = { (char *) "sh", (char *) "-c", sh("exit 5"), NULL };
         ASSERT_EQ(child_run_pipe(endless, gone, NULL, deadline_after_sec(10), &which), 5);
         ASSERT_EQ(which, 1);
+}
+
+static int fails_with_enospc(void *userdata) {
+        (void) userdata;
+        return -ENOSPC;
+}
+
+static int writes_a_file(void *userdata) {
+        return mkdir_p(userdata, 0755);
+}
+
+static _noreturn_ int hangs(void *userdata) {
+        (void) userdata;
+        for (;;)
+                pause();
+}
+
+/* What mount_root_run_init's mount runs in: f's errno comes back, its
+ * effects on the filesystem stay, and one that never returns is killed. */
+TEST(child_call_result_and_deadline) {
+        _cleanup_free_ char *dir = test_path(test_tmpdir(), "made/by/child");
+        struct stat st;
+
+        ASSERT_ERROR(child_call(fails_with_enospc, NULL, 0), ENOSPC);
+        ASSERT_OK(child_call(writes_a_file, dir, deadline_after_sec(10)));
+        ASSERT_OK(stat(dir, &st));
+
+        uint64_t start = now_usec();
+        ASSERT_ERROR(child_call(hangs, NULL, deadline_after_sec(1)), ETIME);
+        ASSERT_LT(now_usec() - start, 5 * 1000000ULL);
 }

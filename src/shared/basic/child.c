@@ -122,3 +122,22 @@ int child_run_pipe(char * const *producer, char * const *consumer, char * const 
                 }
         return 0;
 }
+
+int child_call(int (*f)(void *userdata), void *userdata, uint64_t deadline_usec) {
+        int result = 0;
+
+        assert_return(f, -EINVAL);
+        pid_t pid = fork();
+        if (pid < 0)
+                return negative_errno();
+        if (pid == 0) {
+                int r = f(userdata);
+                /* 1…126: the errno; 127 and above mean exec failures and
+                 * signals to status_to_result(). */
+                _exit(r >= 0 ? 0 : -r < 127 ? -r : EIO);
+        }
+        wait_all(&pid, &result, 1, deadline_usec);
+        if (result <= 0) /* 0, -ETIME, -ECHILD */
+                return result;
+        return result < 127 ? -result : -EIO;
+}

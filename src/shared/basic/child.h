@@ -18,3 +18,11 @@ int child_run(char * const *argv, char * const *env_extra, int stdin_fd, int std
  * set to 0 (producer) or 1 (consumer). */
 int child_run_pipe(char * const *producer, char * const *consumer, char * const *env_extra, uint64_t deadline_usec,
                    int *ret_which);
+
+/* Runs f(userdata) in a forked child: its own memory, the same mounts and
+ * files. For a system call that may hang in the kernel, mount(2) on a disk
+ * or server that stopped answering, which PID 1 must never make itself.
+ * Returns what f returned (0 or -errno, passed as the exit status), -ETIME
+ * when the child was killed at deadline_usec (0: none), -EIO when it died
+ * otherwise, or -errno. */
+int child_call(int (*f)(void *userdata), void *userdata, uint64_t deadline_usec);
