@@ -257,7 +257,7 @@ static int switch_to_real_root(Capture *c) {
                 (void) umount2(c->mount_dir, MNT_DETACH);
         c->mount_dir = "/sysroot";
         c->mounted = false;
-        r = capture_mount_root(c, spec, fstype);
+        r = capture_mount_root_bounded(c, spec, fstype);
         if (r < 0)
                 return r;
         /* /sbin/init is often an absolute symlink: look inside the root. */

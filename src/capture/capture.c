@@ -415,6 +415,37 @@ int capture_mount_root(Capture *c, const char *spec, const char *fstype) {
                                   : fs_target_mount(c, spec, fstype, deadline_after_sec(target_timeout_sec(c)));
 }
 
+typedef struct RootMount {
+        Capture *c;
+        const char *spec, *fstype;
+} RootMount;
+
+static int root_mount_in_child(void *userdata) {
+        RootMount *m = userdata;
+        return capture_mount_root(m->c, m->spec, m->fstype);
+}
+
+long capture_root_mount_timeout_sec(const Capture *c) {
+        return c->root_mount_timeout_sec > 0 ? c->root_mount_timeout_sec
+                                             : target_timeout_sec(c) + CAPTURE_ROOT_MOUNT_GRACE_SEC;
+}
+
+int capture_mount_root_bounded(Capture *c, const char *spec, const char *fstype) {
+        long sec = capture_root_mount_timeout_sec(c);
+        RootMount m = { .c = c, .spec = spec, .fstype = fstype };
+        int r;
+
+        /* The child's mount is ours too: a fork shares the mount table. */
+        r = child_call(root_mount_in_child, &m, deadline_after_sec(sec));
+        if (r == -ETIME)
+                return log_error_errno(r, "Mounting the root filesystem %s did not end within %ld s; gave up on it.",
+                                       spec, sec);
+        if (r < 0)
+                return r; /* the child logged why */
+        c->mounted = true;
+        return 0;
+}
+
 /* One step of a run outside the table, reported to PID 1 like the others. */
 static int run_step(Capture *c, CaptureState s, uint64_t deadline, StepFunc f) {
         log_info("kdump: %s", steps[s].name);
