@@ -66,6 +66,9 @@ struct Capture {
         const char *rootfs_path;  /* dump_to_rootfs: path on the real root (kdump.conf's, unbaked) */
         const char *root_spec, *root_fstype;
         long hook_timeout_sec;    /* 0: CAPTURE_HOOK_TIMEOUT_SEC */
+        /* kdumpd.conf's dump_stall_timeout: the collector is stopped when
+         * it made no progress for this long. 0: no watchdog. */
+        long dump_stall_timeout_sec;
         long root_mount_timeout_sec; /* 0: disk_timeout + CAPTURE_ROOT_MOUNT_GRACE_SEC */
 };
 
@@ -105,6 +108,9 @@ CaptureState capture_state_from_string(const char *name);
 
 /* The deadline (CLOCK_MONOTONIC µs) of step s if it started now. */
 uint64_t capture_step_deadline(const Capture *c, CaptureState s);
+
+/* For the target rows' collectors: the stall watchdog's time in µs (0: off). */
+uint64_t capture_dump_stall_usec(const Capture *c);
 
 /* Mounts the real root read-write on c->mount_dir, waiting for its device
  * as long as for the target. */

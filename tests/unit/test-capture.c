@@ -267,6 +267,29 @@ TEST(failing_post_hook_turns_success_into_failure_action) {
         capture_done(&cap);
 }
 
+/* A target that stops taking data: the collector (here one that never
+ * writes) is stopped after dump_stall_timeout, long before its deadline,
+ * and the failure path runs as for any failed collector. */
+TEST(stalled_collector_is_stopped_and_failure_action_runs) {
+        _cleanup_free_ char *vmcore = NULL, *mnt = setup(&vmcore), *post = make_hook("post", 0),
+                            *emergency = make_hook("emergency", 0);
+        _cleanup_free_ char *collector = test_write_file(test_tmpdir(), "bin/stalls", "#!/bin/sh\nexec sleep 600\n");
+        ASSERT_OK(chmod(collector, 0755));
+        _cleanup_kdump_config_free_ KdumpConfig *c = config(collector, NULL, post, emergency);
+
+        Capture cap = capture_for(c, vmcore, mnt);
+        cap.dump_stall_timeout_sec = 1;
+        uint64_t start = now_usec();
+        ASSERT_EQ(capture_run(&cap), KDUMP_ACTION_HALT);
+        ASSERT_GE(now_usec() - start, 1000000ULL);
+        ASSERT_LT(now_usec() - start, 10 * 1000000ULL);
+        ASSERT_EQ(cap.failed_step, CAPTURE_DUMP_VMCORE);
+        ASSERT_EQ(cap.dump_status, 1);
+        _cleanup_free_ char *log = hooks_log();
+        ASSERT_STREQ(log, "post 1\nemergency \n");
+        capture_done(&cap);
+}
+
 /* mount_root_run_init mounts the real root from PID 1: a mount that never
  * returns is given up at its deadline, and PID 1 goes on to reboot. */
 TEST(hanging_root_mount_ends_at_its_deadline) {
