@@ -24,6 +24,7 @@
 #include "capture.h"
 #include "fileio.h"
 #include "kdump-config.h"
+#include "kdumpd-settings.h"
 #include "log.h"
 #include "macro.h"
 #include "meminfo.h"
@@ -78,6 +79,25 @@ static void open_console(void) {
                         dup2(fd, i);
         if (fd > 2)
                 close(fd);
+}
+
+/* kdumpd.conf as mkdumprd baked it into the image: the settings the
+ * capture reads (none of the file's other keys). An image without it, or
+ * with one this build cannot read, gets the defaults: a dump is still
+ * possible. */
+static KdumpdSettings *capture_settings_load(void) {
+        _cleanup_kdumpd_settings_free_ KdumpdSettings *s = NULL;
+        ConfigDiagnostics diag = {};
+        int r;
+
+        r = kdumpd_settings_load(KDUMPD_SETTINGS_PATH, &diag, &s);
+        log_config_diagnostics(&diag);
+        if (r >= 0)
+                return TAKE_PTR(s);
+        log_warning_errno(r, "cannot read %s: %m; using the default settings.", KDUMPD_SETTINGS_PATH);
+        if (kdumpd_settings_parse_string(KDUMPD_SETTINGS_PATH, "", NULL, &s) < 0)
+                return NULL;
+        return TAKE_PTR(s);
 }
 
 /* PID 1's backstop over the worker's own deadlines. */
@@ -257,7 +277,7 @@ static int switch_to_real_root(Capture *c) {
                 (void) umount2(c->mount_dir, MNT_DETACH);
         c->mount_dir = "/sysroot";
         c->mounted = false;
-        r = capture_mount_root(c, spec, fstype);
+        r = capture_mount_root_bounded(c, spec, fstype);
         if (r < 0)
                 return r;
         /* /sbin/init is often an absolute symlink: look inside the root. */
@@ -393,6 +413,8 @@ int main(int argc, char *argv[]) {
                 act(NULL, KDUMP_ACTION_REBOOT);
         }
 
+        _cleanup_kdumpd_settings_free_ KdumpdSettings *settings = capture_settings_load();
+
         /* Network targets: the plan mkdumprd recorded; the dump directory
          * is named after our address, as kdump-utils names it. */
         _cleanup_(net_plan_done) NetPlan net = {};
@@ -420,6 +442,8 @@ int main(int argc, char *argv[]) {
                 },
                 .scratch_dir = "/run/kdump",
                 .report_fd = -1,
+                .dump_stall_timeout_sec = settings ? kdumpd_settings_dump_stall_timeout(settings)
+                                                   : KDUMPD_SETTINGS_DUMP_STALL_TIMEOUT_DEFAULT,
         };
 
         if (access(VMCORE, R_OK) < 0) {

@@ -20,6 +20,7 @@
 #include "fileio.h"
 #include "fs-target.h"
 #include "hook-dir.h"
+#include "kdumpd-settings.h"
 #include "log.h"
 #include "macro.h"
 #include "module-load.h"
@@ -228,6 +229,29 @@ static int step_dump_dmesg(Capture *c) {
         return 0;
 }
 
+uint64_t capture_dump_stall_usec(const Capture *c) {
+        return c->dump_stall_timeout_sec > 0 ? (uint64_t) c->dump_stall_timeout_sec * 1000000ULL : 0;
+}
+
+/* The watchdog counts the bytes the collector reads and writes from
+ * /proc/PID/io; a kernel without CONFIG_TASK_IO_ACCOUNTING has none, and
+ * CPU time alone cannot tell a slow link from a stuck one. */
+static void stall_watchdog_check(Capture *c) {
+        if (c->dump_stall_timeout_sec <= 0 || access("/proc/self/io", R_OK) >= 0)
+                return;
+        log_warning("This kernel does not count a process's I/O (/proc/self/io, CONFIG_TASK_IO_ACCOUNTING): "
+                    "dump_stall_timeout is off; only the collector's deadline ends a dump that stopped.");
+        c->dump_stall_timeout_sec = 0;
+}
+
+/* The one way a collector ends that no target logs: the watchdog stopped
+ * it, and its consumer with it. */
+static int vmcore_stalled(const Capture *c, const char *collector) {
+        return log_error_errno(-ECOMM, "no progress for %ld s: the dump target stopped taking data; "
+                               "stopped core_collector \"%s\" (dump_stall_timeout in " KDUMPD_SETTINGS_PATH ").",
+                               c->dump_stall_timeout_sec, collector);
+}
+
 static int step_dump_vmcore(Capture *c) {
         const TargetOps *t = capture_target(c);
         char * const *argv = kdump_config_core_collector_argv(c->config);
@@ -235,14 +259,19 @@ static int step_dump_vmcore(Capture *c) {
         int r;
 
         c->dump_status = 1; /* until the vmcore is really there */
-        if (t->dump_vmcore)
-                return t->dump_vmcore(c, argv);
+        stall_watchdog_check(c);
+        if (t->dump_vmcore) {
+                r = t->dump_vmcore(c, argv);
+                return r == -ECOMM ? vmcore_stalled(c, collector) : r;
+        }
         r = capture_dump_dir_ensure(c);
         if (r < 0)
                 return r;
         log_info("Saving vmcore with \"%s\".", collector);
         r = t->save_vmcore(c, argv);
         c->dump_status = r < 0 ? 1 : r;
+        if (r == -ECOMM)
+                return vmcore_stalled(c, collector);
         if (r == -ETIME)
                 return log_error_errno(r, "core_collector \"%s\" did not finish in time; killed it.", collector);
         if (r < 0)
@@ -413,6 +442,37 @@ int capture_mount_root(Capture *c, const char *spec, const char *fstype) {
         (void) mkdir(c->mount_dir, 0755);
         return ops(c)->mount_root ? ops(c)->mount_root(c, spec, fstype)
                                   : fs_target_mount(c, spec, fstype, deadline_after_sec(target_timeout_sec(c)));
+}
+
+typedef struct RootMount {
+        Capture *c;
+        const char *spec, *fstype;
+} RootMount;
+
+static int root_mount_in_child(void *userdata) {
+        RootMount *m = userdata;
+        return capture_mount_root(m->c, m->spec, m->fstype);
+}
+
+long capture_root_mount_timeout_sec(const Capture *c) {
+        return c->root_mount_timeout_sec > 0 ? c->root_mount_timeout_sec
+                                             : target_timeout_sec(c) + CAPTURE_ROOT_MOUNT_GRACE_SEC;
+}
+
+int capture_mount_root_bounded(Capture *c, const char *spec, const char *fstype) {
+        long sec = capture_root_mount_timeout_sec(c);
+        RootMount m = { .c = c, .spec = spec, .fstype = fstype };
+        int r;
+
+        /* The child's mount is ours too: a fork shares the mount table. */
+        r = child_call(root_mount_in_child, &m, deadline_after_sec(sec));
+        if (r == -ETIME)
+                return log_error_errno(r, "Mounting the root filesystem %s did not end within %ld s; gave up on it.",
+                                       spec, sec);
+        if (r < 0)
+                return r; /* the child logged why */
+        c->mounted = true;
+        return 0;
 }
 
 /* One step of a run outside the table, reported to PID 1 like the others. */

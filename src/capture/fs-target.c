@@ -78,7 +78,8 @@ int fs_target_dump_dir_create(Capture *c, const char *path) {
 }
 
 int fs_target_save_vmcore(Capture *c, char * const *collector) {
-        return dump_save_vmcore(c->vmcore, c->dump_dir, collector, capture_step_deadline(c, CAPTURE_DUMP_VMCORE));
+        return dump_save_vmcore(c->vmcore, c->dump_dir, collector, capture_step_deadline(c, CAPTURE_DUMP_VMCORE),
+                                capture_dump_stall_usec(c));
 }
 
 static int fs_op_wait(Capture *c) {

@@ -57,7 +57,7 @@ int raw_target_find(const char *spec, uint64_t deadline_usec, char **ret_devnode
 }
 
 int raw_target_save_vmcore(const char *devnode, char * const *core_collector, const char *vmcore,
-                           uint64_t deadline_usec) {
+                           uint64_t deadline_usec, uint64_t stall_usec) {
         _cleanup_strv_free_ char **argv = NULL;
         struct stat st;
         int r;
@@ -80,7 +80,9 @@ int raw_target_save_vmcore(const char *devnode, char * const *core_collector, co
                 return log_error_errno(-errno, "Cannot open raw dump target %s for writing: %m", devnode);
 
         log_info("Writing the flattened vmcore to %s.", devnode);
-        r = child_run(argv, NULL, -1, fd, deadline_usec);
+        r = child_run_watched(argv, NULL, -1, fd, deadline_usec, stall_usec);
+        if (r == -ECOMM)
+                return r; /* the step says why */
         if (r == -ETIME)
                 return log_error_errno(r, "core_collector \"%s\" did not finish in time; killed it.", argv[0]);
         if (r < 0)
@@ -101,7 +103,7 @@ static int raw_op_wait(Capture *c) {
 
 static int raw_op_dump_vmcore(Capture *c, char * const *collector) {
         int r = raw_target_save_vmcore(c->raw_device, collector, c->vmcore,
-                                       capture_step_deadline(c, CAPTURE_DUMP_VMCORE));
+                                       capture_step_deadline(c, CAPTURE_DUMP_VMCORE), capture_dump_stall_usec(c));
         c->dump_status = r < 0 ? 1 : r;
         return r > 0 ? -EPROTO : r;
 }

@@ -18,6 +18,8 @@ int raw_target_find(const char *spec, uint64_t deadline_usec, char **ret_devnode
  * (its argv) with vmcore appended and its stdout on the device
  * (opened write-only, exclusively when it is a block device, never
  * truncated), and fsyncs the device. Logs; returns 0, the collector's
- * exit status (> 0), or -errno (-ETIME: killed at deadline_usec). */
+ * exit status (> 0), or -errno (-ETIME: killed at deadline_usec;
+ * -ECOMM, not logged: killed after no progress for stall_usec, 0: no
+ * watchdog). */
 int raw_target_save_vmcore(const char *devnode, char * const *core_collector, const char *vmcore,
-                           uint64_t deadline_usec);
+                           uint64_t deadline_usec, uint64_t stall_usec);

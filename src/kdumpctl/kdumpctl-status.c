@@ -97,7 +97,7 @@ static int status_changed_inputs(StatusFacts *f) {
                 f->changed_unknown = "out of memory";
                 return r;
         }
-        BuildPaths p = { .state_dir = KDUMP_STATE_DIR, .kver = kver, .kernel = kernel };
+        BuildPaths p = { .state_dir = KDUMP_STATE_DIR, .kver = kver, .kernel = kernel, .settings = settings };
         /* A build's progress lines are not status; its errors say why the
          * comparison failed. */
         log_set_max_level(LOG_WARNING);

@@ -255,7 +255,8 @@ int capture_arm(const ArmOptions *o, const ArmInputs *in, const ArmResult *previ
         if (r < 0)
                 return r;
 
-        BuildPaths p = { .state_dir = o->state_dir, .kver = kver, .kernel = kernel, .building = o->building,
+        BuildPaths p = { .state_dir = o->state_dir, .kver = kver, .kernel = kernel, .settings = in->settings,
+                         .building = o->building,
                          .build_timeout_usec = kdumpd_settings_build_timeout(in->settings) * 1000000ULL,
                          .waiting = o->waiting, .userdata = o->userdata };
         _cleanup_(staged_image_done) StagedImage staged = { .lock_fd = -EBADF };

@@ -27,7 +27,7 @@ int capture_boot_save(const KdumpConfig *config, const char *vmcore, char **ret_
         if (r != 0)
                 log_warning("Could not save vmcore-dmesg.txt (%s %d); going on with the vmcore.",
                             r < 0 ? "error" : "exit status", r < 0 ? -r : r);
-        r = dump_save_vmcore(vmcore, dir, kdump_config_core_collector_argv(config), 0);
+        r = dump_save_vmcore(vmcore, dir, kdump_config_core_collector_argv(config), 0, 0);
         if (r < 0)
                 return log_error_errno(r, "Failed to save the vmcore in %s: %m", dir);
         if (r > 0) {

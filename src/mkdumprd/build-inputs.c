@@ -22,6 +22,7 @@ void build_inputs_done(BuildInputs *in) {
         strv_free(in->extra_bins);
         resolved_target_done(&in->target);
         free(in->baked);
+        free(in->capture_settings);
         free(in->lvm_plan);
         free(in->lvm_disks);
         free(in->manifest);
@@ -80,6 +81,33 @@ static int image_files(const KdumpConfig *config, char ***ret_files, char ***ret
         return 0;
 }
 
+/* What the capture program reads of kdumpd.conf, in the file's syntax. */
+static int capture_settings_bake(const KdumpdSettings *settings, char **ret) {
+        _cleanup_kdumpd_settings_free_ KdumpdSettings *defaults = NULL;
+        char *buf = NULL;
+        size_t size = 0;
+        int r;
+
+        if (!settings) {
+                r = kdumpd_settings_parse_string(KDUMPD_SETTINGS_PATH, "", NULL, &defaults);
+                if (r < 0)
+                        return r;
+                settings = defaults;
+        }
+        FILE *f = open_memstream(&buf, &size);
+        if (!f)
+                return -ENOMEM;
+        r = kdumpd_settings_format_capture(settings, f);
+        if (fclose(f) != 0 && r >= 0)
+                r = -ENOMEM;
+        if (r < 0) {
+                free(buf);
+                return r;
+        }
+        *ret = buf;
+        return 0;
+}
+
 /* nfs, ssh: the route to the server. Not reachable yet is no error of
  * the configuration: the caller may wait for the network. */
 static int network_resolve(const KdumpConfig *config, const BuildPaths *p, ResolvedTarget *t) {
@@ -105,6 +133,9 @@ int build_inputs_collect(const KdumpConfig *config, const char *config_path, con
         r = image_files(config, &in.files, &in.hooks, &in.extra_bins);
         if (r < 0)
                 return log_error_errno(r, "Failed to list the hook directories: %m");
+        r = capture_settings_bake(p->settings, &in.capture_settings);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write the capture's settings: %m");
         r = network_resolve(config, p, &in.target);
         if (r >= 0)
                 r = config_bake(config, config_path, &in.target, &in.baked);

@@ -14,6 +14,7 @@ typedef struct BuildInputs {
         char **extra_bins;       /* kdump.conf's extra_bins, split once as the shell would */
         ResolvedTarget target;   /* looked up once, handed to every step */
         char *baked;             /* the normalised kdump.conf, target made explicit */
+        char *capture_settings;  /* the keys of kdumpd.conf the capture reads, in its syntax */
         char *lvm_plan, *lvm_disks;
         char *manifest;
         bool zstd;               /* the image compressed by mkdumprd (else by dracut) */

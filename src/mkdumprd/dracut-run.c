@@ -29,7 +29,7 @@ int dracut_argv(const KdumpConfig *config, const char *kver, const BuildDir *dir
                 "dracut", "--force", "--quiet", "--conf", "/dev/null", "--confdir", dir->confdir, "--tmpdir", dir->tmpdir,
                 "--hostonly", "--hostonly-mode", "strict", "--no-hostonly-cmdline", "--no-early-microcode",
                 "--nofscks", "--modules", "kdump", "--kver", kver,
-                "--include", dir->config, "/etc/kdump.conf", NULL,
+                "--include", dir->config, "/etc/kdump.conf", "--include", dir->settings, KDUMPD_SETTINGS_PATH, NULL,
         };
         for (const char **a = fixed; *a; a++)
                 if (strv_extend(&argv, *a) < 0)

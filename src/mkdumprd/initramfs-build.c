@@ -103,6 +103,8 @@ static bool image_current(const KdumpConfig *config, bool force, const StagedIma
 /* Everything dracut reads from us goes through the private directory. */
 static int dracut_inputs_write(const KdumpConfig *config, const BuildInputs *in, BuildDir *dir) {
         int r = build_dir_write(dir, "kdump.conf", in->baked, NULL);
+        if (r >= 0)
+                r = build_dir_write(dir, "kdumpd.conf", in->capture_settings, NULL);
         if (r >= 0 && in->target.net.plan.mac)
                 r = net_target_write(&in->target.net, config, dir->path);
         if (r >= 0 && in->lvm_plan)

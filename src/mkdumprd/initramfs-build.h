@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "kdump-config.h"
+#include "kdumpd-settings.h"
 
 #define KDUMP_STATE_DIR "/var/lib/kdump"
 
@@ -15,6 +16,9 @@ typedef struct BuildPaths {
         const char *state_dir;   /* KDUMP_STATE_DIR */
         const char *kver;        /* kernel release the image is for */
         const char *kernel;      /* that kernel's image, /boot/vmlinuz-<kver> */
+        /* kdumpd.conf, for what the capture reads of it (baked into the
+         * image as its /etc/kdump/kdumpd.conf); NULL: the defaults. */
+        const KdumpdSettings *settings;
         /* Called once dracut is about to run (the image is not up to
          * date): kdumpd tells systemd it is ready instead of holding boot. */
         void (*building)(const char *kver, void *userdata);

@@ -11,14 +11,20 @@
 #include "macro.h"
 #include "strv.h"
 
-/* The blocks manifest_build() writes as "NAME-begin" … "NAME-end". */
+/* The blocks manifest_build() writes as "NAME-begin" … "NAME-end", and
+ * the input each one records. */
 static const char *block_input(const char *name) {
-        if (strcmp(name, "config") == 0)
-                return "kdump.conf";
-        if (strcmp(name, "lvm") == 0)
-                return "LVM layout";
-        if (strcmp(name, "known-hosts") == 0)
-                return "ssh known hosts";
+        static const struct {
+                const char *block, *input;
+        } blocks[] = {
+                { "config", "kdump.conf" },
+                { "capture-settings", "kdumpd.conf (what the capture reads of it)" },
+                { "lvm", "LVM layout" },
+                { "known-hosts", "ssh known hosts" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(blocks); i++)
+                if (strcmp(name, blocks[i].block) == 0)
+                        return blocks[i].input;
         return name;
 }
 

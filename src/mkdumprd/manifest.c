@@ -134,6 +134,7 @@ int manifest_build(const BuildPaths *p, const BuildInputs *in, const char *colle
         }
         manifest_add_libraries(m, memo, programs);
         fprintf(m, "config-begin\n%sconfig-end\n", in->baked);
+        fprintf(m, "capture-settings-begin\n%scapture-settings-end\n", in->capture_settings);
         if (fclose(m) != 0) {
                 free(buf);
                 return -ENOMEM;

@@ -8,12 +8,14 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "deadline.h"
 #include "fileio.h"
 #include "log.h"
 #include "tests.h"
 
 typedef struct Fake {
         int mount_result;
+        bool root_mount_hangs; /* a mount(2) stuck in the kernel */
         unsigned mounts, unmounts, root_mounts;
         char *log_at_unmount; /* hooks.log when the target was unmounted */
 } Fake;
@@ -41,6 +43,8 @@ static void fake_unmount(Capture *c) {
 static int fake_mount_root(Capture *c, const char *spec, const char *fstype) {
         ASSERT_STREQ(spec, "UUID=9a1e5c2e-0000-4000-8000-00000000000f");
         ASSERT_STREQ(fstype, "ext4");
+        while (fake.root_mount_hangs)
+                pause();
         fake.root_mounts++;
         c->mounted = true;
         return 0;
@@ -261,4 +265,68 @@ TEST(failing_post_hook_turns_success_into_failure_action) {
         _cleanup_free_ char *core = test_path(dir, "vmcore");
         ASSERT_TRUE(access(core, F_OK) == 0); /* the dump itself is kept */
         capture_done(&cap);
+}
+
+/* A target that stops taking data: the collector (here one that never
+ * writes) is stopped after dump_stall_timeout, long before its deadline,
+ * and the failure path runs as for any failed collector. */
+TEST(stalled_collector_is_stopped_and_failure_action_runs) {
+        _cleanup_free_ char *vmcore = NULL, *mnt = setup(&vmcore), *post = make_hook("post", 0),
+                            *emergency = make_hook("emergency", 0);
+        _cleanup_free_ char *collector = test_write_file(test_tmpdir(), "bin/stalls", "#!/bin/sh\nexec sleep 600\n");
+        ASSERT_OK(chmod(collector, 0755));
+        _cleanup_kdump_config_free_ KdumpConfig *c = config(collector, NULL, post, emergency);
+
+        Capture cap = capture_for(c, vmcore, mnt);
+        cap.dump_stall_timeout_sec = 1;
+        uint64_t start = now_usec();
+        ASSERT_EQ(capture_run(&cap), KDUMP_ACTION_HALT);
+        ASSERT_GE(now_usec() - start, 1000000ULL);
+        ASSERT_LT(now_usec() - start, 10 * 1000000ULL);
+        ASSERT_EQ(cap.failed_step, CAPTURE_DUMP_VMCORE);
+        ASSERT_EQ(cap.dump_status, 1);
+        _cleanup_free_ char *log = hooks_log();
+        ASSERT_STREQ(log, "post 1\nemergency \n");
+        capture_done(&cap);
+}
+
+/* mount_root_run_init mounts the real root from PID 1: a mount that never
+ * returns is given up at its deadline, and PID 1 goes on to reboot. */
+TEST(hanging_root_mount_ends_at_its_deadline) {
+        _cleanup_free_ char *vmcore = NULL, *mnt = setup(&vmcore);
+        _cleanup_kdump_config_free_ KdumpConfig *c = config("cp", NULL, NULL, NULL);
+
+        Capture cap = capture_for(c, vmcore, mnt);
+        cap.root_mount_timeout_sec = 1;
+        fake.root_mount_hangs = true;
+        uint64_t start = now_usec();
+        ASSERT_ERROR(capture_mount_root_bounded(&cap, "UUID=9a1e5c2e-0000-4000-8000-00000000000f", "ext4"), ETIME);
+        ASSERT_LT(now_usec() - start, 5 * 1000000ULL);
+        ASSERT_FALSE(cap.mounted);
+
+        fake.root_mount_hangs = false;
+        ASSERT_OK(capture_mount_root_bounded(&cap, "UUID=9a1e5c2e-0000-4000-8000-00000000000f", "ext4"));
+        ASSERT_TRUE(cap.mounted);
+        capture_done(&cap);
+}
+
+/* Without a time of its own, the root gets disk_timeout (60 s when unset)
+ * plus the grace. */
+TEST(root_mount_deadline_is_disk_timeout_plus_grace) {
+        static const struct {
+                const char *text;
+                long sec;
+        } cases[] = {
+                { "path /var/crash\ndisk_timeout 1\n", 1 + CAPTURE_ROOT_MOUNT_GRACE_SEC },
+                { "path /var/crash\ndisk_timeout 0\n", CAPTURE_ROOT_MOUNT_GRACE_SEC },
+                { "path /var/crash\n", 60 + CAPTURE_ROOT_MOUNT_GRACE_SEC },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_kdump_config_free_ KdumpConfig *c = NULL;
+                ConfigDiagnostics d = {};
+                ASSERT_OK(kdump_config_parse_string("test.conf", cases[i].text, &d, &c));
+                config_diagnostics_done(&d);
+                Capture cap = { .config = c };
+                ASSERT_EQ(capture_root_mount_timeout_sec(&cap), cases[i].sec);
+        }
 }

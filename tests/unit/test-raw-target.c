@@ -29,7 +29,7 @@ static int save_vmcore(const char *devnode, const char *collector, const char *v
 
         if (r < 0)
                 return r;
-        return raw_target_save_vmcore(devnode, argv, vmcore, deadline_usec);
+        return raw_target_save_vmcore(devnode, argv, vmcore, deadline_usec, 0);
 }
 
 static char *make_device(const char *name, Content what) {
