@@ -153,7 +153,7 @@ vm_append() {
 #                    (a halted machine); the harness then stopped QEMU
 #   halted-but-exited "reboot: System halted", then QEMU ended by itself
 #   timeout          VM_TIMEOUT; capture-timeout: CAPTURE_TIMEOUT
-#   restore-failed   a restored guest did not take its job within 90 s
+#   restore-failed   a restored guest did not take its job within 300 s
 #   saved            a profile boot: saved at "VMTEST: profile-ready"
 # The guest has a monitor ($work/$name.mon, see vm_monitor). Variables
 # that act here (tests/vm/README.md): NET, NET_LINK_DOWN, LEAN,
@@ -247,7 +247,7 @@ vm_boot() {
             break
         fi
         if [ -n "$restore" ] && [ -z "${seen["VMTEST: boot-done"]:-}" ] &&
-            awk -v a="$start" -v b="$(vm_now)" 'BEGIN {exit !(b - a > 90)}'; then
+            awk -v a="$start" -v b="$(vm_now)" 'BEGIN {exit !(b - a > 300)}'; then
             end='restore-failed'
             vm_qemu_stop "$work" "$name" "$pidfile"
             break

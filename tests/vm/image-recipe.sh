@@ -28,7 +28,9 @@ packages=(
     systemd systemd-sysv udev dbus kmod procps util-linux e2fsprogs
     linux-image-amd64 initramfs-tools zstd
     dracut-core makedumpfile xz-utils
-    libconfuse2 libsystemd0 libmount1 libblkid1
+    # what kdumpd's package links (Debian 13's systemd no longer brings
+    # libgcrypt)
+    libconfuse2 libsystemd0 libmount1 libblkid1 libkmod2 libgcrypt20 liblzma5 libzstd1 zlib1g
     # network targets: the address of the guest (ip), kdumpctl propagate
     # (ssh, ssh-keygen, ssh-keyscan), the capture image's ssh client (dbclient)
     iproute2 openssh-client dropbear-bin

@@ -198,7 +198,13 @@ vm_install_package() {
     cp "$deb" "$root/tmp/kdumpd.deb" || return 1
     printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d" && chmod 0755 "$root/usr/sbin/policy-rc.d"
     mount -t proc proc "$root/proc" || return 1
-    DEBIAN_FRONTEND=noninteractive chroot "$root" dpkg -i /tmp/kdumpd.deb
+    cp -L /etc/resolv.conf "$root/etc/resolv.conf.vmtest" 2>/dev/null
+    # apt, as an admin installs a downloaded package: a dependency the
+    # guest lacks comes from the guest's own mirror.
+    DEBIAN_FRONTEND=noninteractive chroot "$root" sh -c \
+        'cp /etc/resolv.conf /etc/resolv.conf.saved 2>/dev/null; cp /etc/resolv.conf.vmtest /etc/resolv.conf;
+         apt-get install -y -q --no-install-recommends /tmp/kdumpd.deb || { apt-get update -q && apt-get install -y -q --no-install-recommends /tmp/kdumpd.deb; }
+         rc=$?; mv /etc/resolv.conf.saved /etc/resolv.conf 2>/dev/null || rm -f /etc/resolv.conf; rm -f /etc/resolv.conf.vmtest; apt-get clean; exit $rc'
     rc=$?
     umount "$root/proc"
     rm -f "$root/tmp/kdumpd.deb" "$root/usr/sbin/policy-rc.d"

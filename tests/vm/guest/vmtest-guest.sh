@@ -49,6 +49,9 @@ net_wait() {
 # clock is the saved one until then.
 if [ "$name" = __profile__ ]; then
     [ "$net" = 1 ] && net_wait
+    # What boot still has to do (udev loading modules for the devices)
+    # is done before the save, not by every restored guest.
+    udevadm settle --timeout=120
     sync
     say "profile-ready"
     job=
