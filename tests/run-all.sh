@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: unit tests (meson suite "unit"), a short run of the
+# reload soak (meson suite "soak", tests/soak), a short run of the
 # kdump.conf fuzzer (tests/fuzz, FUZZ_SECONDS, default 60), and the
 # real-crash scenarios in QEMU (meson suite "vm", tests/vm). Ends with
 # "N passed, N failed, N skipped" over all of them.
@@ -24,6 +25,18 @@ rm -f "$unit_log"
 unit_ok=${unit_ok:-0}
 [ "$unit_ok" -gt 0 ] || unit_fail=$((unit_fail + 1))   # no unit test ran: that is a failure
 
+# The soak: one meson test, a skip when not run as root.
+soak_log=$(mktemp)
+meson test -C "$build" --suite soak --print-errorlogs 2>&1 | tee "$soak_log"
+soak_rc=${PIPESTATUS[0]}
+soak_ok=$(awk '/^Ok:/ {print $2}' "$soak_log" | tail -n1)
+soak_fail=$(awk '/^(Fail|Unexpected Pass|Timeout):/ {s += $2} END {print s + 0}' "$soak_log")
+soak_skip=$(awk '/^Skipped:/ {print $2}' "$soak_log" | tail -n1)
+rm -f "$soak_log"
+soak_ok=${soak_ok:-0} soak_skip=${soak_skip:-0}
+[ "$soak_rc" -ne 0 ] && [ "$soak_fail" -eq 0 ] && soak_fail=1
+[ $((soak_ok + soak_fail + soak_skip)) -gt 0 ] || soak_fail=1
+
 fuzz_log=$(mktemp)
 tests/fuzz/run-fuzz.sh "${FUZZ_SECONDS:-60}" 2>&1 | tee "$fuzz_log"
 fuzz_rc=${PIPESTATUS[0]}
@@ -47,7 +60,8 @@ vm_ok=${vm_ok:-0} vm_skip=${vm_skip:-0}
 [ $((vm_ok + vm_fail + vm_skip)) -gt 0 ] || vm_fail=1 # no scenario ran: that is a failure
 
 echo "unit: ${unit_ok} passed, ${unit_fail} failed, ${unit_skip:-0} skipped"
+echo "soak: ${soak_ok} passed, ${soak_fail} failed, ${soak_skip} skipped"
 echo "fuzz: ${fuzz_ok} passed, ${fuzz_fail} failed, ${fuzz_skip} skipped"
 echo "vm: ${vm_ok} passed, ${vm_fail} failed, ${vm_skip} skipped"
-echo "$((unit_ok + fuzz_ok + vm_ok)) passed, $((unit_fail + fuzz_fail + vm_fail)) failed, $(( ${unit_skip:-0} + fuzz_skip + vm_skip )) skipped"
-[ $((unit_fail + fuzz_fail + vm_fail)) -eq 0 ]
+echo "$((unit_ok + soak_ok + fuzz_ok + vm_ok)) passed, $((unit_fail + soak_fail + fuzz_fail + vm_fail)) failed, $(( ${unit_skip:-0} + soak_skip + fuzz_skip + vm_skip )) skipped"
+[ $((unit_fail + soak_fail + fuzz_fail + vm_fail)) -eq 0 ]
