@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: unit tests (meson suite "unit"), a short run of the
-# reload soak (meson suite "soak", tests/soak), a short run of the
-# kdump.conf fuzzer (tests/fuzz, FUZZ_SECONDS, default 60), and the
-# real-crash scenarios in QEMU (meson suite "vm", tests/vm). Ends with
+# reload soak (meson suite "soak", tests/soak), a short run of every
+# parser's fuzzer (tests/fuzz, FUZZ_SECONDS shared out, default 60), and
+# the real-crash scenarios in QEMU (meson suite "vm", tests/vm). Ends with
 # "N passed, N failed, N skipped" over all of them.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,12 +37,17 @@ soak_ok=${soak_ok:-0} soak_skip=${soak_skip:-0}
 [ "$soak_rc" -ne 0 ] && [ "$soak_fail" -eq 0 ] && soak_fail=1
 [ $((soak_ok + soak_fail + soak_skip)) -gt 0 ] || soak_fail=1
 
+# One count per fuzzer, from run-fuzz.sh's last line "fuzz: N passed, M failed".
 fuzz_log=$(mktemp)
 tests/fuzz/run-fuzz.sh "${FUZZ_SECONDS:-60}" 2>&1 | tee "$fuzz_log"
 fuzz_rc=${PIPESTATUS[0]}
 fuzz_ok=0 fuzz_fail=0 fuzz_skip=0
 if [ "$fuzz_rc" -eq 77 ]; then fuzz_skip=1
-elif [ "$fuzz_rc" -eq 0 ] && grep -q '^fuzz: 1 passed, 0 failed' "$fuzz_log"; then fuzz_ok=1
+elif counts=$(sed -n 's/^fuzz: \([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1 \2/p' "$fuzz_log" | tail -n1) &&
+    [ -n "$counts" ]; then
+    read -r fuzz_ok fuzz_fail <<<"$counts"
+    [ "$fuzz_rc" -ne 0 ] && [ "$fuzz_fail" -eq 0 ] && fuzz_fail=1
+    [ "$fuzz_rc" -eq 0 ] && [ "$fuzz_ok" -eq 0 ] && fuzz_fail=1 # no fuzzer ran
 else fuzz_fail=1; fi
 rm -f "$fuzz_log"
 
