@@ -150,7 +150,9 @@ int elf_needed_closure(const char *program, char ***ret) {
                 if (r < 0 && r != -ENOEXEC)
                         return r;
         }
-        qsort(found, strv_length(found), sizeof(char *), compare_strings);
+        /* qsort(NULL, 0, …) is undefined: a static program has no list. */
+        if (found)
+                qsort(found, strv_length(found), sizeof(char *), compare_strings);
         *ret = TAKE_PTR(found);
         if (!*ret)
                 *ret = calloc(1, sizeof(char *));
