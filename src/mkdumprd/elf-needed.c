@@ -109,12 +109,15 @@ static int elf_needed_names(const char *path, char ***names) {
         return 0;
 }
 
+/* A regular file, as the loader takes it: DT_NEEDED "." or "x86_64-linux-gnu"
+ * would otherwise name a directory. */
 static char *lib_find(const char *name) {
         for (size_t i = 0; i < ELEMENTSOF(lib_dirs); i++) {
+                struct stat st;
                 char *p = NULL;
                 if (asprintf(&p, "%s/%s", lib_dirs[i], name) < 0)
                         return NULL;
-                if (access(p, R_OK) == 0)
+                if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, R_OK) == 0)
                         return p;
                 free(p);
         }
