@@ -16,32 +16,37 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 ninja -C "$build" || { echo "run-all: build failed"; echo "0 passed, 1 failed"; exit 1; }
 
-unit_log=$(mktemp)
-meson test -C "$build" --suite unit --print-errorlogs 2>&1 | tee "$unit_log"
-unit_ok=$(awk '/^Ok:/ {print $2}' "$unit_log" | tail -n1)
-unit_fail=$(awk '/^(Fail|Unexpected Pass|Timeout):/ {s += $2} END {print s + 0}' "$unit_log")
-unit_skip=$(awk '/^Skipped:/ {print $2}' "$unit_log" | tail -n1)
-rm -f "$unit_log"
-unit_ok=${unit_ok:-0}
-[ "$unit_ok" -gt 0 ] || unit_fail=$((unit_fail + 1))   # no unit test ran: that is a failure
+# Runs meson suite SUITE (more meson test arguments after it) and sets
+# SUITE_ok, SUITE_fail and SUITE_skip from meson's summary. A suite that
+# exits non-zero has failed, and one in which nothing ran has too.
+meson_suite() {
+    local suite=$1 log rc ok fail skip
+    shift
+    log=$(mktemp)
+    meson test -C "$build" --suite "$suite" --print-errorlogs "$@" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    ok=$(awk '/^Ok:/ {print $2}' "$log" | tail -n1)
+    fail=$(awk '/^(Fail|Unexpected Pass|Timeout):/ {s += $2} END {print s + 0}' "$log")
+    skip=$(awk '/^Skipped:/ {print $2}' "$log" | tail -n1)
+    rm -f "$log"
+    ok=${ok:-0} skip=${skip:-0}
+    [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ] && fail=1
+    [ $((ok + fail + skip)) -gt 0 ] || fail=1
+    printf -v "${suite}_ok" %s "$ok"
+    printf -v "${suite}_fail" %s "$fail"
+    printf -v "${suite}_skip" %s "$skip"
+}
 
+meson_suite unit
 # The soak: one meson test, a skip when not run as root.
-soak_log=$(mktemp)
-meson test -C "$build" --suite soak --print-errorlogs 2>&1 | tee "$soak_log"
-soak_rc=${PIPESTATUS[0]}
-soak_ok=$(awk '/^Ok:/ {print $2}' "$soak_log" | tail -n1)
-soak_fail=$(awk '/^(Fail|Unexpected Pass|Timeout):/ {s += $2} END {print s + 0}' "$soak_log")
-soak_skip=$(awk '/^Skipped:/ {print $2}' "$soak_log" | tail -n1)
-rm -f "$soak_log"
-soak_ok=${soak_ok:-0} soak_skip=${soak_skip:-0}
-[ "$soak_rc" -ne 0 ] && [ "$soak_fail" -eq 0 ] && soak_fail=1
-[ $((soak_ok + soak_fail + soak_skip)) -gt 0 ] || soak_fail=1
+meson_suite soak
 
 # One count per fuzzer, from run-fuzz.sh's last line "fuzz: N passed, M failed".
 fuzz_log=$(mktemp)
 tests/fuzz/run-fuzz.sh "${FUZZ_SECONDS:-60}" 2>&1 | tee "$fuzz_log"
 fuzz_rc=${PIPESTATUS[0]}
 fuzz_ok=0 fuzz_fail=0 fuzz_skip=0
+# shellcheck disable=SC2034 # fuzz_skip is read as ${!skip} below
 if [ "$fuzz_rc" -eq 77 ]; then fuzz_skip=1
 elif counts=$(sed -n 's/^fuzz: \([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1 \2/p' "$fuzz_log" | tail -n1) &&
     [ -n "$counts" ]; then
@@ -53,20 +58,13 @@ rm -f "$fuzz_log"
 
 # The vm suite: one meson test per scenario (tests/vm/meson.build), two
 # guests at once; meson prints each scenario's time as it ends.
-vm_log=$(mktemp)
-meson test -C "$build" --suite vm --num-processes "${KDUMPD_VM_JOBS:-2}" --print-errorlogs 2>&1 | tee "$vm_log"
-vm_rc=${PIPESTATUS[0]}
-vm_ok=$(awk '/^Ok:/ {print $2}' "$vm_log" | tail -n1)
-vm_fail=$(awk '/^(Fail|Unexpected Pass|Timeout):/ {s += $2} END {print s + 0}' "$vm_log")
-vm_skip=$(awk '/^Skipped:/ {print $2}' "$vm_log" | tail -n1)
-rm -f "$vm_log"
-vm_ok=${vm_ok:-0} vm_skip=${vm_skip:-0}
-[ "$vm_rc" -ne 0 ] && [ "$vm_fail" -eq 0 ] && vm_fail=1
-[ $((vm_ok + vm_fail + vm_skip)) -gt 0 ] || vm_fail=1 # no scenario ran: that is a failure
+meson_suite vm --num-processes "${KDUMPD_VM_JOBS:-2}"
 
-echo "unit: ${unit_ok} passed, ${unit_fail} failed, ${unit_skip:-0} skipped"
-echo "soak: ${soak_ok} passed, ${soak_fail} failed, ${soak_skip} skipped"
-echo "fuzz: ${fuzz_ok} passed, ${fuzz_fail} failed, ${fuzz_skip} skipped"
-echo "vm: ${vm_ok} passed, ${vm_fail} failed, ${vm_skip} skipped"
-echo "$((unit_ok + soak_ok + fuzz_ok + vm_ok)) passed, $((unit_fail + soak_fail + fuzz_fail + vm_fail)) failed, $(( ${unit_skip:-0} + soak_skip + fuzz_skip + vm_skip )) skipped"
-[ $((unit_fail + soak_fail + fuzz_fail + vm_fail)) -eq 0 ]
+passed=0 failed=0 skipped=0
+for s in unit soak fuzz vm; do
+    ok=${s}_ok fail=${s}_fail skip=${s}_skip
+    echo "$s: ${!ok} passed, ${!fail} failed, ${!skip} skipped"
+    passed=$((passed + ${!ok})) failed=$((failed + ${!fail})) skipped=$((skipped + ${!skip}))
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
