@@ -5,47 +5,9 @@
  * ranges, and the formatted settings ("kdumpctl check" prints them) parse
  * again without errors into the same values and format to the same bytes.
  * run-fuzz.sh builds and runs it. */
-#include <errno.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
+#define FUZZER "fuzz-kdumpd-settings"
+#include "fuzz-config.h"
 #include "kdumpd-settings.h"
-#include "strv.h"
-
-#define FUZZ_NAME "fuzz.conf"
-
-static void fail(const char *what, const char *input, const char *a, const char *b) {
-        fprintf(stderr, "fuzz-kdumpd-settings: %s\n", what);
-        if (input)
-                fprintf(stderr, "--- input ---\n%s\n", input);
-        if (a)
-                fprintf(stderr, "--- first output ---\n%s", a);
-        if (b)
-                fprintf(stderr, "--- second output ---\n%s", b);
-        abort();
-}
-
-static void diagnostics_check(const ConfigDiagnostics *d, const char *input) {
-        static const char prefix[] = FUZZ_NAME ":";
-        unsigned errors = 0;
-
-        for (char **m = d->messages; m && *m; m++) {
-                const char *p = *m;
-                if (strncmp(p, prefix, strlen(prefix)) != 0)
-                        fail("diagnostic without the file name", input, *m, NULL);
-                p += strlen(prefix);
-                if (*p < '1' || *p > '9')
-                        fail("diagnostic without a line number", input, *m, NULL);
-                p += strspn(p, "0123456789");
-                if (strncmp(p, ": error: ", 9) != 0)
-                        fail("diagnostic is not an error", input, *m, NULL);
-                errors++;
-        }
-        if (errors != d->n_errors || d->n_warnings != 0)
-                fail("diagnostic counts do not match the messages", input, NULL, NULL);
-}
 
 static void ranges_check(const KdumpdSettings *s, const char *input) {
         const char *k = kdumpd_settings_kernel(s);
@@ -79,22 +41,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         char *text, *out = NULL, *out2 = NULL;
         int r;
 
-        if (size > 64 * 1024)
-                return 0;
-        text = malloc(size + 1);
+        text = input_text(data, size);
         if (!text)
                 return 0;
-        memcpy(text, data, size);
-        text[size] = 0;
-
         r = kdumpd_settings_parse_string(FUZZ_NAME, text, &diag, &s);
-        diagnostics_check(&diag, text);
-        if (r == 0 && diag.n_errors > 0)
-                fail("parse succeeded but reported errors", text, NULL, NULL);
-        if (r == -EINVAL && diag.n_errors == 0)
-                fail("parse failed without an error message", text, NULL, NULL);
-        if (r < 0 && r != -EINVAL && r != -ENOMEM)
-                fail("parse failed with an unexpected error code", text, NULL, NULL);
+        diagnostics_check(&diag, text, false);
+        parse_result_check(r, &diag, text);
         if (r < 0)
                 goto finish;
 
