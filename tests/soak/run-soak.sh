@@ -191,23 +191,33 @@ set_write() {
     fi
 }
 
-# Saves text to path: as an editor that renames, or in place.
+# Saves text to path: as an editor that renames, or in place; in place,
+# the file is empty for a moment (O_TRUNC), and an arming that reads it
+# then takes the defaults, which are valid. in_place says which it was.
 save() {
     local path=$1 text=$2
     if [ $((RANDOM % 10)) -lt 7 ]; then
+        in_place=0
         printf '%s' "$text" >"$path.tmp" && mv -f "$path.tmp" "$path"
     else
+        in_place=1
         printf '%s' "$text" >"$path"
     fi
 }
+
+# What an empty kdump.conf and kdumpd.conf load: /var/crash (where it can
+# be a dump target), and no mark on the command line.
+empty_conf="|makedumpfile -l --message-level 7 -d 31|reboot|reboot" empty_set=none
 
 edit() {
     if [ $((RANDOM % 100)) -lt 15 ]; then
         set_write
         save "$T/etc/kdumpd.conf" "$set_text"
+        [ "$in_place" -eq 0 ] || cand_set[$empty_set]=1
     else
         if [ $((RANDOM % 100)) -lt 60 ]; then conf_write_valid; else conf_write_broken; fi
         save "$T/etc/kdump.conf" "$conf_text"
+        [ "$in_place" -eq 0 ] || cand_conf[$empty_conf]=1
     fi
     [ "$conf_valid" -eq 1 ] && cand_conf[$conf_expect]=1
     [ "$set_valid" -eq 1 ] && cand_set[$set_expect]=1
@@ -237,7 +247,7 @@ loaded_conf() {
 }
 
 loaded_mark() {
-    grep -o 'soak\.mark=[0-9]*' "$R/kexec/cmdline" 2>/dev/null
+    grep -o 'soak\.mark=[0-9]*' "$R/kexec/cmdline" 2>/dev/null || echo "$empty_set"
 }
 
 sample() { # NAME -> "FDS RSS_KB"; what the descriptors are in $T/fds.NAME
