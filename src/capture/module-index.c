@@ -538,12 +538,21 @@ int module_index_resolve(const ModuleIndex *idx, const char *name_or_alias, bool
 
 static int add_in_order(const ModuleIndex *idx, const char *name, char ***paths, unsigned depth) {
         const ModuleEntry *m = find(idx, name);
+        _cleanup_free_ char *full = NULL;
         int r;
 
         if (depth > 32)
                 return -ELOOP;
         if (!m)
                 return module_index_is_builtin(idx, name) ? 0 : -ENOENT;
+        if (asprintf(&full, "%s/%s", idx->moddir, m->path) < 0)
+                return -ENOMEM;
+        /* In the order already, after what it needs: walking it again
+         * adds nothing, and softdeps that name a module many times along a
+         * chain would be walked a number of times exponential in the
+         * chain's length (a 1.5 KiB modprobe.d hung the capture). */
+        if (strv_contains(*paths, full))
+                return 0;
 
         /* softdep pre: may name aliases (crc32c); every match counts, and
          * one that is missing from the image is not an error. */
@@ -561,9 +570,6 @@ static int add_in_order(const ModuleIndex *idx, const char *name, char ***paths,
                 if ((r = add_in_order(idx, m->deps[i - 1], paths, depth + 1)) < 0)
                         return r;
 
-        _cleanup_free_ char *full = NULL;
-        if (asprintf(&full, "%s/%s", idx->moddir, m->path) < 0)
-                return -ENOMEM;
         if (!strv_contains(*paths, full) && strv_extend(paths, full) < 0)
                 return -ENOMEM;
 

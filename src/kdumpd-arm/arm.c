@@ -231,6 +231,18 @@ static int stale_image_load(const ArmOptions *o, const BuildPaths *p, const Cras
         return ret->cmdline ? 0 : log_oom();
 }
 
+/* The capture kernel, /boot/vmlinuz-<release>, is one of the kernel's
+ * files that --root moves (a test's fake kernel). */
+static int path_prefix_root(const char *root, char **path) {
+        char *p;
+
+        if (asprintf(&p, "%s%s", root, *path) < 0)
+                return -ENOMEM;
+        free(*path);
+        *path = p;
+        return 0;
+}
+
 int capture_arm(const ArmOptions *o, const ArmInputs *in, const ArmResult *previous, ArmResult *ret) {
         _cleanup_free_ char *kver = NULL, *kernel = NULL, *img = NULL, *cmdline = NULL;
         _cleanup_(crash_region_done) CrashRegion region = {};
@@ -244,6 +256,8 @@ int capture_arm(const ArmOptions *o, const ArmInputs *in, const ArmResult *previ
                 return log_error_errno(-ENOMEM, "%s", kexec_load_error_explain(-ENOMEM, &region));
 
         r = build_paths_for_kernel(wanted_kver, &kver, &kernel);
+        if (r >= 0 && o->root[0])
+                r = path_prefix_root(o->root, &kernel);
         if (r < 0)
                 return log_error_errno(r, "Cannot tell which kernel is running: %m");
         if (wanted_kver && access(kernel, R_OK) < 0)

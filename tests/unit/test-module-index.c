@@ -149,6 +149,41 @@ TEST(dependencies_and_softdeps_come_first) {
                                       "kernel/drivers/virtio/virtio_pci.ko"));
 }
 
+/* Found by fuzz-modprobe-d: each module of a softdep chain naming the next
+ * thirty times was walked 30^depth times; the capture hung. */
+TEST(softdeps_naming_a_module_many_times_walk_it_once) {
+        static const char *const chain[] = { "ext4", "jbd2", "mbcache", "crc16", "virtio", "virtio_ring", "nouveau" };
+        _cleanup_free_ char *conf = NULL;
+
+        for (size_t i = 0; i + 1 < ELEMENTSOF(chain); i++) {
+                _cleanup_free_ char *line = NULL;
+                ASSERT_TRUE(asprintf(&line, "%ssoftdep %s pre:", strempty(conf), chain[i]) > 0);
+                free(conf);
+                conf = TAKE_PTR(line);
+                for (int k = 0; k < 30; k++) {
+                        ASSERT_TRUE(asprintf(&line, "%s %s", conf, chain[i + 1]) > 0);
+                        free(conf);
+                        conf = TAKE_PTR(line);
+                }
+                ASSERT_TRUE(asprintf(&line, "%s\n", conf) > 0);
+                free(conf);
+                conf = TAKE_PTR(line);
+        }
+        fake_tree();
+        free(test_write_file(test_tmpdir(), "etc/modprobe.d/fan.conf", conf));
+        _cleanup_(module_index_freep) ModuleIndex *idx = NULL;
+        _cleanup_free_ char *moddir = test_path(test_tmpdir(), "lib/modules/6.1.0"),
+                           *confdir = test_path(test_tmpdir(), "etc/modprobe.d");
+        ASSERT_OK(module_index_load(moddir, confdir, &idx));
+        _cleanup_strv_free_ char **ext4 = load_order(idx, "ext4");
+
+        ASSERT_STRV_EQ(ext4, STRV_MAKE("kernel/crypto/crc32c_generic.ko", "kernel/arch/x86/crypto/crc32c-intel.ko",
+                                       "kernel/drivers/gpu/drm/nouveau/nouveau.ko.xz",
+                                       "kernel/drivers/virtio/virtio_ring.ko", "kernel/drivers/virtio/virtio.ko",
+                                       "kernel/lib/crc16.ko", "kernel/fs/mbcache.ko", "kernel/fs/jbd2/jbd2.ko",
+                                       "kernel/fs/ext4/ext4.ko"));
+}
+
 TEST(builtins_need_no_file_and_unknown_modules_fail) {
         _cleanup_(module_index_freep) ModuleIndex *idx = fake_index();
         _cleanup_strv_free_ char **loop = NULL, **r = NULL, **unknown = NULL;
