@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "block-identity.h"
 #include "block-stack.h"
 #include "dump-target.h"
 #include "kdump-config.h"
