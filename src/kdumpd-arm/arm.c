@@ -177,6 +177,24 @@ static int capture_cmdline_for(const ArmOptions *o, const ArmInputs *in, char **
         return r < 0 ? log_oom() : 0;
 }
 
+/* What the loaded image was baked with, for the boot after a crash (see
+ * KDUMP_LOADED_CONFIG_FILE). */
+static void loaded_config_record(const ArmOptions *o, const char *baked) {
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        if (!baked)
+                return;
+        if (asprintf(&path, "%s/" KDUMP_LOADED_CONFIG_FILE, o->state_dir) < 0) {
+                log_oom();
+                return;
+        }
+        r = write_file_atomic(path, baked, strlen(baked), 0600);
+        if (r < 0)
+                log_warning_errno(r, "Cannot write \"%s\": %m; after a crash, a raw target's dump is looked for where "
+                                  "kdump.conf names the device now.", path);
+}
+
 /* Why a build failed, for a stale image's record; NULL when the failure
  * is not the build's (the configuration, the network, a stop). */
 static const char *build_failure(int r) {
@@ -302,6 +320,7 @@ int capture_arm(const ArmOptions *o, const ArmInputs *in, const ArmResult *previ
                 previous_load_again(o, previous, kernel, img, cmdline, staged.image != NULL);
                 return r;
         }
+        loaded_config_record(o, staged.baked);
         /* Loaded is armed. An image that cannot be put in place is built
          * again next time (its manifest is not written). */
         if (initramfs_commit(&staged) < 0) {
