@@ -641,8 +641,6 @@ int main(int argc, char *argv[]) {
         r = hotplug_watch_new(e, "/sys", HOTPLUG_DEBOUNCE_USEC, on_hotplug, &d, &d.hotplug);
         if (r < 0)
                 log_warning_errno(r, "Cannot watch memory and CPU hot-plug; after one, \"kdumpctl reload\": %m");
-        else if (!d.hotplug)
-                log_info("This kernel updates the crash headers on memory and CPU hot-plug itself.");
 
         /* READY=1 comes once armed, or as soon as the arming needs slow
          * work (a build, a raw dump to restore): boot never waits for
