@@ -261,7 +261,7 @@ int raw_harvest_device(const char *device, const char *base, const char *host, t
         return RAW_STREAM_FLATTENED;
 }
 
-void raw_harvest(const KdumpConfig *config, const char *state_dir) {
+void raw_harvest(const KdumpConfig *config, const char *state_dir, char **ret_dir) {
         _cleanup_free_ char *dev = NULL, *failed = NULL;
         const char *spec;
         int r;
@@ -278,5 +278,5 @@ void raw_harvest(const KdumpConfig *config, const char *state_dir) {
         if (state_dir && asprintf(&failed, "%s/" RAW_RESTORE_FAILED_FILE, state_dir) < 0)
                 failed = NULL;
         (void) raw_harvest_device(dev, kdump_config_path(config), RAW_HARVEST_HOST, time(NULL),
-                                  deadline_after_sec(RAW_HARVEST_TIMEOUT_SEC), failed, NULL);
+                                  deadline_after_sec(RAW_HARVEST_TIMEOUT_SEC), failed, ret_dir);
 }

@@ -69,6 +69,7 @@ int raw_harvest_device(const char *device, const char *base, const char *host, t
  * so that arming still happens within kdump.service's start timeout.
  * Logs; a failure never stops the start. */
 #define RAW_HARVEST_TIMEOUT_SEC (15 * 60)
-/* state_dir keeps the memory of a failed restore (raw-restore-failed). */
+/* state_dir keeps the memory of a failed restore (raw-restore-failed).
+ * *ret_dir (may be NULL) gets the dump directory restored into, if any. */
 #define RAW_RESTORE_FAILED_FILE "raw-restore-failed"
-void raw_harvest(const KdumpConfig *config, const char *state_dir);
+void raw_harvest(const KdumpConfig *config, const char *state_dir, char **ret_dir);

@@ -37,6 +37,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* The store under the state directory. */
 #define CRASH_STORE_DIR "crashes"
@@ -75,6 +76,13 @@ typedef struct CrashRecord {
         char *dir_identity;
         char **extra; /* "KEY=VALUE" lines of keys this version does not know */
 } CrashRecord;
+
+/* LEARNED_USEC's clock: the first kernel's CLOCK_REALTIME. */
+static inline uint64_t crash_realtime_usec(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000;
+}
 
 void crash_record_done(CrashRecord *r);
 void crash_records_free(CrashRecord *l, size_t n);
