@@ -278,43 +278,67 @@ static bool has_suffix(const char *name, const char *suffix) {
         return name[0] != '.' && len > sl && strcmp(name + len - sl, suffix) == 0;
 }
 
-/* The IDs of the records in store, and the highest. */
-static int store_ids(const char *store, unsigned **ret, size_t *ret_n, unsigned *ret_max) {
-        _cleanup_free_ unsigned *ids = NULL;
-        size_t n = 0;
-        unsigned max = 0;
-        DIR *d = opendir(store);
+/* The names in store that keep() takes, sorted; none when it does not
+ * exist. */
+static int compare_strings(const void *a, const void *b) {
+        return strcmp(*(char * const *) a, *(char * const *) b);
+}
+
+static int store_names(const char *store, bool (*keep)(const char *name), char ***ret) {
+        _cleanup_strv_free_ char **l = calloc(1, sizeof(char *));
+        DIR *d;
         struct dirent *de;
         int r = 0;
 
-        if (!d) {
-                if (errno != ENOENT)
-                        return negative_errno();
-                *ret = NULL;
-                *ret_n = 0;
-                *ret_max = 0;
-                return 0;
-        }
-        while ((errno = 0, de = readdir(d))) {
-                unsigned id = record_name_id(de->d_name);
-                if (id == 0)
-                        continue;
-                unsigned *nids = realloc(ids, (n + 1) * sizeof(*ids));
-                if (!nids) {
+        if (!l)
+                return -ENOMEM;
+        d = opendir(store);
+        if (!d && errno != ENOENT)
+                return negative_errno();
+        while (d && (errno = 0, de = readdir(d)))
+                if (keep(de->d_name) && strv_extend(&l, de->d_name) < 0) {
                         r = -ENOMEM;
                         break;
                 }
-                ids = nids;
-                ids[n++] = id;
-                if (id > max)
-                        max = id;
-        }
-        if (r == 0 && errno != 0)
+        if (d && r == 0 && errno != 0)
                 r = negative_errno();
-        closedir(d);
+        if (d)
+                closedir(d);
         if (r < 0)
                 return r;
-        *ret = TAKE_PTR(ids);
+        qsort(l, strv_length(l), sizeof(char *), compare_strings);
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+static bool is_record_name(const char *name) {
+        return record_name_id(name) > 0;
+}
+
+static bool is_trace_name(const char *name) {
+        return has_suffix(name, CRASH_TRACE_SUFFIX);
+}
+
+/* The IDs of the records in store, and the highest. */
+static int store_ids(const char *store, unsigned **ret, size_t *ret_n, unsigned *ret_max) {
+        _cleanup_strv_free_ char **names = NULL;
+        unsigned *ids, max = 0;
+        size_t n;
+        int r;
+
+        r = store_names(store, is_record_name, &names);
+        if (r < 0)
+                return r;
+        n = strv_length(names);
+        ids = calloc(n ? n : 1, sizeof(*ids));
+        if (!ids)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                ids[i] = record_name_id(names[i]);
+                if (ids[i] > max)
+                        max = ids[i];
+        }
+        *ret = ids;
         *ret_n = n;
         *ret_max = max;
         return 0;
@@ -381,30 +405,6 @@ int crash_store_list(const char *store, CrashRecord **ret, size_t *ret_n, unsign
         return 0;
 }
 
-/* Writes text to a new temp file in store and links it to path, which
- * must not exist (-EEXIST); a crash leaves at most a dot-file. */
-static int write_new_file(const char *path, const char *text) {
-        _cleanup_free_ char *tmp = NULL;
-        _cleanup_close_ int fd = -EBADF;
-        int r;
-
-        r = tempfile_beside(path, &tmp);
-        if (r < 0)
-                return r;
-        fd = mkostemp(tmp, O_CLOEXEC);
-        if (fd < 0)
-                return negative_errno();
-        r = fchmod(fd, 0600) < 0 ? negative_errno() : loop_write(fd, text, strlen(text));
-        if (r >= 0 && fsync(fd) < 0)
-                r = negative_errno();
-        if (r >= 0 && link(tmp, path) < 0)
-                r = negative_errno();
-        (void) unlink(tmp);
-        if (r < 0)
-                return r;
-        return fsync_parent_dir(path);
-}
-
 int crash_store_add(const char *store, CrashRecord *rec, uint64_t now_usec) {
         _cleanup_free_ unsigned *ids = NULL;
         size_t n_ids;
@@ -430,7 +430,7 @@ int crash_store_add(const char *store, CrashRecord *rec, uint64_t now_usec) {
                 if (r >= 0)
                         r = crash_record_format(rec, &text);
                 if (r >= 0)
-                        r = write_new_file(path, text);
+                        r = write_file_new(path, text, strlen(text), 0600);
                 if (r != -EEXIST)
                         break;
         }
@@ -454,39 +454,22 @@ int crash_store_update(const char *store, const CrashRecord *rec) {
         return write_file_atomic(path, text, strlen(text), 0600);
 }
 
-static int compare_strings(const void *a, const void *b) {
-        return strcmp(*(char * const *) a, *(char * const *) b);
-}
-
 int crash_store_traces(const char *store, char ***ret_paths) {
-        _cleanup_strv_free_ char **l = calloc(1, sizeof(char *));
-        DIR *d;
-        struct dirent *de;
-        int r = 0;
+        _cleanup_strv_free_ char **names = NULL;
+        int r;
 
         assert_return(store && ret_paths, -EINVAL);
-        if (!l)
-                return -ENOMEM;
-        d = opendir(store);
-        if (!d) {
-                if (errno != ENOENT)
-                        return negative_errno();
-                *ret_paths = TAKE_PTR(l);
-                return 0;
-        }
-        while ((errno = 0, de = readdir(d)))
-                if (has_suffix(de->d_name, CRASH_TRACE_SUFFIX) &&
-                    strv_extendf(&l, "%s/%s", store, de->d_name) < 0) {
-                        r = -ENOMEM;
-                        break;
-                }
-        if (r == 0 && errno != 0)
-                r = negative_errno();
-        closedir(d);
+        r = store_names(store, is_trace_name, &names);
         if (r < 0)
                 return r;
-        qsort(l, strv_length(l), sizeof(char *), compare_strings);
-        *ret_paths = TAKE_PTR(l);
+        for (char **n = names; *n; n++) {
+                char *full;
+                if (asprintf(&full, "%s/%s", store, *n) < 0)
+                        return -ENOMEM;
+                free(*n);
+                *n = full;
+        }
+        *ret_paths = TAKE_PTR(names);
         return 0;
 }
 
