@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "capture-trace.h"
 #include "fileio.h"
 #include "kdump-config.h"
 #include "kdumpd-settings.h"
@@ -159,6 +160,13 @@ static int run_supervised(Capture *c, WorkFunc work, void *userdata) {
                 return 0;
         if (s.end == WORKER_FAILED)
                 return -EPROTO;
+        /* Stuck in the trace, after everything else: the dump ended as it
+         * said, and nothing is left to recover. */
+        if (capture_state_from_string(s.step) == CAPTURE_TRACE && s.outcome != WORKER_OUTCOME_UNKNOWN) {
+                log_error("the capture worker %s in step trace; no trace for the next boot.",
+                          worker_end_to_string(s.end));
+                return s.outcome == WORKER_OUTCOME_OK ? 0 : -EPROTO;
+        }
         if (WIFSIGNALED(s.status))
                 log_error("the capture worker was killed by signal %d (%s) in step %s.", WTERMSIG(s.status),
                           strsignal(WTERMSIG(s.status)), s.step[0] ? s.step : "start");
@@ -198,6 +206,25 @@ static int read_root(char **ret_spec, char **ret_fstype, char **ret_path) {
         if (ret_path)
                 *ret_path = strdup(w[2]);
         return *ret_spec && *ret_fstype && (!ret_path || *ret_path) ? 0 : log_oom();
+}
+
+/* Where the trace goes, as mkdumprd recorded it: "SPEC FSTYPE STORE";
+ * none when the image has no such file (the state directory is not on a
+ * filesystem the capture can mount). */
+static void read_trace_spec(char ***ret_words, char ***ret_modules) {
+        _cleanup_free_ char *text = NULL, *mods = NULL;
+        _cleanup_strv_free_ char **w = NULL;
+
+        if (read_text_file(CAPTURE_TRACE_SPEC, &text) < 0)
+                return;
+        if (shell_split(text, &w) < 0 || strv_length(w) != 3) {
+                log_warning("%s is not \"SPEC FSTYPE STORE\"; this capture leaves no trace for the next boot.",
+                            CAPTURE_TRACE_SPEC);
+                return;
+        }
+        if (read_text_file(CAPTURE_TRACE_MODULES, &mods) >= 0)
+                (void) shell_split(mods, ret_modules);
+        *ret_words = TAKE_PTR(w);
 }
 
 static int work_dump_to_rootfs(Capture *c, void *userdata) {
@@ -428,6 +455,9 @@ int main(int argc, char *argv[]) {
                         have_net = true;
         }
 
+        _cleanup_strv_free_ char **trace = NULL, **trace_modules = NULL;
+        read_trace_spec(&trace, &trace_modules);
+
         Capture c = {
                 .config = config,
                 .vmcore = VMCORE,
@@ -444,6 +474,11 @@ int main(int argc, char *argv[]) {
                 .report_fd = -1,
                 .dump_stall_timeout_sec = settings ? kdumpd_settings_dump_stall_timeout(settings)
                                                    : KDUMPD_SETTINGS_DUMP_STALL_TIMEOUT_DEFAULT,
+                .trace_spec = trace ? trace[0] : NULL,
+                .trace_fstype = trace ? trace[1] : NULL,
+                .trace_store = trace ? trace[2] : NULL,
+                .trace_modules = trace_modules,
+                .trace_mount_dir = "/kdumptrace",
         };
 
         if (access(VMCORE, R_OK) < 0) {

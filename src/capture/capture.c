@@ -14,8 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "capture-trace.h"
 #include "child.h"
 #include "deadline.h"
+#include "dmesg-scan.h"
 #include "dump-writer.h"
 #include "fileio.h"
 #include "fs-target.h"
@@ -86,10 +88,16 @@ const CaptureOps capture_ops_real = {
         .net_up = net_up_real,
         .mount_target = mount_target_real,
         .unmount_target = fs_target_unmount,
+        .mount_trace = capture_trace_mount_real,
+        .unmount_trace = capture_trace_unmount_real,
 };
 
-static const CaptureOps *ops(const Capture *c) {
+const CaptureOps *capture_ops(const Capture *c) {
         return c->ops ? c->ops : &capture_ops_real;
+}
+
+static const CaptureOps *ops(const Capture *c) {
+        return capture_ops(c);
 }
 
 /* The smallest time a network step gets, even with disk_timeout 0. */
@@ -201,10 +209,14 @@ static int dmesg_save(Capture *c, const TargetOps *t) {
         if (r < 0)
                 return r;
         r = dump_save_dmesg(c->vmcore, dir, capture_step_deadline(c, CAPTURE_DUMP_DMESG));
-        if (r != 0 || !t->send_file)
+        if (r != 0)
                 return r;
         if (asprintf(&local, "%s/vmcore-dmesg.txt", dir) < 0)
                 return -ENOMEM;
+        /* What the trace says of the crash, read while the file is here. */
+        capture_crash_read(c, local);
+        if (!t->send_file)
+                return 0;
         return file_send(c, t, local, "vmcore-dmesg.txt");
 }
 
@@ -259,9 +271,11 @@ static int step_dump_vmcore(Capture *c) {
         int r;
 
         c->dump_status = 1; /* until the vmcore is really there */
+        c->vmcore_saved = false;
         stall_watchdog_check(c);
         if (t->dump_vmcore) {
                 r = t->dump_vmcore(c, argv);
+                c->vmcore_saved = r >= 0 && c->dump_status == 0;
                 return r == -ECOMM ? vmcore_stalled(c, collector) : r;
         }
         r = capture_dump_dir_ensure(c);
@@ -279,6 +293,7 @@ static int step_dump_vmcore(Capture *c) {
         if (r > 0)
                 return log_error_errno(-EPROTO, "core_collector \"%s\" failed with exit status %d.", collector, r);
         sync();
+        c->vmcore_saved = true;
         log_info("Saved vmcore to %s/vmcore%s.", c->dump_dir, strempty(t->saved_as));
         return 0;
 }
@@ -361,7 +376,8 @@ static const struct {
         [CAPTURE_POST_HOOKS] = { "post-hooks", step_post_hooks, CAPTURE_SAVE_LOG, CAPTURE_EMERGENCY },
         [CAPTURE_EMERGENCY] = { "emergency", step_emergency, CAPTURE_SAVE_LOG, CAPTURE_SAVE_LOG },
         [CAPTURE_SAVE_LOG] = { "save-log", step_save_log, CAPTURE_UNMOUNT, CAPTURE_UNMOUNT },
-        [CAPTURE_UNMOUNT] = { "unmount", step_unmount, CAPTURE_END, CAPTURE_END },
+        [CAPTURE_UNMOUNT] = { "unmount", step_unmount, CAPTURE_TRACE, CAPTURE_TRACE },
+        [CAPTURE_TRACE] = { "trace", capture_trace, CAPTURE_END, CAPTURE_END },
         [CAPTURE_END] = { "end" },
 };
 
@@ -399,6 +415,8 @@ uint64_t capture_step_deadline(const Capture *c, CaptureState s) {
                 return now_usec() + sec * 1000000ULL;
         case CAPTURE_UNMOUNT:
                 return deadline_after_sec(60);
+        case CAPTURE_TRACE:
+                return deadline_after_sec(CAPTURE_TRACE_TIMEOUT_SEC);
         default:
                 return deadline_after_sec(CAPTURE_HOOK_TIMEOUT_SEC);
         }
@@ -431,11 +449,18 @@ KdumpAction capture_run(Capture *c) {
 }
 
 void capture_recover(Capture *c, CaptureState died_in) {
+        /* What hung once would hang again: the trace is all that was left. */
+        if (died_in == CAPTURE_TRACE)
+                return;
         /* The hooks run once: not again when the worker died in or after them. */
         if (died_in < CAPTURE_EMERGENCY || died_in >= _CAPTURE_STATE_MAX)
                 (void) run_hooks(c, "kdump_emergency", KDUMP_HOOK_DIR_EMERGENCY, NULL);
         (void) step_save_log(c);
         (void) step_unmount(c);
+        /* The worker's word on the vmcore died with it. */
+        c->failed_step = died_in < _CAPTURE_STATE_MAX ? died_in : CAPTURE_LOAD_MODULES;
+        c->vmcore_saved = false;
+        (void) capture_trace(c);
 }
 
 int capture_mount_root(Capture *c, const char *spec, const char *fstype) {
@@ -498,20 +523,33 @@ int capture_dump_to_rootfs(Capture *c, const char *spec, const char *fstype, con
         c->root_spec = spec;
         c->root_fstype = fstype;
         c->dump_status = 1;
+        c->vmcore_saved = false;
+        c->failed_step = _CAPTURE_STATE_MAX;
         log_notice("kdump: dump_to_rootfs: saving the dump to the root filesystem %s.", spec);
         r = run_step(c, CAPTURE_WAIT_TARGET, deadline_after_sec(target_timeout_sec(c)), step_mount_root);
-        if (r >= 0)
-                r = run_step(c, CAPTURE_DUMP_DMESG, capture_step_deadline(c, CAPTURE_DUMP_DMESG), step_dump_dmesg);
-        if (r >= 0)
-                r = run_step(c, CAPTURE_DUMP_VMCORE, capture_step_deadline(c, CAPTURE_DUMP_VMCORE), step_dump_vmcore);
+        if (r < 0)
+                c->failed_step = CAPTURE_WAIT_TARGET;
+        if (r >= 0 && (r = run_step(c, CAPTURE_DUMP_DMESG, capture_step_deadline(c, CAPTURE_DUMP_DMESG),
+                                    step_dump_dmesg)) < 0)
+                c->failed_step = CAPTURE_DUMP_DMESG;
+        if (r >= 0 && (r = run_step(c, CAPTURE_DUMP_VMCORE, capture_step_deadline(c, CAPTURE_DUMP_VMCORE),
+                                    step_dump_vmcore)) < 0)
+                c->failed_step = CAPTURE_DUMP_VMCORE;
         (void) run_step(c, CAPTURE_SAVE_LOG, capture_step_deadline(c, CAPTURE_SAVE_LOG), step_save_log);
         (void) run_step(c, CAPTURE_UNMOUNT, capture_step_deadline(c, CAPTURE_UNMOUNT), step_unmount);
+        /* The trace the first run left says what failed; this one says
+         * where the dump went (capture_trace() keeps the first why). */
+        (void) run_step(c, CAPTURE_TRACE, capture_step_deadline(c, CAPTURE_TRACE), capture_trace);
         return r;
 }
 
 void capture_done(Capture *c) {
         free(c->dump_dir);
         c->dump_dir = NULL;
+        free(c->crash_kernel);
+        c->crash_kernel = NULL;
+        free(c->crash_panic);
+        c->crash_panic = NULL;
         free(c->raw_device);
         c->raw_device = NULL;
 }

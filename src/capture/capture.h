@@ -21,6 +21,7 @@ typedef enum CaptureState {
         CAPTURE_EMERGENCY,  /* a step failed: kdump_emergency, target still mounted */
         CAPTURE_SAVE_LOG,   /* the capture's own kernel log, kexec-dmesg.log */
         CAPTURE_UNMOUNT,
+        CAPTURE_TRACE,      /* the trace for the next boot (capture-trace.h), after all else */
         CAPTURE_END,        /* then final_action, or failure_action after a failure */
         _CAPTURE_STATE_MAX,
 } CaptureState;
@@ -41,6 +42,11 @@ typedef struct CaptureOps {
         /* dump_to_rootfs: mounts the real root read-write on c->mount_dir
          * (NULL: the block device by spec, as a filesystem target). */
         int (*mount_root)(Capture *c, const char *spec, const char *fstype);
+        /* TRACE: loads c->trace_modules and mounts c->trace_spec on
+         * c->trace_mount_dir, waiting for the device until deadline_usec;
+         * and the undoing. */
+        int (*mount_trace)(Capture *c, uint64_t deadline_usec);
+        void (*unmount_trace)(Capture *c);
 } CaptureOps;
 
 extern const CaptureOps capture_ops_real;
@@ -70,11 +76,22 @@ struct Capture {
          * it made no progress for this long. 0: no watchdog. */
         long dump_stall_timeout_sec;
         long root_mount_timeout_sec; /* 0: disk_timeout + CAPTURE_ROOT_MOUNT_GRACE_SEC */
+        bool vmcore_saved;        /* DUMP_VMCORE saved the whole vmcore */
+        char *crash_kernel;       /* the crashed kernel's release, from its log */
+        char *crash_panic;        /* its panic line */
+        /* The trace: the filesystem that holds the state directory's crash
+         * store, as mkdumprd recorded it (NULL trace_spec: none), the
+         * store's path on it, the modules it needs, where it is mounted. */
+        const char *trace_spec, *trace_fstype, *trace_store;
+        char * const *trace_modules;
+        const char *trace_mount_dir; /* "/kdumptrace" */
 };
 
 /* How long a step may take when kdump.conf has no directive for it. */
 #define CAPTURE_HOOK_TIMEOUT_SEC 300
 #define CAPTURE_DMESG_TIMEOUT_SEC 120
+/* The trace comes after the dump and must not hold up the boot's end. */
+#define CAPTURE_TRACE_TIMEOUT_SEC 60
 /* The collector: a base plus a floor rate over the vmcore's size, so that
  * a stuck disk ends the dump while a big machine still gets its time. */
 #define CAPTURE_COLLECTOR_BASE_SEC 600
@@ -137,3 +154,5 @@ void capture_report(const Capture *c, const char *fmt, ...) __attribute__((forma
 void capture_set_mounted(Capture *c, bool mounted);
 /* Makes c->dump_dir on the target, once. */
 int capture_dump_dir_ensure(Capture *c);
+/* c->ops, or the real ones. */
+const CaptureOps *capture_ops(const Capture *c);

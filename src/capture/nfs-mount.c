@@ -105,10 +105,25 @@ static int nfs_op_wait(Capture *c) {
         return 0;
 }
 
+/* "server:/export/path/<host>-<stamp>". */
+static int nfs_op_trace_location(const Capture *c, char **ret) {
+        const char *export = kdump_config_target_location(c->config), *path = fs_target_dump_path(c);
+        size_t n;
+
+        if (!export || !path)
+                return -EINVAL;
+        n = strlen(export);
+        while (n > 0 && export[n - 1] == '/')
+                n--;
+        return asprintf(ret, "%.*s%s", (int) n, export, path) < 0 ? -ENOMEM : 0;
+}
+
 /* Once mounted, the export is written like any mounted filesystem. */
 const TargetOps target_ops_nfs = {
         .network = true,
         .wait = nfs_op_wait,
         .dump_dir_create = fs_target_dump_dir_create,
         .save_vmcore = fs_target_save_vmcore,
+        .trace_kind = CRASH_DUMP_NFS,
+        .trace_location = nfs_op_trace_location,
 };

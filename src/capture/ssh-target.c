@@ -195,6 +195,13 @@ static int ssh_op_save_vmcore(Capture *c, char * const *collector) {
                                capture_dump_stall_usec(c));
 }
 
+/* "user@host:path/<host>-<stamp>". */
+static int ssh_op_trace_location(const Capture *c, char **ret) {
+        if (!c->ssh.destination || !c->dump_dir)
+                return -EINVAL;
+        return asprintf(ret, "%s:%s", c->ssh.destination, c->dump_dir) < 0 ? -ENOMEM : 0;
+}
+
 /* Nothing to mount: files go to the server through local memory. */
 const TargetOps target_ops_ssh = {
         .network = true,
@@ -203,4 +210,6 @@ const TargetOps target_ops_ssh = {
         .send_file = ssh_op_send_file,
         .save_vmcore = ssh_op_save_vmcore,
         .saved_as = ".flat on the ssh server",
+        .trace_kind = CRASH_DUMP_SSH,
+        .trace_location = ssh_op_trace_location,
 };

@@ -161,14 +161,14 @@ static const char *exit_text(int r, char *buf, size_t size) {
         return buf;
 }
 
-/* Which failures are remembered: makedumpfile's own (it exits 1 on a
- * stream it cannot read, or a target it cannot write) and a restore that
- * overran its deadline. A makedumpfile killed by a signal was interrupted
- * (kdump stopped or restarted: the worker's process group gets SIGINT), and
- * a -errno is ours (fork, pipe): neither says anything about the stream,
- * which is tried again on the next start. */
+/* Which failures are remembered: makedumpfile's own only (it exits 1 on a
+ * stream it cannot read, or a target it cannot write). A restore that
+ * overran its deadline may be a valid dump on a slow disk; a makedumpfile
+ * killed by a signal was interrupted (kdump stopped or restarted: the
+ * worker's process group gets SIGINT); a -errno is ours (fork, pipe): none
+ * says anything about the stream, which is tried again on the next start. */
 static bool restore_failure_is_the_streams(int r) {
-        return r == -ETIME || (r > 0 && r < 128);
+        return r > 0 && r < 128;
 }
 
 int raw_harvest_device(const char *device, const char *base, const char *host, time_t now, uint64_t deadline_usec,
@@ -297,7 +297,7 @@ static int raw_device_size_check(const char *dev, uint64_t want) {
         return size == want ? 0 : -EMEDIUMTYPE;
 }
 
-void raw_harvest(const KdumpConfig *config, const char *state_dir) {
+void raw_harvest(const KdumpConfig *config, const char *state_dir, char **ret_dir) {
         _cleanup_kdump_config_free_ KdumpConfig *loaded = NULL;
         _cleanup_free_ char *dev = NULL, *failed = NULL;
         const KdumpConfig *by;
@@ -334,5 +334,5 @@ void raw_harvest(const KdumpConfig *config, const char *state_dir) {
         if (state_dir && asprintf(&failed, "%s/" RAW_RESTORE_FAILED_FILE, state_dir) < 0)
                 failed = NULL;
         (void) raw_harvest_device(dev, kdump_config_path(config), RAW_HARVEST_HOST, time(NULL),
-                                  deadline_after_sec(RAW_HARVEST_TIMEOUT_SEC), failed, NULL);
+                                  deadline_after_sec(RAW_HARVEST_TIMEOUT_SEC), failed, ret_dir);
 }

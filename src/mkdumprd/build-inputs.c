@@ -21,6 +21,7 @@ void build_inputs_done(BuildInputs *in) {
         strv_free(in->hooks);
         strv_free(in->extra_bins);
         resolved_target_done(&in->target);
+        trace_target_done(&in->trace);
         free(in->baked);
         free(in->capture_settings);
         free(in->lvm_plan);
@@ -123,7 +124,7 @@ int build_inputs_collect(const KdumpConfig *config, const char *config_path, con
         _cleanup_(build_inputs_done) BuildInputs in = {};
         int r;
 
-        if (target_resolve(config, &in.target) < 0)
+        if (target_resolve(config, &in.target) < 0 || trace_target_resolve(p->state_dir, &in.target, &in.trace) < 0)
                 return log_oom();
         if (check) {
                 r = check_machine(config, p->kver, &in.target);

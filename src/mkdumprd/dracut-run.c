@@ -80,6 +80,9 @@ int dracut_env_for_build(const KdumpConfig *config, const BuildInputs *in, const
                 .root_device = t->root.device,
                 .root_fstype = t->root.fstype,
                 .root_spec = root_spec,
+                .trace_device = in->trace.spec ? in->trace.fs.device : NULL,
+                .trace_fstype = in->trace.spec ? in->trace.fs.fstype : NULL,
+                .trace_spec = in->trace.spec,
                 .shell = kdump_config_failure_action(config) == KDUMP_ACTION_SHELL ? "1" : NULL,
         };
         return dracut_env_strv(&e, ret);

@@ -124,6 +124,10 @@ static int image_build(const KdumpConfig *config, const char *config_path, const
 
         if (p->building)
                 p->building(p->kver, p->userdata);
+        if (!in->trace.spec)
+                log_info("The capture will leave no trace for the next boot, because %s: a dump on an nfs or ssh "
+                         "target, or a capture that fails before it has a dump directory, will not be reported.",
+                         in->trace.why_not);
         r = build_dir_create(p->state_dir, &dir);
         if (r >= 0)
                 r = dracut_inputs_write(config, in, &dir);

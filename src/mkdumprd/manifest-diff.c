@@ -39,6 +39,8 @@ static char *line_input(const char *line, bool first) {
                 return strdup("kernel release");
         if (strncmp(line, "target-device ", 14) == 0)
                 return strdup("dump target device");
+        if (strncmp(line, "trace-fs ", 9) == 0)
+                return strdup("filesystem of the crash records");
         if (strncmp(line, "image-compression ", 18) == 0)
                 return strdup("image compression (zstd needs CONFIG_RD_ZSTD in the kernel's config)");
         /* "file PATH sha256:…|missing|unreadable": PATH may hold spaces. */

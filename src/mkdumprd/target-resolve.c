@@ -2,7 +2,6 @@
 #include "target-resolve.h"
 
 #include <errno.h>
-#include <libmount.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,39 +24,6 @@ void resolved_target_done(ResolvedTarget *t) {
 
 bool kdump_action_mounts_root(KdumpAction a) {
         return a == KDUMP_ACTION_DUMP_TO_ROOTFS || a == KDUMP_ACTION_MOUNT_ROOT_RUN_INIT;
-}
-
-static void mnt_unref_tablep(struct libmnt_table **t) {
-        mnt_unref_table(*t);
-}
-
-/* Where devnode's filesystem root is mounted; -ENOENT when it is not (or
- * only a subdirectory of it is, which tells nothing about path). */
-static int mounted_root_of(const char *devnode, char **ret) {
-        _cleanup_(mnt_unref_tablep) struct libmnt_table *tb = mnt_new_table_from_file("/proc/self/mountinfo");
-        struct libmnt_iter *it;
-        struct libmnt_fs *fs;
-        int r = -ENOENT;
-
-        if (!tb)
-                return -ENOENT;
-        it = mnt_new_iter(MNT_ITER_FORWARD);
-        if (!it)
-                return -ENOMEM;
-        while (r == -ENOENT && mnt_table_next_fs(tb, it, &fs) == 0) {
-                const char *src = mnt_fs_get_srcpath(fs), *root = mnt_fs_get_root(fs);
-                if (!src || strcmp(src, devnode) != 0 || !root || strcmp(root, "/") != 0)
-                        continue;
-                char *m = strdup(mnt_fs_get_target(fs));
-                if (!m)
-                        r = -ENOMEM;
-                else {
-                        *ret = m;
-                        r = 0;
-                }
-        }
-        mnt_free_iter(it);
-        return r;
 }
 
 /* A lookup's result goes into *error unless it is -ENOMEM, which ends
@@ -92,7 +58,7 @@ static int find_fs_device(const KdumpConfig *c, ResolvedTarget *t) {
         t->fs.fstype = strdup(kdump_config_target_kind(c));
         if (!t->fs.device || !t->fs.fstype)
                 return -ENOMEM;
-        r = mounted_root_of(t->found, &t->fs.mountpoint);
+        r = target_fs_mountpoint("/proc/self/mountinfo", t->found, &t->fs.mountpoint);
         return r == -ENOMEM ? r : 0;
 }
 

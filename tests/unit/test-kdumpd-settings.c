@@ -399,7 +399,7 @@ TEST(shipped_file_examples_parse) {
 }
 
 /* keep_dumps and min_free_mb act through src/kdumpd-arm/dump-space.h: which
- * directories count as dumps, which of them go, and what is never touched. */
+ * directories count as dumps (which of them go: test-crash-learn.c). */
 
 TEST(dump_dir_names) {
         ASSERT_TRUE(dump_dir_name_is_dump("127.0.0.1-2024-01-02-03:04:05"));
@@ -425,12 +425,6 @@ TEST(dump_dir_names) {
 static void make_dir(const char *dir, const char *name) {
         _cleanup_free_ char *p = test_path(dir, name);
         ASSERT_OK(mkdir(p, 0700) < 0 ? -errno : 0);
-}
-
-static bool exists(const char *dir, const char *name) {
-        _cleanup_free_ char *p = test_path(dir, name);
-        struct stat st;
-        return lstat(p, &st) >= 0;
 }
 
 /* A dump area with dumps of two hosts, things that only look like dumps,
@@ -469,44 +463,6 @@ TEST(dump_dirs_list_oldest_first) {
         ASSERT_OK(dump_dirs_list(crash, &l));
         ASSERT_STRV_EQ(l, STRV_MAKE("a-host-2023-12-31-23:59:59", "a-host-2024-03-01-09:00:00",
                                     "b-host-2024-03-01-10:00:00", "a-host-2024-05-05-05:05:05"));
-}
-
-TEST(dump_dirs_prune_deletes_the_oldest) {
-        _cleanup_free_ char *crash = dump_area(), *outside = test_path(test_tmpdir(), "outside");
-        _cleanup_strv_free_ char **removed = NULL, **left = NULL;
-
-        ASSERT_EQ(dump_dirs_prune(crash, 2, &removed), 2);
-        ASSERT_STRV_EQ(removed, STRV_MAKE("a-host-2023-12-31-23:59:59", "a-host-2024-03-01-09:00:00"));
-        ASSERT_OK(dump_dirs_list(crash, &left));
-        ASSERT_STRV_EQ(left, STRV_MAKE("b-host-2024-03-01-10:00:00", "a-host-2024-05-05-05:05:05"));
-        /* what is not a dump directory stays, and no symlink was followed */
-        ASSERT_TRUE(exists(crash, "a-host-2024-05-05-05:05:05.old"));
-        ASSERT_TRUE(exists(crash, "lost+found"));
-        ASSERT_TRUE(exists(crash, "c-host-2020-01-01-00:00:00"));
-        ASSERT_TRUE(exists(crash, "d-host-2020-01-01-00:00:00"));
-        ASSERT_TRUE(exists(outside, "precious"));
-
-        /* nothing more to do */
-        removed = strv_free(removed);
-        ASSERT_EQ(dump_dirs_prune(crash, 2, &removed), 0);
-        ASSERT_STRV_EQ(removed, STRV_EMPTY);
-}
-
-TEST(dump_dirs_prune_keep_all) {
-        _cleanup_free_ char *crash = dump_area(), *missing = test_path(test_tmpdir(), "missing");
-        _cleanup_strv_free_ char **removed = NULL, **left = NULL;
-
-        ASSERT_EQ(dump_dirs_prune(crash, 0, &removed), 0);
-        ASSERT_STRV_EQ(removed, STRV_EMPTY);
-        ASSERT_EQ(dump_dirs_prune(crash, 4, NULL), 0);
-        ASSERT_EQ(dump_dirs_prune(crash, 100, NULL), 0);
-        ASSERT_OK(dump_dirs_list(crash, &left));
-        ASSERT_EQ(strv_length(left), 4);
-        /* no dump directory yet: nothing to do, no error */
-        ASSERT_EQ(dump_dirs_prune(missing, 1, NULL), 0);
-        strv_free(left);
-        ASSERT_OK(dump_dirs_list(missing, &left));
-        ASSERT_STRV_EQ(left, STRV_EMPTY);
 }
 
 TEST(dump_space_of_a_path_not_made_yet) {
