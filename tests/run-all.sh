@@ -60,6 +60,15 @@ rm -f "$fuzz_log"
 # guests at once; meson prints each scenario's time as it ends.
 meson_suite vm --num-processes "${KDUMPD_VM_JOBS:-2}"
 
+# What failed, at the end where a CI log's tail shows it: each failed
+# scenario's "not ok" lines, from meson's full log.
+testlog=$build/meson-logs/testlog.txt
+if [ "$vm_fail" -gt 0 ] && [ -f "$testlog" ]; then
+    echo "---- what failed ----"
+    grep -E '^\[[a-z0-9-]+\] (not ok|SKIP)|^FAIL: |^vm: .*(failed|error)' "$testlog" | head -n 80
+    echo "----"
+fi
+
 passed=0 failed=0 skipped=0
 for s in unit soak fuzz vm; do
     ok=${s}_ok fail=${s}_fail skip=${s}_skip
