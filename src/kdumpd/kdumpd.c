@@ -489,9 +489,14 @@ static void on_hotplug(HotplugWatch *w, const char *what, void *userdata) {
         _cleanup_free_ char *why = NULL, *now = NULL;
         Daemon *d = userdata;
 
-        if (!d->worker && d->is_armed && hotplug_signature("/sys", &now) >= 0 && d->armed_hardware &&
-            strcmp(now, d->armed_hardware) == 0) {
-                log_debug("%s events, but %s as when the capture kernel was loaded; nothing to do.", what, now);
+        /* Compared with what the running arming read (udev's coldplug
+         * at boot replays every memory block's "add" while the first
+         * arming runs), else with what the loaded headers describe. */
+        const char *then = d->worker ? d->worker_hardware : d->is_armed ? d->armed_hardware : NULL;
+
+        if (then && hotplug_signature("/sys", &now) >= 0 && strcmp(now, then) == 0) {
+                log_debug("%s events, but %s as when the capture kernel was %s; nothing to do.", what, now,
+                          d->worker ? "being loaded" : "loaded");
                 return;
         }
 
