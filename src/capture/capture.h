@@ -106,6 +106,9 @@ struct Capture {
 
 /* The capture's own kernel log, in the dump directory. */
 #define KEXEC_DMESG_LOG "kexec-dmesg.log"
+/* In the image: what the core collector was measured to miss on this
+ * kernel (collector-probe.h); beside the dump as COLLECTOR_NOTE_FILE. */
+#define CAPTURE_COLLECTOR_NOTE "/etc/kdump/collector-note"
 
 const char *capture_state_to_string(CaptureState s);
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "arm-state.h"
+#include "collector-probe.h"
 #include "crash-region.h"
 #include "env-path.h"
 #include "initramfs-build.h"
@@ -33,6 +34,7 @@ static bool use_color(void) {
 
 #define ANSI_GREEN "\x1b[1;32m"
 #define ANSI_RED "\x1b[1;31m"
+#define ANSI_YELLOW "\x1b[1;33m"
 #define ANSI_RESET "\x1b[0m"
 
 static const char *color(bool on, const char *code) {
@@ -61,6 +63,7 @@ typedef struct StatusFacts {
         const char *changed_unknown; /* why not */
         bool image_built;           /* a manifest of a build exists */
         char **changed;             /* the inputs that differ from the last build's */
+        char *collector_warning;    /* collector-probe.h's warning for the armed kernel, or NULL */
 } StatusFacts;
 
 static void status_facts_done(StatusFacts *f) {
@@ -69,6 +72,7 @@ static void status_facts_done(StatusFacts *f) {
         free(f->status_text);
         arm_state_done(&f->state);
         strv_free(f->changed);
+        free(f->collector_warning);
         *f = (StatusFacts) {};
 }
 
@@ -99,6 +103,8 @@ static int status_changed_inputs(StatusFacts *f) {
                 return r;
         }
         BuildPaths p = { .state_dir = KDUMP_STATE_DIR, .kver = kver, .kernel = kernel, .settings = settings };
+        (void) collector_probe_warning(env_path("KDUMPD_COLLECTOR_PROBE", COLLECTOR_PROBE_PATH), kver,
+                                       kdump_config_core_collector_argv(config), &f->collector_warning);
         /* A build's progress lines are not status; its errors say why the
          * comparison failed. */
         log_set_max_level(LOG_WARNING);
@@ -190,6 +196,9 @@ static void status_print_text(const StatusFacts *f) {
                 _cleanup_free_ char *list = strv_join(f->changed, ", ");
                 printf("  changed since the last build: %s\n", list ? list : "(out of memory)");
         }
+        if (f->collector_warning)
+                printf("  %swarning%s: core_collector: %s\n", color(c, ANSI_YELLOW), color(c, ANSI_RESET),
+                       f->collector_warning);
 }
 
 /* status --json: the same facts as the text, for scripts. */
@@ -232,6 +241,7 @@ static int status_print_json(const StatusFacts *f) {
                 json_field_uint(&w, "pid", s->pid);
                 json_field_string(&w, "reason", s->reason);
                 json_field_string(&w, "stale", s->stale);
+                json_field_string(&w, "collector_warning", f->collector_warning);
                 json_field_string(&w, "kernel", s->kver);
                 json_field_string(&w, "image", s->initrd);
                 json_field_uint(&w, "image_size", s->image_size);

@@ -11,6 +11,7 @@
 #include "kdump-paths.h"
 #include "kdumpctl-check.h"
 #include "kdumpctl-crashkernel.h"
+#include "kdumpctl-probe.h"
 #include "kdumpctl-propagate.h"
 #include "kdumpctl-rearm.h"
 #include "kdumpctl-showmem.h"
@@ -55,6 +56,11 @@ static void help(void) {
                "             kernel and capture initramfs and its RAM, with the reasoning;\n"
                "             exit 0 when the memory reserved now is enough, 1 when not\n"
                "    --json                one JSON object, for scripts\n"
+               "  probe-collector\n"
+               "             measure what makedumpfile excludes on the running kernel\n"
+               "             (makedumpfile --mem-usage /proc/kcore) and keep it for builds,\n"
+               "             check and status; kdump.service runs it when it starts\n"
+               "    --if-stale            only when makedumpfile or the kernel changed\n"
                "  get-default-crashkernel\n"
                "             print a crashkernel= value for this kernel on any machine\n"
                "  reset-crashkernel\n"
@@ -100,6 +106,7 @@ static const Verb verbs[] = {
         { "check",                   1,        VERB_ANY, 0,            verb_check                   },
         { "test",                    1,        VERB_ANY, 0,            verb_test                    },
         { "estimate",                1,        VERB_ANY, 0,            verb_estimate                },
+        { "probe-collector",         1,        VERB_ANY, 0,            verb_probe_collector         },
         { "get-default-crashkernel", 1,        VERB_ANY, 0,            verb_get_default_crashkernel },
         { "reset-crashkernel",       1,        VERB_ANY, 0,            verb_reset_crashkernel       },
         { "-h",                      1,        VERB_ANY, 0,            verb_help                    },

@@ -22,11 +22,13 @@
 #include "arm-protocol.h"
 #include "block-device.h"
 #include "capture-boot.h"
+#include "collector-probe.h"
 #include "crash-learn.h"
 #include "crash-record.h"
 #include "dump-report.h"
 #include "dump-space.h"
 #include "dump-target.h"
+#include "fileio.h"
 #include "initramfs-build.h"
 #include "kdump-config.h"
 #include "kdumpd-settings.h"
@@ -73,6 +75,18 @@ static void crashes_learn_new(const ArmInputs *in, const char *state_dir, const 
                 log_debug("Recorded %d new crash(es) in \"%s\".", r, store);
 }
 
+/* The capture's note beside a local dump (collector-probe.h), repeated. */
+static void collector_note_report(const CrashRecord *c) {
+        _cleanup_free_ char *path = NULL, *note = NULL;
+
+        if (!crash_dump_is_local(c->dump) || !c->location ||
+            asprintf(&path, "%s/" COLLECTOR_NOTE_FILE, c->location) < 0 || read_text_file(path, &note) < 0)
+                return;
+        note[strcspn(note, "\n")] = '\0';
+        log_warning("Crash %u's dump in %s is bigger than its dump level says: %s", c->id, c->location,
+                    note);
+}
+
 /* One journal entry per crash record not reported yet (complete or not,
  * the panic, the crashed kernel), with a MESSAGE_ID to find them by. */
 static void crashes_report(const char *store) {
@@ -101,6 +115,7 @@ static void crashes_report(const char *store) {
                         continue;
                 }
                 c->reported = true;
+                collector_note_report(c);
                 r = crash_store_update(store, c);
                 if (r < 0)
                         log_warning_errno(r, "Cannot mark crash %u reported in \"%s\": %m", c->id, store);

@@ -3,9 +3,12 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <unistd.h>
 
+#include "collector-probe.h"
 #include "config-bake.h"
 #include "config-check.h"
+#include "env-path.h"
 #include "hook-dir.h"
 #include "image-compress.h"
 #include "log.h"
@@ -27,6 +30,7 @@ void build_inputs_done(BuildInputs *in) {
         free(in->lvm_plan);
         free(in->lvm_disks);
         free(in->manifest);
+        free(in->collector_note);
         *in = (BuildInputs) {};
 }
 
@@ -134,6 +138,13 @@ int build_inputs_collect(const KdumpConfig *config, const char *config_path, con
         r = image_files(config, &in.files, &in.hooks, &in.extra_bins);
         if (r < 0)
                 return log_error_errno(r, "Failed to list the hook directories: %m");
+        /* What makedumpfile was measured to exclude goes into the image as
+         * a note the capture leaves beside the dump; a new measurement is
+         * a changed input. */
+        const char *probe = env_path("KDUMPD_COLLECTOR_PROBE", COLLECTOR_PROBE_PATH);
+        if (collector_probe_warning(probe, p->kver, kdump_config_core_collector_argv(config), &in.collector_note) < 0 ||
+            (access(probe, F_OK) == 0 && strv_extend(&in.files, probe) < 0))
+                return log_oom();
         r = capture_settings_bake(p->settings, &in.capture_settings);
         if (r < 0)
                 return log_error_errno(r, "Failed to write the capture's settings: %m");

@@ -19,6 +19,7 @@ typedef struct BuildInputs {
         char *capture_settings;  /* the keys of kdumpd.conf the capture reads, in its syntax */
         char *lvm_plan, *lvm_disks;
         char *manifest;
+        char *collector_note;    /* collector-probe.h's warning for this kernel, or NULL */
         bool zstd;               /* the image compressed by mkdumprd (else by dracut) */
 } BuildInputs;
 

@@ -13,6 +13,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "collector-probe.h"
+#include "env-path.h"
 #include "fileio.h"
 #include "image-paths.h"
 #include "macro.h"
@@ -82,6 +84,20 @@ static int check_extra_bins(const KdumpConfig *c, ConfigDiagnostics *diag) {
                 else if (!S_ISREG(st.st_mode))
                         CHECK_ADD(true, "extra_bins", "extra_bins: \"%s\" is not a regular file", *b);
         }
+        return 0;
+}
+
+/* makedumpfile that does not know this kernel may exclude less than its
+ * dump level says: what `kdumpctl probe-collector` measured. A warning:
+ * the dump is still taken, and bigger. */
+static int check_collector_probe(const KdumpConfig *c, const char *kver, ConfigDiagnostics *diag) {
+        _cleanup_free_ char *warning = NULL;
+        const char *path = env_path("KDUMPD_COLLECTOR_PROBE", COLLECTOR_PROBE_PATH);
+
+        if (collector_probe_warning(path, kver, kdump_config_core_collector_argv(c), &warning) == -ENOMEM)
+                return -ENOMEM;
+        if (warning)
+                CHECK_ADD(false, "core_collector", "core_collector: %s", warning);
         return 0;
 }
 
@@ -201,7 +217,8 @@ int config_check_resolved(const KdumpConfig *c, const char *kver, const Resolved
         int r;
 
         if ((r = target_check_device(c, t, diag)) < 0 || (r = check_hooks(c, diag)) < 0 ||
-            (r = check_collector(c, diag)) < 0 || (r = check_extra_bins(c, diag)) < 0 ||
+            (r = check_collector(c, diag)) < 0 || (r = check_collector_probe(c, kver, diag)) < 0 ||
+            (r = check_extra_bins(c, diag)) < 0 ||
             (r = check_extra_modules(c, kver, diag)) < 0 || (r = check_fence_nodes(c, diag)) < 0 ||
             (r = target_check_server(c, t, diag)) < 0 || (r = check_actions(c, t, diag)) < 0)
                 return r;

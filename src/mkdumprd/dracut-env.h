@@ -32,6 +32,7 @@ typedef struct DracutEnv {
         const char *trace_fstype;
         const char *trace_spec;
         const char *shell;
+        const char *collector_note;
 } DracutEnv;
 
 typedef struct DracutEnvVar {

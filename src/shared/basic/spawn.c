@@ -15,7 +15,7 @@
 
 /* Forks and exec's argv; the child's pid, or -1 with errno. */
 static pid_t spawn_start(char * const *argv, char * const *env_extra, bool quiet, int stdin_fd, int stdout_fd,
-                         bool new_group) {
+                         bool stderr_too, bool new_group) {
         /* What we printed comes before what the child prints. */
         (void) fflush(NULL);
         pid_t pid = fork();
@@ -35,6 +35,8 @@ static pid_t spawn_start(char * const *argv, char * const *env_extra, bool quiet
                 dup2(stdin_fd, STDIN_FILENO);
         if (stdout_fd >= 0)
                 dup2(stdout_fd, STDOUT_FILENO);
+        if (stdout_fd >= 0 && stderr_too)
+                dup2(stdout_fd, STDERR_FILENO);
         for (char * const *e = env_extra; e && *e; e++)
                 putenv(*e);
         execvp(argv[0], argv);
@@ -52,7 +54,7 @@ static int spawn_internal(char * const *argv, char * const *env_extra, bool quie
         pid_t pid;
 
         assert_return(argv && argv[0], -EINVAL);
-        pid = spawn_start(argv, env_extra, quiet, stdin_fd, stdout_fd, false);
+        pid = spawn_start(argv, env_extra, quiet, stdin_fd, stdout_fd, false, false);
         if (pid < 0)
                 return negative_errno();
         while (waitpid(pid, &status, 0) < 0)
@@ -103,14 +105,14 @@ static void group_stop(pid_t pid, uint64_t grace_usec) {
         (void) waitpid(pid, NULL, 0);
 }
 
-int spawn_and_wait_deadline(char * const *argv, char * const *env_extra, uint64_t timeout_usec) {
+static int spawn_deadline_internal(char * const *argv, char * const *env_extra, uint64_t timeout_usec, int output_fd) {
         uint64_t deadline = timeout_usec > 0 ? now_usec() + timeout_usec : 0;
         int status;
         pid_t pid;
 
         assert_return(argv && argv[0], -EINVAL);
 
-        pid = spawn_start(argv, env_extra, false, -1, -1, true);
+        pid = spawn_start(argv, env_extra, false, -1, output_fd, true, true);
         if (pid < 0)
                 return negative_errno();
         (void) setpgid(pid, pid); /* both sides: no race with the kill below */
@@ -131,4 +133,13 @@ int spawn_and_wait_deadline(char * const *argv, char * const *env_extra, uint64_
                 (void) usleep(100 * 1000);
         }
         return status_to_result(status);
+}
+
+int spawn_and_wait_deadline(char * const *argv, char * const *env_extra, uint64_t timeout_usec) {
+        return spawn_deadline_internal(argv, env_extra, timeout_usec, -1);
+}
+
+int spawn_and_wait_deadline_output(char * const *argv, char * const *env_extra, uint64_t timeout_usec, int output_fd) {
+        assert_return(output_fd >= 0, -EBADF);
+        return spawn_deadline_internal(argv, env_extra, timeout_usec, output_fd);
 }

@@ -27,6 +27,10 @@ int spawn_and_wait_io(char * const *argv, char * const *env_extra, int stdin_fd,
  * gives -EINTR. */
 int spawn_and_wait_deadline(char * const *argv, char * const *env_extra, uint64_t timeout_usec);
 
+/* spawn_and_wait_deadline(), with the child's stdout and stderr both
+ * written to output_fd: for a program whose report is read back. */
+int spawn_and_wait_deadline_output(char * const *argv, char * const *env_extra, uint64_t timeout_usec, int output_fd);
+
 /* SIGINT no longer ends this process, and a waitpid() in progress goes on
  * (SA_RESTART): the children, which get it too (dracut removes its
  * temporary directory on it), clean up, and this process after them. A
