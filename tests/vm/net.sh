@@ -152,6 +152,10 @@ NFSv4 {
     RecoveryRoot = $dir/ganesha-recovery;
     # No 90 s grace period before the first OPEN.
     Graceless = true;
+    # Not 4.2: ganesha 4.3's 4.2 is incomplete, and Linux 6.12's client
+    # over 4.2 got EIO from it after some MB of a dump
+    # (tests/vm/NFS-FINDINGS.txt). 4.0 and 4.1 are what it does well.
+    Minor_Versions = 0, 1;
 }
 EXPORT {
     Export_Id = 1;
