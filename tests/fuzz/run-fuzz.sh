@@ -72,7 +72,7 @@ spec() {
             srcs="src/shared/kdumpd-settings.c src/shared/kdump-config.c $b/strv.c $b/fileio.c" pkgs=libconfuse
             max_len=4096 ;;
         modprobe-d)
-            srcs="src/capture/module-index.c $b/log.c $b/strv.c" pkgs='' max_len=4096 ;;
+            srcs="src/capture/module-index.c $b/log.c $b/strv.c $b/fileio.c" pkgs='' max_len=4096 ;;
         initramfs)
             srcs=src/shared/initramfs-inspect.c pkgs="liblzma zlib libzstd" max_len=65536 ;;
         elf-needed)
@@ -80,7 +80,8 @@ spec() {
         arm-state)
             srcs="$b/arm-state.c $b/env-path.c $b/fileio.c" pkgs='' max_len=4096 ;;
         raw-header)
-            srcs="src/kdumpd-arm/raw-harvest.c src/shared/block-device.c src/shared/kdump-config.c $b/dump-writer.c
+            srcs="src/kdumpd-arm/raw-harvest.c src/shared/block-device.c src/shared/block-identity.c
+                  src/shared/kdump-config.c $b/dump-writer.c
                   $b/child.c $b/proc-activity.c $b/spawn.c $b/log.c $b/strv.c $b/fileio.c"
             pkgs="libgcrypt blkid libsystemd libconfuse" max_len=8192 ;;
     esac
