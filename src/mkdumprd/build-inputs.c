@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "collector-probe.h"
 #include "config-bake.h"
@@ -139,11 +138,12 @@ int build_inputs_collect(const KdumpConfig *config, const char *config_path, con
         if (r < 0)
                 return log_error_errno(r, "Failed to list the hook directories: %m");
         /* What makedumpfile was measured to exclude goes into the image as
-         * a note the capture leaves beside the dump; a new measurement is
-         * a changed input. */
+         * a note the capture leaves beside the dump. Not an input: every
+         * new kernel's first start measures again, and that alone must
+         * not rebuild the image its hook built (a new measurement reaches
+         * the image with its next build; check and status say it now). */
         const char *probe = env_path("KDUMPD_COLLECTOR_PROBE", COLLECTOR_PROBE_PATH);
-        if (collector_probe_warning(probe, p->kver, kdump_config_core_collector_argv(config), &in.collector_note) < 0 ||
-            (access(probe, F_OK) == 0 && strv_extend(&in.files, probe) < 0))
+        if (collector_probe_warning(probe, p->kver, kdump_config_core_collector_argv(config), &in.collector_note) < 0)
                 return log_oom();
         r = capture_settings_bake(p->settings, &in.capture_settings);
         if (r < 0)
