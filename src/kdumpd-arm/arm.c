@@ -257,6 +257,8 @@ int capture_arm(const ArmOptions *o, const ArmInputs *in, const ArmResult *previ
 
         BuildPaths p = { .state_dir = o->state_dir, .kver = kver, .kernel = kernel, .building = o->building,
                          .build_timeout_usec = kdumpd_settings_build_timeout(in->settings) * 1000000ULL,
+                         .net = { .dhcp_timeout = kdumpd_settings_capture_dhcp_timeout(in->settings),
+                                  .dhcp_fallback = kdumpd_settings_capture_dhcp_fallback(in->settings) },
                          .waiting = o->waiting, .userdata = o->userdata };
         _cleanup_(staged_image_done) StagedImage staged = { .lock_fd = -EBADF };
         r = initramfs_stage(in->config, o->config_path, &p, o->force_rebuild, &staged);

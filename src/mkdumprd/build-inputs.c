@@ -84,7 +84,7 @@ static int image_files(const KdumpConfig *config, char ***ret_files, char ***ret
  * the configuration: the caller may wait for the network. */
 static int network_resolve(const KdumpConfig *config, const BuildPaths *p, ResolvedTarget *t) {
         _cleanup_free_ char *why = NULL;
-        int r = target_resolve_network(config, t, &why);
+        int r = target_resolve_network(config, &p->net, t, &why);
         if (r == -ENETDOWN && p->waiting)
                 p->waiting(why, p->userdata);
         return r;

@@ -28,6 +28,7 @@ static const DracutEnvVar vars[] = {
         VAR("KDUMP_ROOT_FSTYPE", root_fstype, "the real root's filesystem type"),
         VAR("KDUMP_ROOT_SPEC", root_spec, "\"SPEC FSTYPE PATH\": the real root for /etc/kdump/root"),
         VAR("KDUMP_SHELL", shell, "\"1\": failure_action shell: busybox or dash as /bin/sh"),
+        VAR("KDUMP_NET_DHCP", net_dhcp, "\"1\": the route's address came from DHCP: busybox (udhcpc) and its lease script"),
 };
 
 const DracutEnvVar *dracut_env_vars(size_t *ret_n) {

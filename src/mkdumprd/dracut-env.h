@@ -29,6 +29,7 @@ typedef struct DracutEnv {
         const char *root_fstype;
         const char *root_spec;
         const char *shell;
+        const char *net_dhcp;
 } DracutEnv;
 
 typedef struct DracutEnvVar {

@@ -81,6 +81,7 @@ int dracut_env_for_build(const KdumpConfig *config, const BuildInputs *in, const
                 .root_fstype = t->root.fstype,
                 .root_spec = root_spec,
                 .shell = kdump_config_failure_action(config) == KDUMP_ACTION_SHELL ? "1" : NULL,
+                .net_dhcp = t->net.plan.dhcp ? "1" : NULL,
         };
         return dracut_env_strv(&e, ret);
 }

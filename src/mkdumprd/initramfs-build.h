@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "kdump-config.h"
+#include "net-target.h"
 
 #define KDUMP_STATE_DIR "/var/lib/kdump"
 
@@ -26,6 +27,9 @@ typedef struct BuildPaths {
         /* How long dracut may run; 0: no limit (a hung build then hangs
          * its caller). kdumpd.conf's build_timeout. */
         uint64_t build_timeout_usec;
+        /* What the capture does when the route's address came from DHCP:
+         * kdumpd.conf's capture_dhcp_timeout and capture_dhcp_fallback. */
+        NetCaptureOptions net;
 } BuildPaths;
 
 typedef enum BuildOutcome {

@@ -70,6 +70,21 @@ int main(int argc, char *argv[]) {
          * dpkg. kdumpd.conf's build_timeout is kdumpd's; this is its default. */
         BuildPaths p = { .state_dir = state_dir, .kver = kver, .kernel = kernel,
                          .build_timeout_usec = KDUMPD_SETTINGS_BUILD_TIMEOUT_DEFAULT * 1000000ULL };
+        /* What the capture does with a DHCP address is kdumpd.conf's: an
+         * image built here must be the one kdumpd would build. */
+        _cleanup_kdumpd_settings_free_ KdumpdSettings *settings = NULL;
+        ConfigDiagnostics sdiag = {};
+        r = kdumpd_settings_load(KDUMPD_SETTINGS_PATH, &sdiag, &settings);
+        config_diagnostics_print(&sdiag, stderr);
+        config_diagnostics_done(&sdiag);
+        if (r == -EINVAL)
+                return EX_CONFIG;
+        if (r < 0) {
+                log_error_errno(r, "Failed to read \"%s\": %m", KDUMPD_SETTINGS_PATH);
+                return EX_NOINPUT;
+        }
+        p.net = (NetCaptureOptions) { .dhcp_timeout = kdumpd_settings_capture_dhcp_timeout(settings),
+                                      .dhcp_fallback = kdumpd_settings_capture_dhcp_fallback(settings) };
         r = initramfs_ensure(config, config_path, &p, force);
         if (r == -EINVAL || r == -EOPNOTSUPP || r == -ENODEV)
                 return EX_CONFIG;

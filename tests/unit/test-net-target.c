@@ -49,7 +49,7 @@ TEST(net_plan_refuses_what_it_cannot_use) {
                 "mac a\naddress 10.0.0.2/24\nserver fd00::1\n",                           /* families differ */
                 "mac a\naddress 10.0.0.2/24\nserver dumps.example.com\n",                 /* a name, not an address */
                 "mac a\naddress 10.0.0.2/24\nserver 10.0.0.1\nserver 10.0.0.3\n",         /* twice */
-                "mac a\naddress 10.0.0.2/24\nserver 10.0.0.1\nmtu 1500\n",                /* unknown key */
+                "mac a\naddress 10.0.0.2/24\nserver 10.0.0.1\nmtus 1500\n",               /* unknown key */
                 "mac a\naddress 10.0.0.2/24\nserver 10.0.0.1\ngateway fd00::1\n",         /* gateway family */
         };
         for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
