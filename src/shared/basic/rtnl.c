@@ -159,7 +159,9 @@ int rtnl_call(int fd, RtnlMessage *m, rtnl_reply_handler_t handler, void *userda
                 struct nlmsghdr hdr;
                 uint8_t buf[32768];
         } in;
-        bool dump = m->hdr.nlmsg_flags & NLM_F_DUMP;
+        /* NLM_F_DUMP's bits mean NLM_F_CREATE | NLM_F_EXCL on a NEW
+         * request: only a GET (RTM_GET*: type % 4 == 2) dumps. */
+        bool dump = (m->hdr.nlmsg_type & 3) == 2 && (m->hdr.nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
         int r = 0;
 
         if (m->error < 0)
