@@ -245,6 +245,10 @@ int net_target_prepare(const KdumpConfig *c, const char *host, const NetCaptureO
         r = net_modules(&t.plan, &t.modules);
         if (r < 0)
                 return r;
+        /* bonding makes a "bond0" of its own when it loads: the capture's
+         * bond would have to take another name. */
+        if (strv_contains(t.modules, "bonding") && strv_extend(&t.modprobe, "options bonding max_bonds=0") < 0)
+                return log_oom();
         r = type == DUMP_TARGET_NFS ? nfs_prepare(c, &t) : ssh_prepare(c, &t);
         if (r < 0)
                 return r;
