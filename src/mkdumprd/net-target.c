@@ -270,15 +270,11 @@ static int write_in(const char *dir, const char *name, const char *text) {
 
 int net_target_write(const NetTarget *t, const KdumpConfig *c, const char *dir) {
         _cleanup_free_ char *plan = NULL, *key = NULL;
-        size_t size = 0;
         int r;
 
-        FILE *f = open_memstream(&plan, &size);
-        if (!f)
-                return log_oom();
-        r = net_plan_format(&t->plan, f);
-        if (fclose(f) != 0 || r < 0)
-                return log_error_errno(r < 0 ? r : -ENOMEM, "Failed to write the network plan: %m");
+        r = net_plan_to_string(&t->plan, &plan);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write the network plan: %m");
         r = write_in(dir, "net", plan);
         if (r < 0)
                 return log_error_errno(r, "Failed to write \"%s/net\": %m", dir);

@@ -142,6 +142,26 @@ int net_plan_format(const NetPlan *p, FILE *out) {
         return ferror(out) ? -EIO : 0;
 }
 
+int net_plan_to_string(const NetPlan *p, char **ret) {
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&buf, &size);
+        int r;
+
+        assert_return(ret, -EINVAL);
+        if (!f)
+                return -ENOMEM;
+        r = net_plan_format(p, f);
+        if (fclose(f) != 0 && r >= 0)
+                r = -ENOMEM;
+        if (r < 0) {
+                free(buf);
+                return r;
+        }
+        *ret = buf;
+        return 0;
+}
+
 static bool valid_address(const char *s) {
         unsigned char buf[sizeof(struct in6_addr)];
         return inet_pton(net_address_family(s), s, buf) == 1;

@@ -76,6 +76,8 @@ const NetLink *net_plan_link(const NetPlan *p, const char *name);
 
 /* Writes the plan as "key value" lines. */
 int net_plan_format(const NetPlan *p, FILE *out);
+/* The same lines as one string. */
+int net_plan_to_string(const NetPlan *p, char **ret);
 
 /* Parses what net_plan_format() wrote. -EBADMSG when a line is not
  * understood, a required key (mac, address, server) is missing, or a link

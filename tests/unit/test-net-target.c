@@ -10,12 +10,9 @@
 #include "tests.h"
 
 static char *format(const NetPlan *p) {
-        char *buf = NULL;
-        size_t size = 0;
-        FILE *f = ASSERT_NOT_NULL(open_memstream(&buf, &size));
-        ASSERT_OK(net_plan_format(p, f));
-        fclose(f);
-        return buf;
+        char *text = NULL;
+        ASSERT_OK(net_plan_to_string(p, &text));
+        return text;
 }
 
 TEST(net_plan_round_trip) {
