@@ -17,7 +17,9 @@
 # As root, on Debian (12 or later): installs debootstrap when missing.
 # Cached and idempotent: each chroot is made once with debootstrap from
 # this machine's own Debian mirror (the first "deb" source of its apt
-# configuration that is not a security one; KDUMPD_DEB_MIRROR overrides)
+# configuration that is not a security one; KDUMPD_DEB_MIRROR overrides),
+# or copied from KDUMPD_DEB_CHROOT_FROM_<codename> (a Debian tree of that
+# release, such as the vm suite's guest) when that is set,
 # under /var/tmp/kdumpd-CODENAME-chroot (KDUMPD_DEB_CHROOTS overrides the
 # directory). A .deb is kept under /var/cache/kdumpd-deb/CODENAME/VERSION-KEY/
 # (KDUMPD_DEB_CACHE overrides), KEY a hash of the source tree (git's
@@ -121,13 +123,23 @@ ensure_host_tools() {
 # building any Debian package takes; kdumpd's own build-dependencies are
 # installed for each build (apt-get build-dep) from debian/control.
 ensure_chroot() {
-    local rel=$1 code=$2 dir=$chroots/kdumpd-$2-chroot mirror
+    local rel=$1 code=$2 dir=$chroots/kdumpd-$2-chroot mirror from_var from
     [ -e "$dir/.kdumpd-chroot-ready" ] && return 0
-    ensure_host_tools
-    mirror=$(host_mirror)
-    say "making the Debian $rel chroot $dir from $mirror (a few minutes, once)"
     rm -rf "$dir.partial"
-    nice -n 10 debootstrap --variant=minbase "$code" "$dir.partial" "$mirror" >&2
+    # A tree of that release to start from (the vm suite's guest): a copy
+    # instead of a second debootstrap.
+    from_var=KDUMPD_DEB_CHROOT_FROM_$code
+    from=${!from_var:-}
+    if [ -n "$from" ] && [ -x "$from/usr/bin/apt-get" ]; then
+        say "making the Debian $rel chroot $dir from a copy of $from"
+        cp -a "$from" "$dir.partial"
+        rm -f "$dir.partial/etc/systemd/system/multi-user.target.wants/"*
+    else
+        ensure_host_tools
+        mirror=$(host_mirror)
+        say "making the Debian $rel chroot $dir from $mirror (a few minutes, once)"
+        nice -n 10 debootstrap --variant=minbase "$code" "$dir.partial" "$mirror" >&2
+    fi
     # nothing installed there starts a service on this machine
     printf '#!/bin/sh\nexit 101\n' >"$dir.partial/usr/sbin/policy-rc.d"
     chmod 0755 "$dir.partial/usr/sbin/policy-rc.d"
@@ -206,7 +218,7 @@ build_one() {
     fi
     chroot "$dir" apt-get clean
     if ! nice -n 10 chroot --userspec=65534:65534 "$dir" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$work" LC_ALL=C.UTF-8 \
-        DEB_BUILD_OPTIONS="parallel=$(nproc)" \
+        DEB_BUILD_OPTIONS="parallel=$(nproc)${DEB_BUILD_OPTIONS:+ $DEB_BUILD_OPTIONS}" \
         sh -c "cd $work/kdumpd && dpkg-buildpackage -us -uc -b" >"$tmp/build.log" 2>&1; then
         unmount_all
         mkdir -p "$cache/$code"

@@ -33,7 +33,7 @@ packages=(
     dnsmasq-base busybox
     # man pages render check, shell lint of the dracut module
     groff-base man-db shellcheck
-    # the kdump.conf fuzzer (libFuzzer): the release's default clang
+    # the parsers' fuzzers (libFuzzer): the release's default clang
     clang libclang-rt-dev
 )
 

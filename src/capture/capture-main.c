@@ -22,8 +22,10 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "capture-trace.h"
 #include "fileio.h"
 #include "kdump-config.h"
+#include "kdumpd-settings.h"
 #include "log.h"
 #include "macro.h"
 #include "meminfo.h"
@@ -78,6 +80,25 @@ static void open_console(void) {
                         dup2(fd, i);
         if (fd > 2)
                 close(fd);
+}
+
+/* kdumpd.conf as mkdumprd baked it into the image: the settings the
+ * capture reads (none of the file's other keys). An image without it, or
+ * with one this build cannot read, gets the defaults: a dump is still
+ * possible. */
+static KdumpdSettings *capture_settings_load(void) {
+        _cleanup_kdumpd_settings_free_ KdumpdSettings *s = NULL;
+        ConfigDiagnostics diag = {};
+        int r;
+
+        r = kdumpd_settings_load(KDUMPD_SETTINGS_PATH, &diag, &s);
+        log_config_diagnostics(&diag);
+        if (r >= 0)
+                return TAKE_PTR(s);
+        log_warning_errno(r, "cannot read %s: %m; using the default settings.", KDUMPD_SETTINGS_PATH);
+        if (kdumpd_settings_parse_string(KDUMPD_SETTINGS_PATH, "", NULL, &s) < 0)
+                return NULL;
+        return TAKE_PTR(s);
 }
 
 /* PID 1's backstop over the worker's own deadlines. */
@@ -139,6 +160,13 @@ static int run_supervised(Capture *c, WorkFunc work, void *userdata) {
                 return 0;
         if (s.end == WORKER_FAILED)
                 return -EPROTO;
+        /* Stuck in the trace, after everything else: the dump ended as it
+         * said, and nothing is left to recover. */
+        if (capture_state_from_string(s.step) == CAPTURE_TRACE && s.outcome != WORKER_OUTCOME_UNKNOWN) {
+                log_error("the capture worker %s in step trace; no trace for the next boot.",
+                          worker_end_to_string(s.end));
+                return s.outcome == WORKER_OUTCOME_OK ? 0 : -EPROTO;
+        }
         if (WIFSIGNALED(s.status))
                 log_error("the capture worker was killed by signal %d (%s) in step %s.", WTERMSIG(s.status),
                           strsignal(WTERMSIG(s.status)), s.step[0] ? s.step : "start");
@@ -178,6 +206,25 @@ static int read_root(char **ret_spec, char **ret_fstype, char **ret_path) {
         if (ret_path)
                 *ret_path = strdup(w[2]);
         return *ret_spec && *ret_fstype && (!ret_path || *ret_path) ? 0 : log_oom();
+}
+
+/* Where the trace goes, as mkdumprd recorded it: "SPEC FSTYPE STORE";
+ * none when the image has no such file (the state directory is not on a
+ * filesystem the capture can mount). */
+static void read_trace_spec(char ***ret_words, char ***ret_modules) {
+        _cleanup_free_ char *text = NULL, *mods = NULL;
+        _cleanup_strv_free_ char **w = NULL;
+
+        if (read_text_file(CAPTURE_TRACE_SPEC, &text) < 0)
+                return;
+        if (shell_split(text, &w) < 0 || strv_length(w) != 3) {
+                log_warning("%s is not \"SPEC FSTYPE STORE\"; this capture leaves no trace for the next boot.",
+                            CAPTURE_TRACE_SPEC);
+                return;
+        }
+        if (read_text_file(CAPTURE_TRACE_MODULES, &mods) >= 0)
+                (void) shell_split(mods, ret_modules);
+        *ret_words = TAKE_PTR(w);
 }
 
 static int work_dump_to_rootfs(Capture *c, void *userdata) {
@@ -257,7 +304,7 @@ static int switch_to_real_root(Capture *c) {
                 (void) umount2(c->mount_dir, MNT_DETACH);
         c->mount_dir = "/sysroot";
         c->mounted = false;
-        r = capture_mount_root(c, spec, fstype);
+        r = capture_mount_root_bounded(c, spec, fstype);
         if (r < 0)
                 return r;
         /* /sbin/init is often an absolute symlink: look inside the root. */
@@ -393,6 +440,8 @@ int main(int argc, char *argv[]) {
                 act(NULL, KDUMP_ACTION_REBOOT);
         }
 
+        _cleanup_kdumpd_settings_free_ KdumpdSettings *settings = capture_settings_load();
+
         /* Network targets: the plan mkdumprd recorded; the dump directory
          * is named after our address, as kdump-utils names it. */
         _cleanup_(net_plan_done) NetPlan net = {};
@@ -405,6 +454,9 @@ int main(int argc, char *argv[]) {
                 else
                         have_net = true;
         }
+
+        _cleanup_strv_free_ char **trace = NULL, **trace_modules = NULL;
+        read_trace_spec(&trace, &trace_modules);
 
         Capture c = {
                 .config = config,
@@ -420,6 +472,13 @@ int main(int argc, char *argv[]) {
                 },
                 .scratch_dir = "/run/kdump",
                 .report_fd = -1,
+                .dump_stall_timeout_sec = settings ? kdumpd_settings_dump_stall_timeout(settings)
+                                                   : KDUMPD_SETTINGS_DUMP_STALL_TIMEOUT_DEFAULT,
+                .trace_spec = trace ? trace[0] : NULL,
+                .trace_fstype = trace ? trace[1] : NULL,
+                .trace_store = trace ? trace[2] : NULL,
+                .trace_modules = trace_modules,
+                .trace_mount_dir = "/kdumptrace",
         };
 
         if (access(VMCORE, R_OK) < 0) {

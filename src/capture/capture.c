@@ -14,12 +14,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "capture-trace.h"
 #include "child.h"
 #include "deadline.h"
+#include "dmesg-scan.h"
 #include "dump-writer.h"
 #include "fileio.h"
 #include "fs-target.h"
 #include "hook-dir.h"
+#include "kdumpd-settings.h"
 #include "log.h"
 #include "macro.h"
 #include "module-load.h"
@@ -95,10 +98,16 @@ const CaptureOps capture_ops_real = {
         .net_up = net_up_real,
         .mount_target = mount_target_real,
         .unmount_target = fs_target_unmount,
+        .mount_trace = capture_trace_mount_real,
+        .unmount_trace = capture_trace_unmount_real,
 };
 
-static const CaptureOps *ops(const Capture *c) {
+const CaptureOps *capture_ops(const Capture *c) {
         return c->ops ? c->ops : &capture_ops_real;
+}
+
+static const CaptureOps *ops(const Capture *c) {
+        return capture_ops(c);
 }
 
 /* The smallest time a network step gets, even with disk_timeout 0. */
@@ -210,10 +219,14 @@ static int dmesg_save(Capture *c, const TargetOps *t) {
         if (r < 0)
                 return r;
         r = dump_save_dmesg(c->vmcore, dir, capture_step_deadline(c, CAPTURE_DUMP_DMESG));
-        if (r != 0 || !t->send_file)
+        if (r != 0)
                 return r;
         if (asprintf(&local, "%s/vmcore-dmesg.txt", dir) < 0)
                 return -ENOMEM;
+        /* What the trace says of the crash, read while the file is here. */
+        capture_crash_read(c, local);
+        if (!t->send_file)
+                return 0;
         return file_send(c, t, local, "vmcore-dmesg.txt");
 }
 
@@ -238,6 +251,29 @@ static int step_dump_dmesg(Capture *c) {
         return 0;
 }
 
+uint64_t capture_dump_stall_usec(const Capture *c) {
+        return c->dump_stall_timeout_sec > 0 ? (uint64_t) c->dump_stall_timeout_sec * 1000000ULL : 0;
+}
+
+/* The watchdog counts the bytes the collector reads and writes from
+ * /proc/PID/io; a kernel without CONFIG_TASK_IO_ACCOUNTING has none, and
+ * CPU time alone cannot tell a slow link from a stuck one. */
+static void stall_watchdog_check(Capture *c) {
+        if (c->dump_stall_timeout_sec <= 0 || access("/proc/self/io", R_OK) >= 0)
+                return;
+        log_warning("This kernel does not count a process's I/O (/proc/self/io, CONFIG_TASK_IO_ACCOUNTING): "
+                    "dump_stall_timeout is off; only the collector's deadline ends a dump that stopped.");
+        c->dump_stall_timeout_sec = 0;
+}
+
+/* The one way a collector ends that no target logs: the watchdog stopped
+ * it, and its consumer with it. */
+static int vmcore_stalled(const Capture *c, const char *collector) {
+        return log_error_errno(-ECOMM, "no progress for %ld s: the dump target stopped taking data; "
+                               "stopped core_collector \"%s\" (dump_stall_timeout in " KDUMPD_SETTINGS_PATH ").",
+                               c->dump_stall_timeout_sec, collector);
+}
+
 static int step_dump_vmcore(Capture *c) {
         const TargetOps *t = capture_target(c);
         char * const *argv = kdump_config_core_collector_argv(c->config);
@@ -245,14 +281,21 @@ static int step_dump_vmcore(Capture *c) {
         int r;
 
         c->dump_status = 1; /* until the vmcore is really there */
-        if (t->dump_vmcore)
-                return t->dump_vmcore(c, argv);
+        c->vmcore_saved = false;
+        stall_watchdog_check(c);
+        if (t->dump_vmcore) {
+                r = t->dump_vmcore(c, argv);
+                c->vmcore_saved = r >= 0 && c->dump_status == 0;
+                return r == -ECOMM ? vmcore_stalled(c, collector) : r;
+        }
         r = capture_dump_dir_ensure(c);
         if (r < 0)
                 return r;
         log_info("Saving vmcore with \"%s\".", collector);
         r = t->save_vmcore(c, argv);
         c->dump_status = r < 0 ? 1 : r;
+        if (r == -ECOMM)
+                return vmcore_stalled(c, collector);
         if (r == -ETIME)
                 return log_error_errno(r, "core_collector \"%s\" did not finish in time; killed it.", collector);
         if (r < 0)
@@ -260,6 +303,7 @@ static int step_dump_vmcore(Capture *c) {
         if (r > 0)
                 return log_error_errno(-EPROTO, "core_collector \"%s\" failed with exit status %d.", collector, r);
         sync();
+        c->vmcore_saved = true;
         log_info("Saved vmcore to %s/vmcore%s.", c->dump_dir, strempty(t->saved_as));
         return 0;
 }
@@ -342,7 +386,8 @@ static const struct {
         [CAPTURE_POST_HOOKS] = { "post-hooks", step_post_hooks, CAPTURE_SAVE_LOG, CAPTURE_EMERGENCY },
         [CAPTURE_EMERGENCY] = { "emergency", step_emergency, CAPTURE_SAVE_LOG, CAPTURE_SAVE_LOG },
         [CAPTURE_SAVE_LOG] = { "save-log", step_save_log, CAPTURE_UNMOUNT, CAPTURE_UNMOUNT },
-        [CAPTURE_UNMOUNT] = { "unmount", step_unmount, CAPTURE_END, CAPTURE_END },
+        [CAPTURE_UNMOUNT] = { "unmount", step_unmount, CAPTURE_TRACE, CAPTURE_TRACE },
+        [CAPTURE_TRACE] = { "trace", capture_trace, CAPTURE_END, CAPTURE_END },
         [CAPTURE_END] = { "end" },
 };
 
@@ -380,6 +425,8 @@ uint64_t capture_step_deadline(const Capture *c, CaptureState s) {
                 return now_usec() + sec * 1000000ULL;
         case CAPTURE_UNMOUNT:
                 return deadline_after_sec(60);
+        case CAPTURE_TRACE:
+                return deadline_after_sec(CAPTURE_TRACE_TIMEOUT_SEC);
         default:
                 return deadline_after_sec(CAPTURE_HOOK_TIMEOUT_SEC);
         }
@@ -412,17 +459,55 @@ KdumpAction capture_run(Capture *c) {
 }
 
 void capture_recover(Capture *c, CaptureState died_in) {
+        /* What hung once would hang again: the trace is all that was left. */
+        if (died_in == CAPTURE_TRACE)
+                return;
         /* The hooks run once: not again when the worker died in or after them. */
         if (died_in < CAPTURE_EMERGENCY || died_in >= _CAPTURE_STATE_MAX)
                 (void) run_hooks(c, "kdump_emergency", KDUMP_HOOK_DIR_EMERGENCY, NULL);
         (void) step_save_log(c);
         (void) step_unmount(c);
+        /* The worker's word on the vmcore died with it. */
+        c->failed_step = died_in < _CAPTURE_STATE_MAX ? died_in : CAPTURE_LOAD_MODULES;
+        c->vmcore_saved = false;
+        (void) capture_trace(c);
 }
 
 int capture_mount_root(Capture *c, const char *spec, const char *fstype) {
         (void) mkdir(c->mount_dir, 0755);
         return ops(c)->mount_root ? ops(c)->mount_root(c, spec, fstype)
                                   : fs_target_mount(c, spec, fstype, deadline_after_sec(target_timeout_sec(c)));
+}
+
+typedef struct RootMount {
+        Capture *c;
+        const char *spec, *fstype;
+} RootMount;
+
+static int root_mount_in_child(void *userdata) {
+        RootMount *m = userdata;
+        return capture_mount_root(m->c, m->spec, m->fstype);
+}
+
+long capture_root_mount_timeout_sec(const Capture *c) {
+        return c->root_mount_timeout_sec > 0 ? c->root_mount_timeout_sec
+                                             : target_timeout_sec(c) + CAPTURE_ROOT_MOUNT_GRACE_SEC;
+}
+
+int capture_mount_root_bounded(Capture *c, const char *spec, const char *fstype) {
+        long sec = capture_root_mount_timeout_sec(c);
+        RootMount m = { .c = c, .spec = spec, .fstype = fstype };
+        int r;
+
+        /* The child's mount is ours too: a fork shares the mount table. */
+        r = child_call(root_mount_in_child, &m, deadline_after_sec(sec));
+        if (r == -ETIME)
+                return log_error_errno(r, "Mounting the root filesystem %s did not end within %ld s; gave up on it.",
+                                       spec, sec);
+        if (r < 0)
+                return r; /* the child logged why */
+        c->mounted = true;
+        return 0;
 }
 
 /* One step of a run outside the table, reported to PID 1 like the others. */
@@ -448,14 +533,23 @@ int capture_dump_to_rootfs(Capture *c, const char *spec, const char *fstype, con
         c->root_spec = spec;
         c->root_fstype = fstype;
         c->dump_status = 1;
+        c->vmcore_saved = false;
+        c->failed_step = _CAPTURE_STATE_MAX;
         log_notice("kdump: dump_to_rootfs: saving the dump to the root filesystem %s.", spec);
         r = run_step(c, CAPTURE_WAIT_TARGET, deadline_after_sec(target_timeout_sec(c)), step_mount_root);
-        if (r >= 0)
-                r = run_step(c, CAPTURE_DUMP_DMESG, capture_step_deadline(c, CAPTURE_DUMP_DMESG), step_dump_dmesg);
-        if (r >= 0)
-                r = run_step(c, CAPTURE_DUMP_VMCORE, capture_step_deadline(c, CAPTURE_DUMP_VMCORE), step_dump_vmcore);
+        if (r < 0)
+                c->failed_step = CAPTURE_WAIT_TARGET;
+        if (r >= 0 && (r = run_step(c, CAPTURE_DUMP_DMESG, capture_step_deadline(c, CAPTURE_DUMP_DMESG),
+                                    step_dump_dmesg)) < 0)
+                c->failed_step = CAPTURE_DUMP_DMESG;
+        if (r >= 0 && (r = run_step(c, CAPTURE_DUMP_VMCORE, capture_step_deadline(c, CAPTURE_DUMP_VMCORE),
+                                    step_dump_vmcore)) < 0)
+                c->failed_step = CAPTURE_DUMP_VMCORE;
         (void) run_step(c, CAPTURE_SAVE_LOG, capture_step_deadline(c, CAPTURE_SAVE_LOG), step_save_log);
         (void) run_step(c, CAPTURE_UNMOUNT, capture_step_deadline(c, CAPTURE_UNMOUNT), step_unmount);
+        /* The trace the first run left says what failed; this one says
+         * where the dump went (capture_trace() keeps the first why). */
+        (void) run_step(c, CAPTURE_TRACE, capture_step_deadline(c, CAPTURE_TRACE), capture_trace);
         return r;
 }
 
@@ -464,6 +558,10 @@ void capture_done(Capture *c) {
         c->net_address = NULL;
         free(c->dump_dir);
         c->dump_dir = NULL;
+        free(c->crash_kernel);
+        c->crash_kernel = NULL;
+        free(c->crash_panic);
+        c->crash_panic = NULL;
         free(c->raw_device);
         c->raw_device = NULL;
 }

@@ -21,6 +21,7 @@ typedef enum CaptureState {
         CAPTURE_EMERGENCY,  /* a step failed: kdump_emergency, target still mounted */
         CAPTURE_SAVE_LOG,   /* the capture's own kernel log, kexec-dmesg.log */
         CAPTURE_UNMOUNT,
+        CAPTURE_TRACE,      /* the trace for the next boot (capture-trace.h), after all else */
         CAPTURE_END,        /* then final_action, or failure_action after a failure */
         _CAPTURE_STATE_MAX,
 } CaptureState;
@@ -41,6 +42,11 @@ typedef struct CaptureOps {
         /* dump_to_rootfs: mounts the real root read-write on c->mount_dir
          * (NULL: the block device by spec, as a filesystem target). */
         int (*mount_root)(Capture *c, const char *spec, const char *fstype);
+        /* TRACE: loads c->trace_modules and mounts c->trace_spec on
+         * c->trace_mount_dir, waiting for the device until deadline_usec;
+         * and the undoing. */
+        int (*mount_trace)(Capture *c, uint64_t deadline_usec);
+        void (*unmount_trace)(Capture *c);
 } CaptureOps;
 
 extern const CaptureOps capture_ops_real;
@@ -67,15 +73,37 @@ struct Capture {
         const char *rootfs_path;  /* dump_to_rootfs: path on the real root (kdump.conf's, unbaked) */
         const char *root_spec, *root_fstype;
         long hook_timeout_sec;    /* 0: CAPTURE_HOOK_TIMEOUT_SEC */
+        /* kdumpd.conf's dump_stall_timeout: the collector is stopped when
+         * it made no progress for this long. 0: no watchdog. */
+        long dump_stall_timeout_sec;
+        long root_mount_timeout_sec; /* 0: disk_timeout + CAPTURE_ROOT_MOUNT_GRACE_SEC */
+        bool vmcore_saved;        /* DUMP_VMCORE saved the whole vmcore */
+        char *crash_kernel;       /* the crashed kernel's release, from its log */
+        char *crash_panic;        /* its panic line */
+        /* The trace: the filesystem that holds the state directory's crash
+         * store, as mkdumprd recorded it (NULL trace_spec: none), the
+         * store's path on it, the modules it needs, where it is mounted. */
+        const char *trace_spec, *trace_fstype, *trace_store;
+        char * const *trace_modules;
+        const char *trace_mount_dir; /* "/kdumptrace" */
 };
 
 /* How long a step may take when kdump.conf has no directive for it. */
 #define CAPTURE_HOOK_TIMEOUT_SEC 300
 #define CAPTURE_DMESG_TIMEOUT_SEC 120
+/* The trace comes after the dump and must not hold up the boot's end. */
+#define CAPTURE_TRACE_TIMEOUT_SEC 60
 /* The collector: a base plus a floor rate over the vmcore's size, so that
  * a stuck disk ends the dump while a big machine still gets its time. */
 #define CAPTURE_COLLECTOR_BASE_SEC 600
 #define CAPTURE_COLLECTOR_MIN_RATE (4ULL << 20)
+
+/* mount_root_run_init mounts the real root from PID 1, where no supervisor
+ * watches: in a child that gets disk_timeout, as the target, plus what
+ * PID 1's supervisor grants any step beyond its deadline (a root whose
+ * device shows up at the end of disk_timeout still has a journal to
+ * replay after the crash). */
+#define CAPTURE_ROOT_MOUNT_GRACE_SEC 15
 
 /* The capture's own kernel log, in the dump directory. */
 #define KEXEC_DMESG_LOG "kexec-dmesg.log"
@@ -99,9 +127,20 @@ CaptureState capture_state_from_string(const char *name);
 /* The deadline (CLOCK_MONOTONIC µs) of step s if it started now. */
 uint64_t capture_step_deadline(const Capture *c, CaptureState s);
 
+/* For the target rows' collectors: the stall watchdog's time in µs (0: off). */
+uint64_t capture_dump_stall_usec(const Capture *c);
+
 /* Mounts the real root read-write on c->mount_dir, waiting for its device
  * as long as for the target. */
 int capture_mount_root(Capture *c, const char *spec, const char *fstype);
+
+/* capture_mount_root() for PID 1 (mount_root_run_init): in a child, which
+ * is killed when it has not ended in capture_root_mount_timeout_sec(), so
+ * that a mount(2) that hangs in the kernel ends in the failure path instead
+ * of hanging the boot. Logs; 0 or -errno (-ETIME: killed). */
+int capture_mount_root_bounded(Capture *c, const char *spec, const char *fstype);
+/* disk_timeout plus CAPTURE_ROOT_MOUNT_GRACE_SEC, or c->root_mount_timeout_sec. */
+long capture_root_mount_timeout_sec(const Capture *c);
 
 /* failure_action dump_to_rootfs: mounts the real root (spec and fstype
  * recorded at build time) on c->mount_dir and saves the dump to its path.
@@ -116,3 +155,5 @@ void capture_report(const Capture *c, const char *fmt, ...) __attribute__((forma
 void capture_set_mounted(Capture *c, bool mounted);
 /* Makes c->dump_dir on the target, once. */
 int capture_dump_dir_ensure(Capture *c);
+/* c->ops, or the real ones. */
+const CaptureOps *capture_ops(const Capture *c);

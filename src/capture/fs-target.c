@@ -78,7 +78,8 @@ int fs_target_dump_dir_create(Capture *c, const char *path) {
 }
 
 int fs_target_save_vmcore(Capture *c, char * const *collector) {
-        return dump_save_vmcore(c->vmcore, c->dump_dir, collector, capture_step_deadline(c, CAPTURE_DUMP_VMCORE));
+        return dump_save_vmcore(c->vmcore, c->dump_dir, collector, capture_step_deadline(c, CAPTURE_DUMP_VMCORE),
+                                capture_dump_stall_usec(c));
 }
 
 static int fs_op_wait(Capture *c) {
@@ -93,8 +94,29 @@ static int fs_op_wait(Capture *c) {
         return fs_target_mount(c, spec, fstype, c->target_deadline);
 }
 
+/* The dump directory without where the capture mounted its filesystem. */
+const char *fs_target_dump_path(const Capture *c) {
+        size_t n = strlen(c->mount_dir);
+        if (!c->dump_dir || strncmp(c->dump_dir, c->mount_dir, n) != 0 || c->dump_dir[n] != '/')
+                return NULL;
+        return c->dump_dir + n;
+}
+
+/* "SPEC:/path/on/it/<host>-<stamp>": the next boot finds where SPEC is
+ * mounted; dump_to_rootfs writes to the real root. */
+static int fs_op_trace_location(const Capture *c, char **ret) {
+        const char *spec = c->to_rootfs ? c->root_spec : kdump_config_target_location(c->config);
+        const char *path = fs_target_dump_path(c);
+
+        if (!spec || !path)
+                return -EINVAL;
+        return asprintf(ret, "%s:%s", spec, path) < 0 ? -ENOMEM : 0;
+}
+
 const TargetOps target_ops_fs = {
         .wait = fs_op_wait,
         .dump_dir_create = fs_target_dump_dir_create,
         .save_vmcore = fs_target_save_vmcore,
+        .trace_kind = CRASH_DUMP_FS,
+        .trace_location = fs_op_trace_location,
 };

@@ -17,5 +17,8 @@ void fs_target_unmount(Capture *c);
 
 /* <c->mount_dir><path>/<host>-<stamp>, as c->dump_dir. Logs. */
 int fs_target_dump_dir_create(Capture *c, const char *path);
+/* c->dump_dir as a path on the mounted filesystem ("/var/crash/h-…"), or
+ * NULL when there is none. */
+const char *fs_target_dump_path(const Capture *c);
 /* The collector with the vmcore and an output file in c->dump_dir. */
 int fs_target_save_vmcore(Capture *c, char * const *collector);

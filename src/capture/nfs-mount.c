@@ -2,17 +2,16 @@
 #include "nfs-mount.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "capture.h"
+#include "child.h"
 #include "deadline.h"
 #include "fs-target.h"
 #include "log.h"
@@ -36,36 +35,22 @@ int nfs_mount_options(const char *server, const char *version, char **ret) {
         return 0;
 }
 
-/* mount(2) in a child: a mount that hangs in the kernel is killable
- * (NFS waits are), PID 1 is not. */
+typedef struct MountCall {
+        const char *source, *fstype, *where, *options;
+} MountCall;
+
+static int mount_call(void *userdata) {
+        const MountCall *m = userdata;
+        return mount(m->source, m->where, m->fstype, 0, m->options) < 0 ? negative_errno() : 0;
+}
+
+/* mount(2) in a child: a mount that hangs in the kernel is killable (NFS
+ * waits are), PID 1 is not; a task stuck where SIGKILL cannot reach it is
+ * left behind, and PID 1 goes on to failure_action. */
 static int mount_once(const char *source, const char *fstype, const char *where, const char *options,
                       uint64_t deadline_usec) {
-        int status;
-        pid_t pid = fork();
-
-        if (pid < 0)
-                return negative_errno();
-        if (pid == 0)
-                _exit(mount(source, where, fstype, 0, options) < 0 ? (errno & 0xff) : 0);
-        for (;;) {
-                pid_t p = waitpid(pid, &status, WNOHANG);
-                if (p == pid)
-                        break;
-                if (p < 0 && errno != EINTR)
-                        return negative_errno();
-                if (now_usec() >= deadline_usec) {
-                        /* A task stuck where SIGKILL cannot reach it is
-                         * left behind: PID 1 must go on to failure_action. */
-                        kill(pid, SIGKILL);
-                        for (int i = 0; i < 250 && waitpid(pid, &status, WNOHANG) == 0; i++)
-                                usleep(20 * 1000);
-                        return -ETIME;
-                }
-                usleep(20 * 1000);
-        }
-        if (!WIFEXITED(status))
-                return -EIO;
-        return -WEXITSTATUS(status);
+        MountCall m = { .source = source, .fstype = fstype, .where = where, .options = options };
+        return child_call(mount_call, &m, deadline_usec);
 }
 
 int nfs_mount(const char *kind, const char *location, const char *where, uint64_t deadline_usec) {
@@ -120,10 +105,25 @@ static int nfs_op_wait(Capture *c) {
         return 0;
 }
 
+/* "server:/export/path/<host>-<stamp>". */
+static int nfs_op_trace_location(const Capture *c, char **ret) {
+        const char *export = kdump_config_target_location(c->config), *path = fs_target_dump_path(c);
+        size_t n;
+
+        if (!export || !path)
+                return -EINVAL;
+        n = strlen(export);
+        while (n > 0 && export[n - 1] == '/')
+                n--;
+        return asprintf(ret, "%.*s%s", (int) n, export, path) < 0 ? -ENOMEM : 0;
+}
+
 /* Once mounted, the export is written like any mounted filesystem. */
 const TargetOps target_ops_nfs = {
         .network = true,
         .wait = nfs_op_wait,
         .dump_dir_create = fs_target_dump_dir_create,
         .save_vmcore = fs_target_save_vmcore,
+        .trace_kind = CRASH_DUMP_NFS,
+        .trace_location = nfs_op_trace_location,
 };

@@ -136,7 +136,8 @@ int ssh_send_file(const SshTarget *t, const char *local, const char *dir, const 
         return describe(r, "copy the file", t);
 }
 
-int ssh_save_vmcore(const SshTarget *t, char * const *collector, const char *dir, uint64_t deadline_usec) {
+int ssh_save_vmcore(const SshTarget *t, char * const *collector, const char *dir, uint64_t deadline_usec,
+                    uint64_t stall_usec) {
         _cleanup_free_ char *tmp = NULL, *final = NULL, *qtmp = NULL, *qfinal = NULL, *cmd = NULL, *mv = NULL;
         _cleanup_strv_free_ char **env = NULL;
         int which = 0, r;
@@ -150,9 +151,13 @@ int ssh_save_vmcore(const SshTarget *t, char * const *collector, const char *dir
         char *client[] = { (char *) t->client, (char *) "-i", (char *) t->key, (char *) "-K", (char *) SSH_KEEPALIVE_SEC,
                            (char *) t->destination, cmd, NULL };
 
-        /* A dead server ends the client through the keepalives; the
-         * deadline (which grows with the memory read) ends everything else. */
-        r = child_run_pipe(collector, client, env, deadline_usec, &which);
+        /* A dead server ends the client through the keepalives. A live one
+         * whose remote side stopped reading still answers them: the stall
+         * watchdog ends that; the deadline (which grows with the memory
+         * read) ends everything else. */
+        r = child_run_pipe(collector, client, env, deadline_usec, stall_usec, &which);
+        if (r == -ECOMM)
+                return r; /* the step says why */
         if (r != 0) {
                 if (which == 0)
                         return r < 0 ? log_error_errno(r, "core_collector \"%s\" failed: %m", collector[0]) : r;
@@ -186,7 +191,15 @@ static int ssh_op_save_vmcore(Capture *c, char * const *collector) {
 
         if (strv_extend_strv(&argv, collector) < 0 || strv_extend(&argv, c->vmcore) < 0)
                 return -ENOMEM;
-        return ssh_save_vmcore(&c->ssh, argv, c->dump_dir, capture_step_deadline(c, CAPTURE_DUMP_VMCORE));
+        return ssh_save_vmcore(&c->ssh, argv, c->dump_dir, capture_step_deadline(c, CAPTURE_DUMP_VMCORE),
+                               capture_dump_stall_usec(c));
+}
+
+/* "user@host:path/<host>-<stamp>". */
+static int ssh_op_trace_location(const Capture *c, char **ret) {
+        if (!c->ssh.destination || !c->dump_dir)
+                return -EINVAL;
+        return asprintf(ret, "%s:%s", c->ssh.destination, c->dump_dir) < 0 ? -ENOMEM : 0;
 }
 
 /* Nothing to mount: files go to the server through local memory. */
@@ -197,4 +210,6 @@ const TargetOps target_ops_ssh = {
         .send_file = ssh_op_send_file,
         .save_vmcore = ssh_op_save_vmcore,
         .saved_as = ".flat on the ssh server",
+        .trace_kind = CRASH_DUMP_SSH,
+        .trace_location = ssh_op_trace_location,
 };

@@ -38,5 +38,7 @@ int ssh_send_file(const SshTarget *t, const char *local, const char *dir, const 
 /* Runs the collector (its argv, writing the flattened dump to stdout) into
  * <dir>/vmcore-incomplete on the server and renames that to vmcore.flat
  * when both ends succeeded. Returns 0, a collector or client exit status
- * (> 0), or -errno. */
-int ssh_save_vmcore(const SshTarget *t, char * const *collector, const char *dir, uint64_t deadline_usec);
+ * (> 0), or -errno; -ECOMM, not logged, when the collector made no
+ * progress for stall_usec (0: no watchdog) and both ends were killed. */
+int ssh_save_vmcore(const SshTarget *t, char * const *collector, const char *dir, uint64_t deadline_usec,
+                    uint64_t stall_usec);

@@ -57,6 +57,10 @@ static void apply_report(Supervision *s, Reports *r, char *line) {
                 }
         } else if (sscanf(line, "mounted %d", &mounted) == 1)
                 s->mounted = mounted != 0;
+        else if (strcmp(line, "outcome ok") == 0)
+                s->outcome = WORKER_OUTCOME_OK;
+        else if (strcmp(line, "outcome failed") == 0)
+                s->outcome = WORKER_OUTCOME_FAILED;
 }
 
 /* Reads what is there: 1 when it read something, 0 when nothing is there

@@ -22,8 +22,17 @@ typedef enum WorkerEnd {
         WORKER_TIMED_OUT, /* overran its step's deadline and was killed */
 } WorkerEnd;
 
+/* What the worker said of the dump before its last step (the trace): how
+ * the capture ends even when that step never does. */
+typedef enum WorkerOutcome {
+        WORKER_OUTCOME_UNKNOWN,
+        WORKER_OUTCOME_OK,     /* "outcome ok": final_action */
+        WORKER_OUTCOME_FAILED, /* "outcome failed": failure_action, the emergency hooks ran */
+} WorkerOutcome;
+
 typedef struct Supervision {
         WorkerEnd end;
+        WorkerOutcome outcome;
         int status;     /* the worker's wait status */
         char step[32];  /* the last step it reported ("" before the first) */
         char *dump_dir; /* the dump directory it reported, or NULL */

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "crash-record.h"
+
 typedef struct Capture Capture;
 
 typedef struct TargetOps {
@@ -34,6 +36,13 @@ typedef struct TargetOps {
         /* The whole DUMP_VMCORE step of a target without a dump directory,
          * instead of save_vmcore: sets c->dump_status, logs, 0 or -errno. */
         int (*dump_vmcore)(Capture *c, char * const *collector);
+        /* The trace for the next boot (crash-record.h): where the dump in
+         * c->dump_dir is, as a CrashDump of kind trace_kind ("SPEC:/path"
+         * for fs, "server:/export/path" for nfs, "user@host:path" for
+         * ssh). NULL (raw): once the stream is written, the device itself
+         * tells the next boot. */
+        CrashDump trace_kind;
+        int (*trace_location)(const Capture *c, char **ret);
         /* No unmount: what is mounted on c->mount_dir is a filesystem
          * whatever mounted it (PID 1 may have to undo a mount of the real
          * root, after the worker died in dump_to_rootfs), so one

@@ -1,31 +1,24 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* After a crash, on the next boot: what the capture left in the dump
- * directories, told once per dump (a journal entry with a fixed
- * MESSAGE_ID). The dumps already told are listed in a state file. */
+/* After a crash, on the next boot: what a dump directory says about its
+ * crash, and the journal entry told once per crash record (a fixed
+ * MESSAGE_ID), with the same words for a local dump as before records
+ * existed. */
 #pragma once
 
-#include <stdbool.h>
-#include <stddef.h>
-
+#include "crash-record.h"
 #include "kdump-messages.h" /* KDUMP_DUMP_REPORT_MESSAGE_ID */
 
-typedef struct DumpReport {
-        char *dir;        /* the dump directory, full path */
-        bool complete;    /* a vmcore (or vmcore.flat) and no vmcore-incomplete */
-        char *panic;      /* the panic line of vmcore-dmesg.txt, or NULL */
-        char *kernel;     /* the crashed kernel's release, or NULL */
-        char *failure;    /* why the capture failed (kexec-dmesg.log), or NULL */
-} DumpReport;
+/* Reads what the dump directory dir holds into a record that is not in
+ * the store yet: DUMP=dir, LOCATION=dir, its identity, complete (a vmcore
+ * or vmcore.flat and no vmcore-incomplete), the crashed kernel and the
+ * panic line (vmcore-dmesg.txt), why the capture failed (its
+ * kexec-dmesg.log). */
+int dump_dir_read(const char *dir, CrashRecord *ret);
 
-void dump_report_done(DumpReport *r);
-void dump_reports_free(DumpReport *r, size_t n);
-
-/* Reads what one dump directory holds. */
-int dump_report_read(const char *dir, DumpReport *ret);
-
-/* The dumps under base not listed in state_file, oldest first; with
- * mark true, they are added to state_file (written atomically). */
-int dump_reports_new(const char *base, const char *state_file, bool mark, DumpReport **ret, size_t *ret_n);
+/* Fills what r does not say from its dump directory (dir, raw): the
+ * directory's files win over a trace, which the capture wrote before it
+ * knew everything. Nothing for the other kinds. */
+int crash_record_fill_from_dir(CrashRecord *r);
 
 /* One line for the journal and kdumpctl. */
-int dump_report_format(const DumpReport *r, char **ret);
+int crash_report_format(const CrashRecord *r, char **ret);

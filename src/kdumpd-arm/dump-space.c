@@ -5,12 +5,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "crash-record.h"
 #include "macro.h"
 #include "strv.h"
 
@@ -160,14 +162,47 @@ static int remove_tree_at(int parent, const char *name, dev_t dev, unsigned dept
         return unlinkat(parent, name, AT_REMOVEDIR) < 0 ? negative_errno() : 0;
 }
 
-int dump_dirs_prune(const char *dir, unsigned keep, char ***ret_removed) {
-        _cleanup_strv_free_ char **dumps = NULL, **removed = NULL;
-        _cleanup_close_ int fd = -EBADF;
+int dump_dir_path(const char *base, const char *name, char **ret) {
+        size_t len;
+
+        assert_return(base && name && ret, -EINVAL);
+        len = strlen(base);
+        while (len > 1 && base[len - 1] == '/')
+                len--;
+        return asprintf(ret, "%.*s%s%s", (int) len, base, base[len - 1] == '/' ? "" : "/", name) < 0 ? -ENOMEM : 0;
+}
+
+/* The name of the record's dump directory when it is one directly under
+ * dir that keep_dumps may delete: a local dump, reported, not deleted,
+ * named as a dump, and still the directory the record was made for. */
+static const char *prunable_name(const CrashRecord *r, const char *dir, int dir_fd) {
+        _cleanup_free_ char *expect = NULL, *identity = NULL;
+        const char *name;
         struct stat st;
-        size_t n;
+
+        if (!crash_dump_is_local(r->dump) || !r->reported || r->deleted || !r->location)
+                return NULL;
+        name = strrchr(r->location, '/');
+        if (!name || !dump_dir_name_is_dump(++name) || dump_dir_path(dir, name, &expect) < 0 ||
+            strcmp(expect, r->location) != 0)
+                return NULL;
+        if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+                return NULL;
+        if (r->dir_identity && (crash_dir_identity(r->location, &identity) < 0 || !streq_ptr(identity, r->dir_identity)))
+                return NULL;
+        return name;
+}
+
+int dump_dirs_prune(const char *store, const char *dir, unsigned keep, char ***ret_removed) {
+        _cleanup_strv_free_ char **removed = NULL;
+        _cleanup_free_ size_t *which = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        CrashRecord *records = NULL;
+        size_t n = 0, count = 0;
+        struct stat st;
         int r = 0;
 
-        assert_return(dir, -EINVAL);
+        assert_return(store && dir, -EINVAL);
         if (keep == 0)
                 goto done;
         fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -178,21 +213,34 @@ int dump_dirs_prune(const char *dir, unsigned keep, char ***ret_removed) {
         }
         if (fstat(fd, &st) < 0)
                 return negative_errno();
-        r = dump_dirs_list_fd(fd, &dumps);
+        r = crash_store_list(store, &records, &n, NULL);
         if (r < 0)
                 return r;
-        n = strv_length(dumps);
-        for (size_t i = 0; n > keep && i < n - keep; i++) {
-                int q = remove_tree_at(fd, dumps[i], st.st_dev, 0);
-                if (q < 0) {
-                        if (r == 0)
-                                r = q;
-                        continue;
+        which = calloc(n ? n : 1, sizeof(*which));
+        if (!which) {
+                r = -ENOMEM;
+                goto done;
+        }
+        /* Oldest first: the records are in the order they were made. */
+        for (size_t i = 0; i < n; i++)
+                if (prunable_name(&records[i], dir, fd))
+                        which[count++] = i;
+        for (size_t k = 0; count > keep && k < count - keep; k++) {
+                CrashRecord *rec = &records[which[k]];
+                const char *name = prunable_name(rec, dir, fd);
+                int q = name ? remove_tree_at(fd, name, st.st_dev, 0) : -ENOENT;
+                if (q >= 0) {
+                        /* Gone: the record stays, for the crash's history. */
+                        rec->deleted = true;
+                        q = crash_store_update(store, rec);
+                        if (strv_extend(&removed, name) < 0 && q >= 0)
+                                q = -ENOMEM;
                 }
-                if (strv_extend(&removed, dumps[i]) < 0 && r == 0)
-                        r = -ENOMEM;
+                if (q < 0 && r == 0)
+                        r = q;
         }
 done:
+        crash_records_free(records, n);
         if (ret_removed) {
                 if (!removed && !(removed = calloc(1, sizeof(char *))))
                         return -ENOMEM;

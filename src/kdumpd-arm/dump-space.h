@@ -13,15 +13,23 @@
 bool dump_dir_name_is_dump(const char *name);
 
 /* The names of the dump directories directly under dir (no symlinks),
- * oldest first by the time in their names. A missing dir has none. */
+ * sorted by the time in their names. A missing dir has none. */
 int dump_dirs_list(const char *dir, char ***ret);
 
-/* Deletes the oldest dump directories under dir, with all they hold, so
- * that keep of them remain (keep 0: deletes nothing). Never follows a
- * symlink nor leaves dir's filesystem. ret_removed (may be NULL) gets the
- * names deleted, also on failure; returns how many, or the first error
- * (after trying the others). */
-int dump_dirs_prune(const char *dir, unsigned keep, char ***ret_removed);
+/* base/name, without a doubled '/'. */
+int dump_dir_path(const char *base, const char *name, char **ret);
+
+/* keep_dumps: deletes the oldest dump directories directly under dir, with
+ * all they hold, so that keep of them remain (keep 0: deletes nothing).
+ * Only directories that have a crash record in store, reported and not
+ * deleted, count and go, oldest first by their records (the order this
+ * machine learned of them), never by the time in their names, which a
+ * capture kernel without a clock makes 1970: the newest always stays, and
+ * a dump that was not reported yet is never deleted. Their records stay,
+ * marked deleted. Never follows a symlink nor leaves dir's filesystem.
+ * ret_removed (may be NULL) gets the names deleted, also on failure;
+ * returns how many, or the first error (after trying the others). */
+int dump_dirs_prune(const char *store, const char *dir, unsigned keep, char ***ret_removed);
 
 /* Bytes an unprivileged user could still write (statvfs f_bavail, as df
  * shows) on the filesystem that holds path, or holds its nearest existing

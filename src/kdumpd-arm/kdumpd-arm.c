@@ -20,9 +20,13 @@
 
 #include "arm.h"
 #include "arm-protocol.h"
+#include "block-device.h"
 #include "capture-boot.h"
+#include "crash-learn.h"
+#include "crash-record.h"
 #include "dump-report.h"
 #include "dump-space.h"
+#include "dump-target.h"
 #include "initramfs-build.h"
 #include "kdump-config.h"
 #include "kdumpd-settings.h"
@@ -32,8 +36,81 @@
 #include "spawn.h"
 #include "strv.h"
 
-/* keep_dumps: at start only, before anything can write a dump. */
-static void dumps_prune(const ArmInputs *in) {
+/* Where a filesystem the capture wrote to is mounted here, for its trace. */
+static int fs_mountpoint(const char *spec, char **ret, void *userdata) {
+        _cleanup_free_ char *dev = NULL;
+        int r;
+
+        (void) userdata;
+        r = block_device_find(spec, &dev);
+        if (r < 0)
+                return r == -ENODEV ? -ENOENT : r;
+        return target_fs_mountpoint("/proc/self/mountinfo", dev, ret);
+}
+
+/* After a crash: one record per crash this machine did not know of yet
+ * (crash-learn.h), whatever kept it. */
+static void crashes_learn_new(const ArmInputs *in, const char *state_dir, const char *store, const char *raw_dir) {
+        _cleanup_free_ char *legacy = NULL;
+        DumpTargetType type = kdump_config_target_type(in->config);
+        int r;
+
+        if (asprintf(&legacy, "%s/reported-dumps", state_dir) < 0)
+                return (void) log_oom();
+        CrashLearn l = {
+                .store = store,
+                /* Dumps on a local path; raw dumps are restored there (raw_harvest). */
+                .dump_path = type == DUMP_TARGET_PATH || type == DUMP_TARGET_RAW ? kdump_config_path(in->config) : NULL,
+                .raw_dir = raw_dir,
+                .legacy_reported = legacy,
+                .now_usec = crash_realtime_usec(),
+                .fs_mountpoint = fs_mountpoint,
+        };
+        r = crashes_learn(&l);
+        if (r < 0)
+                log_warning_errno(r, "Could not record every crash since the last start in \"%s\": %m", store);
+        else if (r > 0)
+                log_debug("Recorded %d new crash(es) in \"%s\".", r, store);
+}
+
+/* One journal entry per crash record not reported yet (complete or not,
+ * the panic, the crashed kernel), with a MESSAGE_ID to find them by. */
+static void crashes_report(const char *store) {
+        CrashRecord *list = NULL;
+        size_t n = 0;
+        int r;
+
+        r = crash_store_list(store, &list, &n, NULL);
+        if (r < 0)
+                return (void) log_warning_errno(r, "Cannot read the crash records in \"%s\": %m", store);
+        for (size_t i = 0; i < n; i++) {
+                CrashRecord *c = &list[i];
+                _cleanup_free_ char *msg = NULL;
+                if (c->reported || crash_report_format(c, &msg) < 0)
+                        continue;
+                r = sd_journal_send("MESSAGE_ID=" KDUMP_DUMP_REPORT_MESSAGE_ID, "MESSAGE=%s", msg, "PRIORITY=%d",
+                                    c->complete ? LOG_NOTICE : LOG_WARNING, "KDUMP_CRASH_ID=%u", c->id,
+                                    "KDUMP_DUMP_KIND=%s", crash_dump_to_string(c->dump), "KDUMP_DUMP_LOCATION=%s",
+                                    strempty(c->location), "KDUMP_DUMP_DIR=%s",
+                                    crash_dump_is_local(c->dump) ? strempty(c->location) : "",
+                                    "KDUMP_DUMP_COMPLETE=%d", c->complete, "KDUMP_CRASHED_KERNEL=%s",
+                                    strempty(c->kernel), "KDUMP_PANIC=%s", strempty(c->panic), NULL);
+                if (r < 0) {
+                        /* Not marked: told at the next start, and not deleted before. */
+                        log_warning_errno(r, "Cannot tell the journal of crash %u: %m", c->id);
+                        continue;
+                }
+                c->reported = true;
+                r = crash_store_update(store, c);
+                if (r < 0)
+                        log_warning_errno(r, "Cannot mark crash %u reported in \"%s\": %m", c->id, store);
+        }
+        crash_records_free(list, n);
+}
+
+/* keep_dumps: at start only, before anything can write a dump, after the
+ * crashes were recorded and reported. */
+static void dumps_prune(const ArmInputs *in, const char *store) {
         _cleanup_strv_free_ char **removed = NULL;
         unsigned keep = kdumpd_settings_keep_dumps(in->settings);
         const char *path = kdump_config_path(in->config);
@@ -46,40 +123,27 @@ static void dumps_prune(const ArmInputs *in) {
                          dump_target_type_to_string(kdump_config_target_type(in->config)));
                 return;
         }
-        r = dump_dirs_prune(path, keep, &removed);
+        r = dump_dirs_prune(store, path, keep, &removed);
         for (char **i = removed; i && *i; i++)
                 log_info("Deleted the old dump \"%s/%s\" (keep_dumps = %u).", path, *i, keep);
         if (r < 0)
                 log_warning_errno(r, "Failed to delete old dumps in \"%s\" (keep_dumps = %u): %m", path, keep);
 }
 
-/* After a crash: one journal entry per new dump (complete or not, the
- * panic, the crashed kernel), with a MESSAGE_ID to find them by. */
-static void dumps_report(const ArmInputs *in, const char *state_dir) {
-        _cleanup_free_ char *state = NULL;
-        DumpReport *list = NULL;
-        size_t n = 0;
-        int r;
+/* The first arming after boot: the dumps of the last crash. */
+static void crashes_after_boot(const ArmInputs *in, const char *state_dir, int report_fd) {
+        _cleanup_free_ char *store = NULL, *raw_dir = NULL;
 
-        /* Dumps on a local path; raw dumps are restored there (raw_harvest). */
-        if (kdump_config_target_type(in->config) != DUMP_TARGET_PATH &&
-            kdump_config_target_type(in->config) != DUMP_TARGET_RAW)
-                return;
-        if (asprintf(&state, "%s/reported-dumps", state_dir) < 0)
+        if (asprintf(&store, "%s/" CRASH_STORE_DIR, state_dir) < 0)
                 return (void) log_oom();
-        r = dump_reports_new(kdump_config_path(in->config), state, true, &list, &n);
-        if (r < 0)
-                return (void) log_warning_errno(r, "Cannot read the dumps in \"%s\": %m", kdump_config_path(in->config));
-        for (size_t i = 0; i < n; i++) {
-                _cleanup_free_ char *msg = NULL;
-                if (dump_report_format(&list[i], &msg) < 0)
-                        continue;
-                sd_journal_send("MESSAGE_ID=" KDUMP_DUMP_REPORT_MESSAGE_ID, "MESSAGE=%s", msg, "PRIORITY=%d",
-                                list[i].complete ? LOG_NOTICE : LOG_WARNING, "KDUMP_DUMP_DIR=%s", list[i].dir,
-                                "KDUMP_DUMP_COMPLETE=%d", list[i].complete, "KDUMP_CRASHED_KERNEL=%s",
-                                list[i].kernel ?: "", "KDUMP_PANIC=%s", list[i].panic ?: "", NULL);
-        }
-        dump_reports_free(list, n);
+        /* Before arming: nothing may write to the raw device while its
+         * dump is read (kdump-utils does the same). */
+        if (kdump_config_target_type(in->config) == DUMP_TARGET_RAW)
+                (void) arm_line_write(report_fd, ARM_LINE_BUSY, "looking for a dump on the raw device");
+        raw_harvest(in->config, state_dir, &raw_dir);
+        crashes_learn_new(in, state_dir, store, raw_dir);
+        crashes_report(store);
+        dumps_prune(in, store);
 }
 
 static int exit_code_for(int r) {
@@ -134,15 +198,8 @@ static int arm_work(ArmOptions *o, const ArmCommand *c, int report_fd) {
                 (void) arm_line_write(report_fd, ARM_LINE_FAILED, "%s", reason_for(r));
                 return exit_code_for(r);
         }
-        if (c->first) {
-                dumps_prune(&in);
-                /* Before arming: nothing may write to the raw device while
-                 * its dump is read (kdump-utils does the same). */
-                if (kdump_config_target_type(in.config) == DUMP_TARGET_RAW)
-                        (void) arm_line_write(report_fd, ARM_LINE_BUSY, "looking for a dump on the raw device");
-                raw_harvest(in.config, o->state_dir);
-                dumps_report(&in, o->state_dir);
-        }
+        if (c->first)
+                crashes_after_boot(&in, o->state_dir, report_fd);
         r = capture_arm(o, &in, c->loaded.initrd ? &c->loaded : NULL, &res);
         if (r == -ENETDOWN)
                 return EX_TEMPFAIL; /* "waiting" was reported: not a failure of the configuration */

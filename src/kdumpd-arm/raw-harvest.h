@@ -49,26 +49,35 @@ int raw_stream_read(int fd);
  * (RAW_STREAM_FLATTENED: restored, *ret_dir set when ret_dir is not NULL),
  * or -errno when it could not restore it; the device is then left as it
  * was. Logs what it does. deadline_usec (CLOCK_MONOTONIC, 0: none) ends
- * makedumpfile.
+ * makedumpfile (-ETIME).
  *
- * A stream is tried once: a capture cut short leaves a stream without its
- * end, which makedumpfile -R reads to the end of the device before it
- * fails, and every start would pay that again before arming. So a failed
- * restore writes the device and the stream's identity (the SHA-256 of its
- * first RAW_STREAM_IDENTITY_SIZE bytes: the header and the dump's own
- * header with its time) into failed_path (NULL: nothing remembered), and a
- * later call with the same stream there returns -EALREADY at once. A new
- * dump on the device, or failed_path removed, is tried again. */
+ * A stream that makedumpfile itself refuses is tried once: a capture cut
+ * short leaves a stream without its end, which makedumpfile -R reads to the
+ * end of the device before it fails, and every start would pay that again
+ * before arming. So a restore that makedumpfile failed (its exit status)
+ * writes the device and the stream's identity (the SHA-256 of its first
+ * RAW_STREAM_IDENTITY_SIZE bytes: the header and the dump's own header with
+ * its time) into failed_path (NULL: nothing remembered), and a later call
+ * with the same stream there returns -EALREADY at once. A new dump on the
+ * device, or failed_path removed, is tried again. A restore that ran out of
+ * time, was interrupted or could not start says nothing about the stream:
+ * it is not remembered, and the next call tries again. */
 #define RAW_STREAM_IDENTITY_SIZE (64 * 1024)
 int raw_harvest_device(const char *device, const char *base, const char *host, time_t now, uint64_t deadline_usec,
                        const char *failed_path, char **ret_dir);
 
 /* kdumpd's start, before arming: when kdump.conf's target is raw, restores
- * the dump on it, if there is one, into kdump.conf's path. Synchronous
+ * the dump on it, if there is one, into kdump.conf's path. The device is
+ * the one the image loaded before found (KDUMP_LOADED_CONFIG_FILE in
+ * state_dir: its identity or node, and its size), else kdump.conf's. A
+ * device of another size is not read. Synchronous
  * (a 1 GiB guest's dump takes seconds), bounded by RAW_HARVEST_TIMEOUT_SEC
- * so that arming still happens within kdump.service's start timeout.
+ * so that the machine is armed again in that time whatever the disk does;
+ * a restore cut short there is tried again at the next start (only
+ * makedumpfile's own failure is remembered, see raw_harvest_device()).
  * Logs; a failure never stops the start. */
 #define RAW_HARVEST_TIMEOUT_SEC (15 * 60)
-/* state_dir keeps the memory of a failed restore (raw-restore-failed). */
+/* state_dir keeps the memory of a failed restore (raw-restore-failed).
+ * *ret_dir (may be NULL) gets the dump directory restored into, if any. */
 #define RAW_RESTORE_FAILED_FILE "raw-restore-failed"
-void raw_harvest(const KdumpConfig *config, const char *state_dir);
+void raw_harvest(const KdumpConfig *config, const char *state_dir, char **ret_dir);

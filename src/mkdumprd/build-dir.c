@@ -21,7 +21,7 @@
 
 /* What dracut reads from us (and the cpio it writes before mkdumprd
  * compresses it): the ssh key's converted copy is one of them. */
-static const char *const build_dir_inputs[] = { "kdump.conf", "net", "known_hosts", "id_dropbear", "lvm", "initramfs.cpio" };
+static const char *const build_dir_inputs[] = { "kdump.conf", "kdumpd.conf", "net", "known_hosts", "id_dropbear", "lvm", "initramfs.cpio" };
 
 static void build_dir_remove_inputs(const BuildDir *d) {
         if (!d->path)
@@ -48,6 +48,7 @@ void build_dir_done(BuildDir *d) {
                 (void) rmdir(d->path);
         free(d->path);
         free(d->config);
+        free(d->settings);
         free(d->confdir);
         free(d->image);
         free(d->cpio);
@@ -71,7 +72,8 @@ int build_dir_create(const char *state_dir, BuildDir *ret) {
         if (!mkdtemp(template))
                 return log_error_errno(-errno, "Failed to create a build directory in \"%s\": %m", state_dir);
         d.path = TAKE_PTR(template);
-        if (asprintf(&d.config, "%s/kdump.conf", d.path) < 0 || asprintf(&d.image, "%s/initramfs.img", d.path) < 0 ||
+        if (asprintf(&d.config, "%s/kdump.conf", d.path) < 0 || asprintf(&d.settings, "%s/kdumpd.conf", d.path) < 0 ||
+            asprintf(&d.image, "%s/initramfs.img", d.path) < 0 ||
             asprintf(&d.cpio, "%s/initramfs.cpio", d.path) < 0 || asprintf(&d.confdir, "%s/dracut.conf.d", d.path) < 0 ||
             asprintf(&d.tmpdir, "%s/" BUILD_DIR_DRACUT_TMP, d.path) < 0)
                 return log_oom();

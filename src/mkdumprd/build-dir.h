@@ -8,6 +8,7 @@
 typedef struct BuildDir {
         char *path;     /* <state_dir>/.build.XXXXXX */
         char *config;   /* kdump.conf: the baked configuration */
+        char *settings; /* kdumpd.conf: the keys of it the capture reads */
         char *confdir;  /* dracut.conf.d, empty: dracut's --confdir */
         char *image;    /* initramfs.img, until it is handed on */
         char *cpio;     /* initramfs.cpio: dracut's output when mkdumprd compresses */

@@ -21,7 +21,9 @@ void build_inputs_done(BuildInputs *in) {
         strv_free(in->hooks);
         strv_free(in->extra_bins);
         resolved_target_done(&in->target);
+        trace_target_done(&in->trace);
         free(in->baked);
+        free(in->capture_settings);
         free(in->lvm_plan);
         free(in->lvm_disks);
         free(in->manifest);
@@ -80,11 +82,44 @@ static int image_files(const KdumpConfig *config, char ***ret_files, char ***ret
         return 0;
 }
 
+/* What the capture program reads of kdumpd.conf, in the file's syntax. */
+static int capture_settings_bake(const KdumpdSettings *settings, char **ret) {
+        _cleanup_kdumpd_settings_free_ KdumpdSettings *defaults = NULL;
+        char *buf = NULL;
+        size_t size = 0;
+        int r;
+
+        if (!settings) {
+                r = kdumpd_settings_parse_string(KDUMPD_SETTINGS_PATH, "", NULL, &defaults);
+                if (r < 0)
+                        return r;
+                settings = defaults;
+        }
+        FILE *f = open_memstream(&buf, &size);
+        if (!f)
+                return -ENOMEM;
+        r = kdumpd_settings_format_capture(settings, f);
+        if (fclose(f) != 0 && r >= 0)
+                r = -ENOMEM;
+        if (r < 0) {
+                free(buf);
+                return r;
+        }
+        *ret = buf;
+        return 0;
+}
+
 /* nfs, ssh: the route to the server. Not reachable yet is no error of
- * the configuration: the caller may wait for the network. */
+ * the configuration: the caller may wait for the network. What the capture
+ * does with a DHCP address is kdumpd.conf's (capture_dhcp_timeout,
+ * capture_dhcp_fallback); no settings: the defaults. */
 static int network_resolve(const KdumpConfig *config, const BuildPaths *p, ResolvedTarget *t) {
         _cleanup_free_ char *why = NULL;
-        int r = target_resolve_network(config, &p->net, t, &why);
+        NetCaptureOptions opts = {};
+        if (p->settings)
+                opts = (NetCaptureOptions) { .dhcp_timeout = kdumpd_settings_capture_dhcp_timeout(p->settings),
+                                             .dhcp_fallback = kdumpd_settings_capture_dhcp_fallback(p->settings) };
+        int r = target_resolve_network(config, &opts, t, &why);
         if (r == -ENETDOWN && p->waiting)
                 p->waiting(why, p->userdata);
         return r;
@@ -95,7 +130,7 @@ int build_inputs_collect(const KdumpConfig *config, const char *config_path, con
         _cleanup_(build_inputs_done) BuildInputs in = {};
         int r;
 
-        if (target_resolve(config, &in.target) < 0)
+        if (target_resolve(config, &in.target) < 0 || trace_target_resolve(p->state_dir, &in.target, &in.trace) < 0)
                 return log_oom();
         if (check) {
                 r = check_machine(config, p->kver, &in.target);
@@ -105,6 +140,9 @@ int build_inputs_collect(const KdumpConfig *config, const char *config_path, con
         r = image_files(config, &in.files, &in.hooks, &in.extra_bins);
         if (r < 0)
                 return log_error_errno(r, "Failed to list the hook directories: %m");
+        r = capture_settings_bake(p->settings, &in.capture_settings);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write the capture's settings: %m");
         r = network_resolve(config, p, &in.target);
         if (r >= 0)
                 r = config_bake(config, config_path, &in.target, &in.baked);

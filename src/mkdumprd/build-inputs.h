@@ -8,12 +8,15 @@
 
 #include "initramfs-build.h"
 #include "target-resolve.h"
+#include "trace-target.h"
 
 typedef struct BuildInputs {
         char **files, **hooks;   /* hashed; hooks also go into the image */
         char **extra_bins;       /* kdump.conf's extra_bins, split once as the shell would */
         ResolvedTarget target;   /* looked up once, handed to every step */
+        TraceTarget trace;       /* where the capture leaves its trace for the next boot */
         char *baked;             /* the normalised kdump.conf, target made explicit */
+        char *capture_settings;  /* the keys of kdumpd.conf the capture reads, in its syntax */
         char *lvm_plan, *lvm_disks;
         char *manifest;
         bool zstd;               /* the image compressed by mkdumprd (else by dracut) */

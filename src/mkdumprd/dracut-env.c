@@ -27,6 +27,9 @@ static const DracutEnvVar vars[] = {
         VAR("KDUMP_ROOT_DEVICE", root_device, "an action mounts the real root: its device, whose drivers go in"),
         VAR("KDUMP_ROOT_FSTYPE", root_fstype, "the real root's filesystem type"),
         VAR("KDUMP_ROOT_SPEC", root_spec, "\"SPEC FSTYPE PATH\": the real root for /etc/kdump/root"),
+        VAR("KDUMP_TRACE_DEVICE", trace_device, "the device of the state directory's filesystem, whose drivers go in"),
+        VAR("KDUMP_TRACE_FSTYPE", trace_fstype, "that filesystem's type"),
+        VAR("KDUMP_TRACE_SPEC", trace_spec, "\"SPEC FSTYPE STORE\": where the capture's trace goes, for /etc/kdump/trace"),
         VAR("KDUMP_SHELL", shell, "\"1\": failure_action shell: busybox or dash as /bin/sh"),
         VAR("KDUMP_NET_DHCP", net_dhcp, "\"1\": the route's address came from DHCP: busybox (udhcpc) and its lease script"),
 };

@@ -28,6 +28,9 @@ typedef struct DracutEnv {
         const char *root_device;
         const char *root_fstype;
         const char *root_spec;
+        const char *trace_device;
+        const char *trace_fstype;
+        const char *trace_spec;
         const char *shell;
         const char *net_dhcp;
 } DracutEnv;

@@ -29,7 +29,7 @@ int dracut_argv(const KdumpConfig *config, const char *kver, const BuildDir *dir
                 "dracut", "--force", "--quiet", "--conf", "/dev/null", "--confdir", dir->confdir, "--tmpdir", dir->tmpdir,
                 "--hostonly", "--hostonly-mode", "strict", "--no-hostonly-cmdline", "--no-early-microcode",
                 "--nofscks", "--modules", "kdump", "--kver", kver,
-                "--include", dir->config, "/etc/kdump.conf", NULL,
+                "--include", dir->config, "/etc/kdump.conf", "--include", dir->settings, KDUMPD_SETTINGS_PATH, NULL,
         };
         for (const char **a = fixed; *a; a++)
                 if (strv_extend(&argv, *a) < 0)
@@ -80,6 +80,9 @@ int dracut_env_for_build(const KdumpConfig *config, const BuildInputs *in, const
                 .root_device = t->root.device,
                 .root_fstype = t->root.fstype,
                 .root_spec = root_spec,
+                .trace_device = in->trace.spec ? in->trace.fs.device : NULL,
+                .trace_fstype = in->trace.spec ? in->trace.fs.fstype : NULL,
+                .trace_spec = in->trace.spec,
                 .shell = kdump_config_failure_action(config) == KDUMP_ACTION_SHELL ? "1" : NULL,
                 .net_dhcp = t->net.plan.dhcp ? "1" : NULL,
         };

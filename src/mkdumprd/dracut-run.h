@@ -10,8 +10,9 @@
 #include "build-inputs.h"
 
 /* dracut's argv: our module only, the baked kdump.conf included as
- * /etc/kdump.conf, the output in dir (its cpio when zstd), and the admin's
- * dracut_args. -errno when dracut_args cannot be split. */
+ * /etc/kdump.conf and the capture's part of kdumpd.conf as
+ * /etc/kdump/kdumpd.conf, the output in dir (its cpio when zstd), and the
+ * admin's dracut_args. -errno when dracut_args cannot be split. */
 int dracut_argv(const KdumpConfig *config, const char *kver, const BuildDir *dir, bool zstd, char ***ret);
 
 /* The environment modules.d/99kdump reads (dracut-env.h), for the build

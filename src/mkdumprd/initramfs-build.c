@@ -66,6 +66,7 @@ void staged_image_done(StagedImage *s) {
         free(s->final);
         free(s->manifest_path);
         free(s->manifest);
+        free(s->baked);
         if (s->lock_fd >= 0)
                 close(s->lock_fd); /* releases the flock */
         *s = (StagedImage) { .lock_fd = -EBADF };
@@ -103,6 +104,8 @@ static bool image_current(const KdumpConfig *config, bool force, const StagedIma
 /* Everything dracut reads from us goes through the private directory. */
 static int dracut_inputs_write(const KdumpConfig *config, const BuildInputs *in, BuildDir *dir) {
         int r = build_dir_write(dir, "kdump.conf", in->baked, NULL);
+        if (r >= 0)
+                r = build_dir_write(dir, "kdumpd.conf", in->capture_settings, NULL);
         if (r >= 0 && in->target.net.plan.mac)
                 r = net_target_write(&in->target.net, config, dir->path);
         if (r >= 0 && in->lvm_plan)
@@ -121,6 +124,10 @@ static int image_build(const KdumpConfig *config, const char *config_path, const
 
         if (p->building)
                 p->building(p->kver, p->userdata);
+        if (!in->trace.spec)
+                log_info("The capture will leave no trace for the next boot, because %s: a dump on an nfs or ssh "
+                         "target, or a capture that fails before it has a dump directory, will not be reported.",
+                         in->trace.why_not);
         r = build_dir_create(p->state_dir, &dir);
         if (r >= 0)
                 r = dracut_inputs_write(config, in, &dir);
@@ -181,6 +188,7 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
                         return r;
                 r = BUILD_BUILT;
         }
+        staged.baked = TAKE_PTR(in.baked);
         *ret = staged;
         staged = (StagedImage) { .lock_fd = -EBADF };
         return r;

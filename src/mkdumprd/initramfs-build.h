@@ -8,14 +8,22 @@
 #include <stdint.h>
 
 #include "kdump-config.h"
-#include "net-target.h"
+#include "kdumpd-settings.h"
 
 #define KDUMP_STATE_DIR "/var/lib/kdump"
+/* In the state directory: the configuration baked into the image that is
+ * loaded, which each arming that loads an image writes. The boot after a
+ * crash looks for a raw target's dump where that image wrote it (the
+ * device's identity and size, as mkdumprd baked them). */
+#define KDUMP_LOADED_CONFIG_FILE "loaded-kdump.conf"
 
 typedef struct BuildPaths {
         const char *state_dir;   /* KDUMP_STATE_DIR */
         const char *kver;        /* kernel release the image is for */
         const char *kernel;      /* that kernel's image, /boot/vmlinuz-<kver> */
+        /* kdumpd.conf, for what the capture reads of it (baked into the
+         * image as its /etc/kdump/kdumpd.conf); NULL: the defaults. */
+        const KdumpdSettings *settings;
         /* Called once dracut is about to run (the image is not up to
          * date): kdumpd tells systemd it is ready instead of holding boot. */
         void (*building)(const char *kver, void *userdata);
@@ -27,9 +35,6 @@ typedef struct BuildPaths {
         /* How long dracut may run; 0: no limit (a hung build then hangs
          * its caller). kdumpd.conf's build_timeout. */
         uint64_t build_timeout_usec;
-        /* What the capture does when the route's address came from DHCP:
-         * kdumpd.conf's capture_dhcp_timeout and capture_dhcp_fallback. */
-        NetCaptureOptions net;
 } BuildPaths;
 
 typedef enum BuildOutcome {
@@ -50,6 +55,7 @@ typedef struct StagedImage {
         char *tmpdir;         /* the directory that holds it */
         char *manifest_path;
         char *manifest;       /* written on commit */
+        char *baked;          /* the configuration baked into the image (new or up to date) */
 } StagedImage;
 
 /* Releases the lock and removes an image that was not committed. */

@@ -11,14 +11,20 @@
 #include "macro.h"
 #include "strv.h"
 
-/* The blocks manifest_build() writes as "NAME-begin" … "NAME-end". */
+/* The blocks manifest_build() writes as "NAME-begin" … "NAME-end", and
+ * the input each one records. */
 static const char *block_input(const char *name) {
-        if (strcmp(name, "config") == 0)
-                return "kdump.conf";
-        if (strcmp(name, "lvm") == 0)
-                return "LVM layout";
-        if (strcmp(name, "known-hosts") == 0)
-                return "ssh known hosts";
+        static const struct {
+                const char *block, *input;
+        } blocks[] = {
+                { "config", "kdump.conf" },
+                { "capture-settings", "kdumpd.conf (what the capture reads of it)" },
+                { "lvm", "LVM layout" },
+                { "known-hosts", "ssh known hosts" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(blocks); i++)
+                if (strcmp(name, blocks[i].block) == 0)
+                        return blocks[i].input;
         return name;
 }
 
@@ -33,6 +39,8 @@ static char *line_input(const char *line, bool first) {
                 return strdup("kernel release");
         if (strncmp(line, "target-device ", 14) == 0)
                 return strdup("dump target device");
+        if (strncmp(line, "trace-fs ", 9) == 0)
+                return strdup("filesystem of the crash records");
         if (strncmp(line, "image-compression ", 18) == 0)
                 return strdup("image compression (zstd needs CONFIG_RD_ZSTD in the kernel's config)");
         /* "file PATH sha256:…|missing|unreadable": PATH may hold spaces. */

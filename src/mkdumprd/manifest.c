@@ -121,6 +121,9 @@ int manifest_build(const BuildPaths *p, const BuildInputs *in, const char *colle
                 manifest_add_file(m, memo, *f);
         if (t->device)
                 fprintf(m, "target-device %s %s\n", t->device, strempty(t->fstype));
+        /* Where the capture leaves its trace: /etc/kdump/trace in the image. */
+        if (in->trace.spec)
+                fprintf(m, "trace-fs %s %s\n", in->trace.fs.device, in->trace.spec);
         if (in->lvm_plan) {
                 fprintf(m, "lvm-begin\n%slvm-end\n", in->lvm_plan);
                 manifest_add_program(m, memo, "/sbin/lvm", &programs);
@@ -138,6 +141,7 @@ int manifest_build(const BuildPaths *p, const BuildInputs *in, const char *colle
         }
         manifest_add_libraries(m, memo, programs);
         fprintf(m, "config-begin\n%sconfig-end\n", in->baked);
+        fprintf(m, "capture-settings-begin\n%scapture-settings-end\n", in->capture_settings);
         if (fclose(m) != 0) {
                 free(buf);
                 return -ENOMEM;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* mkdumprd: builds the capture initramfs for a kernel from /etc/kdump.conf. */
+/* mkdumprd: builds the capture initramfs for a kernel from /etc/kdump.conf
+ * (and the part of /etc/kdump/kdumpd.conf that the capture reads). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
@@ -31,10 +32,11 @@ int main(int argc, char *argv[]) {
         };
         const char *config_path = KDUMP_CONFIG_PATH, *kver_arg = NULL, *state_dir = KDUMP_STATE_DIR;
         _cleanup_kdump_config_free_ KdumpConfig *config = NULL;
+        _cleanup_kdumpd_settings_free_ KdumpdSettings *settings = NULL;
         _cleanup_free_ char *kver = NULL, *kernel = NULL, *img = NULL;
         ConfigDiagnostics diag = {};
         bool force = false;
-        int c, r;
+        int c, r, q;
 
         log_open("mkdumprd");
         while ((c = getopt_long(argc, argv, "c:k:fh", options, NULL)) >= 0)
@@ -51,13 +53,17 @@ int main(int argc, char *argv[]) {
                 return EX_USAGE;
         }
 
+        /* Both files are read before either is judged: one run shows
+         * every mistake. The image must carry what kdumpd would bake, or
+         * kdumpd rebuilds it. */
         r = kdump_config_parse_file(config_path, &diag, &config);
+        q = kdumpd_settings_load(KDUMPD_SETTINGS_PATH, &diag, &settings);
         config_diagnostics_print(&diag, stderr);
         config_diagnostics_done(&diag);
-        if (r == -EINVAL)
+        if (r == -EINVAL || q == -EINVAL)
                 return EX_CONFIG;
-        if (r < 0) {
-                log_error_errno(r, "Failed to read \"%s\": %m", config_path);
+        if (r < 0 || q < 0) {
+                log_error_errno(r < 0 ? r : q, "Failed to read \"%s\": %m", r < 0 ? config_path : KDUMPD_SETTINGS_PATH);
                 return EX_NOINPUT;
         }
 
@@ -67,24 +73,9 @@ int main(int argc, char *argv[]) {
                 return EX_OSERR;
         }
         /* Run from Debian's kernel hooks too: a hung dracut must not hang
-         * dpkg. kdumpd.conf's build_timeout is kdumpd's; this is its default. */
-        BuildPaths p = { .state_dir = state_dir, .kver = kver, .kernel = kernel,
-                         .build_timeout_usec = KDUMPD_SETTINGS_BUILD_TIMEOUT_DEFAULT * 1000000ULL };
-        /* What the capture does with a DHCP address is kdumpd.conf's: an
-         * image built here must be the one kdumpd would build. */
-        _cleanup_kdumpd_settings_free_ KdumpdSettings *settings = NULL;
-        ConfigDiagnostics sdiag = {};
-        r = kdumpd_settings_load(KDUMPD_SETTINGS_PATH, &sdiag, &settings);
-        config_diagnostics_print(&sdiag, stderr);
-        config_diagnostics_done(&sdiag);
-        if (r == -EINVAL)
-                return EX_CONFIG;
-        if (r < 0) {
-                log_error_errno(r, "Failed to read \"%s\": %m", KDUMPD_SETTINGS_PATH);
-                return EX_NOINPUT;
-        }
-        p.net = (NetCaptureOptions) { .dhcp_timeout = kdumpd_settings_capture_dhcp_timeout(settings),
-                                      .dhcp_fallback = kdumpd_settings_capture_dhcp_fallback(settings) };
+         * dpkg. kdumpd.conf's build_timeout bounds it as it bounds kdumpd's. */
+        BuildPaths p = { .state_dir = state_dir, .kver = kver, .kernel = kernel, .settings = settings,
+                         .build_timeout_usec = kdumpd_settings_build_timeout(settings) * 1000000ULL };
         r = initramfs_ensure(config, config_path, &p, force);
         if (r == -EINVAL || r == -EOPNOTSUPP || r == -ENODEV)
                 return EX_CONFIG;

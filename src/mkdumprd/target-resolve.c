@@ -2,7 +2,6 @@
 #include "target-resolve.h"
 
 #include <errno.h>
-#include <libmount.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +15,7 @@ void resolved_target_done(ResolvedTarget *t) {
         free(t->path);
         target_fs_done(&t->fs);
         block_stack_done(&t->stack);
+        block_identity_done(&t->raw_id);
         net_target_done(&t->net);
         target_fs_done(&t->root);
         block_stack_done(&t->root_stack);
@@ -24,39 +24,6 @@ void resolved_target_done(ResolvedTarget *t) {
 
 bool kdump_action_mounts_root(KdumpAction a) {
         return a == KDUMP_ACTION_DUMP_TO_ROOTFS || a == KDUMP_ACTION_MOUNT_ROOT_RUN_INIT;
-}
-
-static void mnt_unref_tablep(struct libmnt_table **t) {
-        mnt_unref_table(*t);
-}
-
-/* Where devnode's filesystem root is mounted; -ENOENT when it is not (or
- * only a subdirectory of it is, which tells nothing about path). */
-static int mounted_root_of(const char *devnode, char **ret) {
-        _cleanup_(mnt_unref_tablep) struct libmnt_table *tb = mnt_new_table_from_file("/proc/self/mountinfo");
-        struct libmnt_iter *it;
-        struct libmnt_fs *fs;
-        int r = -ENOENT;
-
-        if (!tb)
-                return -ENOENT;
-        it = mnt_new_iter(MNT_ITER_FORWARD);
-        if (!it)
-                return -ENOMEM;
-        while (r == -ENOENT && mnt_table_next_fs(tb, it, &fs) == 0) {
-                const char *src = mnt_fs_get_srcpath(fs), *root = mnt_fs_get_root(fs);
-                if (!src || strcmp(src, devnode) != 0 || !root || strcmp(root, "/") != 0)
-                        continue;
-                char *m = strdup(mnt_fs_get_target(fs));
-                if (!m)
-                        r = -ENOMEM;
-                else {
-                        *ret = m;
-                        r = 0;
-                }
-        }
-        mnt_free_iter(it);
-        return r;
 }
 
 /* A lookup's result goes into *error unless it is -ENOMEM, which ends
@@ -91,13 +58,15 @@ static int find_fs_device(const KdumpConfig *c, ResolvedTarget *t) {
         t->fs.fstype = strdup(kdump_config_target_kind(c));
         if (!t->fs.device || !t->fs.fstype)
                 return -ENOMEM;
-        r = mounted_root_of(t->found, &t->fs.mountpoint);
+        r = target_fs_mountpoint("/proc/self/mountinfo", t->found, &t->fs.mountpoint);
         return r == -ENOMEM ? r : 0;
 }
 
 /* Nothing to mount: the capture program writes to the device itself,
- * which needs its drivers and no fstype. The image has no udev: a link
- * (/dev/disk/by-id/…) is named as the node it points to now. */
+ * which needs its drivers and no fstype. The image has no udev, and the
+ * capture kernel may name the disks in another order: the device (a link,
+ * /dev/disk/by-id/…, followed to its node) goes into the image as its
+ * identity and size. */
 static int find_raw_device(const KdumpConfig *c, ResolvedTarget *t) {
         int r = find_device(c, t);
         if (r < 0 || t->found_error < 0)
@@ -106,7 +75,9 @@ static int find_raw_device(const KdumpConfig *c, ResolvedTarget *t) {
                 t->fs.device = strdup(t->found);
         else if (!(t->fs.device = realpath(t->found, NULL)))
                 return record(-errno, &t->fs_error);
-        return t->fs.device ? 0 : -ENOMEM;
+        if (!t->fs.device)
+                return -ENOMEM;
+        return record(block_identity_of_node(t->fs.device, &t->raw_id), &t->raw_id_error);
 }
 
 static int find_server(const KdumpConfig *c, ResolvedTarget *t) {

@@ -107,3 +107,32 @@ int target_fs_for_path(const char *mountinfo, const char *path, TargetFs *ret) {
         return 0;
 }
 
+
+int target_fs_mountpoint(const char *mountinfo, const char *devnode, char **ret) {
+        _cleanup_(mnt_unref_tablep) struct libmnt_table *tb = NULL;
+        struct libmnt_iter *it;
+        struct libmnt_fs *fs;
+        int r = -ENOENT;
+
+        assert_return(mountinfo && devnode && ret, -EINVAL);
+        tb = mnt_new_table_from_file(mountinfo);
+        if (!tb)
+                return -ENOENT;
+        it = mnt_new_iter(MNT_ITER_FORWARD);
+        if (!it)
+                return -ENOMEM;
+        while (r == -ENOENT && mnt_table_next_fs(tb, it, &fs) == 0) {
+                const char *src = mnt_fs_get_srcpath(fs), *root = mnt_fs_get_root(fs);
+                if (!src || strcmp(src, devnode) != 0 || !root || strcmp(root, "/") != 0)
+                        continue;
+                char *m = strdup(mnt_fs_get_target(fs));
+                if (!m)
+                        r = -ENOMEM;
+                else {
+                        *ret = m;
+                        r = 0;
+                }
+        }
+        mnt_free_iter(it);
+        return r;
+}

@@ -17,3 +17,8 @@ void target_fs_done(TargetFs *t);
  * mountinfo is normally "/proc/self/mountinfo". -ENODEV when it is not a
  * block-device filesystem (tmpfs, nfs, …). */
 int target_fs_for_path(const char *mountinfo, const char *path, TargetFs *ret);
+
+/* Where the root of the filesystem on devnode is mounted (the first such
+ * mount in mountinfo); -ENOENT when it is not, or only a subdirectory of
+ * it is, which tells nothing about a path on it. */
+int target_fs_mountpoint(const char *mountinfo, const char *devnode, char **ret);

@@ -23,6 +23,7 @@ struct KdumpdSettings {
         char *kernel;
         unsigned capture_cpus;
         unsigned makedumpfile_threads;
+        unsigned dump_stall_timeout;
         unsigned keep_dumps;
         uint64_t min_free_mb;
         unsigned build_timeout;
@@ -36,6 +37,7 @@ typedef enum Key {
         KEY_KERNEL,
         KEY_CAPTURE_CPUS,
         KEY_MAKEDUMPFILE_THREADS,
+        KEY_DUMP_STALL_TIMEOUT,
         KEY_KEEP_DUMPS,
         KEY_MIN_FREE_MB,
         KEY_BUILD_TIMEOUT,
@@ -51,6 +53,7 @@ static const struct {
 } key_range[_KEY_MAX] = {
         [KEY_CAPTURE_CPUS] = { 1, KDUMPD_SETTINGS_CAPTURE_CPUS_MAX },
         [KEY_MAKEDUMPFILE_THREADS] = { 0, INT_MAX },
+        [KEY_DUMP_STALL_TIMEOUT] = { 0, INT_MAX },
         [KEY_KEEP_DUMPS] = { 0, INT_MAX },
         [KEY_MIN_FREE_MB] = { 0, INT_MAX },
         [KEY_BUILD_TIMEOUT] = { 0, INT_MAX },
@@ -85,6 +88,7 @@ static cfg_opt_t schema[] = {
         CFG_STR_CB("kernel", NULL, CFGF_NONE, value_kernel),
         CFG_INT_CB("capture_cpus", 1, CFGF_NONE, value_number),
         CFG_INT_CB("makedumpfile_threads", 0, CFGF_NONE, value_number),
+        CFG_INT_CB("dump_stall_timeout", KDUMPD_SETTINGS_DUMP_STALL_TIMEOUT_DEFAULT, CFGF_NONE, value_number),
         CFG_INT_CB("keep_dumps", 0, CFGF_NONE, value_number),
         CFG_INT_CB("min_free_mb", 0, CFGF_NONE, value_number),
         CFG_INT_CB("build_timeout", KDUMPD_SETTINGS_BUILD_TIMEOUT_DEFAULT, CFGF_NONE, value_number),
@@ -404,6 +408,7 @@ static int settings_from_cfg(cfg_t *cfg, KdumpdSettings **ret) {
                 return -ENOMEM;
         s->capture_cpus = cfg_getint(cfg, schema[KEY_CAPTURE_CPUS].name);
         s->makedumpfile_threads = cfg_getint(cfg, schema[KEY_MAKEDUMPFILE_THREADS].name);
+        s->dump_stall_timeout = cfg_getint(cfg, schema[KEY_DUMP_STALL_TIMEOUT].name);
         s->keep_dumps = cfg_getint(cfg, schema[KEY_KEEP_DUMPS].name);
         s->min_free_mb = cfg_getint(cfg, schema[KEY_MIN_FREE_MB].name);
         s->build_timeout = cfg_getint(cfg, schema[KEY_BUILD_TIMEOUT].name);
@@ -486,6 +491,10 @@ unsigned kdumpd_settings_makedumpfile_threads(const KdumpdSettings *s) {
         return s->makedumpfile_threads;
 }
 
+unsigned kdumpd_settings_dump_stall_timeout(const KdumpdSettings *s) {
+        return s->dump_stall_timeout;
+}
+
 unsigned kdumpd_settings_keep_dumps(const KdumpdSettings *s) {
         return s->keep_dumps;
 }
@@ -543,10 +552,18 @@ int kdumpd_settings_format(const KdumpdSettings *s, FILE *out) {
                 fprintf(out, "# %s: not set, the running kernel\n", schema[KEY_KERNEL].name);
         fprintf(out, "%s = %u\n", schema[KEY_CAPTURE_CPUS].name, s->capture_cpus);
         fprintf(out, "%s = %u\n", schema[KEY_MAKEDUMPFILE_THREADS].name, s->makedumpfile_threads);
+        fprintf(out, "%s = %u\n", schema[KEY_DUMP_STALL_TIMEOUT].name, s->dump_stall_timeout);
         fprintf(out, "%s = %u\n", schema[KEY_KEEP_DUMPS].name, s->keep_dumps);
         fprintf(out, "%s = %" PRIu64 "\n", schema[KEY_MIN_FREE_MB].name, s->min_free_mb);
         fprintf(out, "%s = %u\n", schema[KEY_BUILD_TIMEOUT].name, s->build_timeout);
         fprintf(out, "%s = %u\n", schema[KEY_CAPTURE_DHCP_TIMEOUT].name, s->capture_dhcp_timeout);
         fprintf(out, "%s = \"%s\"\n", schema[KEY_CAPTURE_DHCP_FALLBACK].name, s->capture_dhcp_fallback ? "static" : "none");
+        return ferror(out) ? -EIO : 0;
+}
+
+int kdumpd_settings_format_capture(const KdumpdSettings *s, FILE *out) {
+        assert_return(s && out, -EINVAL);
+
+        fprintf(out, "%s = %u\n", schema[KEY_DUMP_STALL_TIMEOUT].name, s->dump_stall_timeout);
         return ferror(out) ? -EIO : 0;
 }

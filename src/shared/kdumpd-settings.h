@@ -26,6 +26,16 @@
 #define KDUMPD_SETTINGS_CAPTURE_DHCP_TIMEOUT_DEFAULT 45
 #define KDUMPD_SETTINGS_CAPTURE_DHCP_TIMEOUT_MAX 600
 
+/* dump_stall_timeout's default, in seconds: longer than the pauses a
+ * target that still works shows, and than the limits that end a dead one
+ * by themselves (the capture's NFS soft mount, timeo=100,retrans=3, gives
+ * up on an RPC after 10+20+30+40 = 100 s; dbclient on a server that misses
+ * its keepalives after 3 × 15 s), so that those say what happened; short
+ * enough that a machine whose dump target stalled is back in minutes, not
+ * at the collector's deadline (600 s plus 1 s per 4 MiB of memory: 73 h
+ * for 1 TiB). */
+#define KDUMPD_SETTINGS_DUMP_STALL_TIMEOUT_DEFAULT 120
+
 typedef struct KdumpdSettings KdumpdSettings;
 
 typedef enum KdumpdSettingsSource {
@@ -58,6 +68,10 @@ const char *kdumpd_settings_kernel(const KdumpdSettings *s);
 unsigned kdumpd_settings_capture_cpus(const KdumpdSettings *s);
 /* makedumpfile --num-threads; 0: makedumpfile's default (one thread). */
 unsigned kdumpd_settings_makedumpfile_threads(const KdumpdSettings *s);
+/* Seconds the capture's collector may make no progress (read, write,
+ * compute nothing) before it is stopped and failure_action runs; 0: no
+ * such watchdog, only the collector's deadline. */
+unsigned kdumpd_settings_dump_stall_timeout(const KdumpdSettings *s);
 /* How many dump directories to keep; 0: all. */
 unsigned kdumpd_settings_keep_dumps(const KdumpdSettings *s);
 /* Warn when the dump filesystem has less free space; 0: no check. */
@@ -75,3 +89,7 @@ bool kdumpd_settings_capture_dhcp_fallback(const KdumpdSettings *s);
  * in ("kernel" as a comment when it is the running kernel). Parsing the
  * output again gives the same value. */
 int kdumpd_settings_format(const KdumpdSettings *s, FILE *out);
+/* The same for the keys the capture program reads (dump_stall_timeout):
+ * what mkdumprd bakes into the capture image as its kdumpd.conf. Only
+ * these, so that a change to any other key does not rebuild the image. */
+int kdumpd_settings_format_capture(const KdumpdSettings *s, FILE *out);

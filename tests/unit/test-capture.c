@@ -8,13 +8,16 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "crash-record.h"
+#include "deadline.h"
 #include "fileio.h"
 #include "log.h"
 #include "tests.h"
 
 typedef struct Fake {
-        int mount_result;
-        unsigned mounts, unmounts, root_mounts;
+        int mount_result, trace_result;
+        bool root_mount_hangs; /* a mount(2) stuck in the kernel */
+        unsigned mounts, unmounts, root_mounts, trace_mounts, trace_unmounts;
         char *log_at_unmount; /* hooks.log when the target was unmounted */
 } Fake;
 
@@ -41,13 +44,28 @@ static void fake_unmount(Capture *c) {
 static int fake_mount_root(Capture *c, const char *spec, const char *fstype) {
         ASSERT_STREQ(spec, "UUID=9a1e5c2e-0000-4000-8000-00000000000f");
         ASSERT_STREQ(fstype, "ext4");
+        while (fake.root_mount_hangs)
+                pause();
         fake.root_mounts++;
         c->mounted = true;
         return 0;
 }
 
+/* The state filesystem: c->trace_mount_dir is a directory of the test's. */
+static int fake_mount_trace(Capture *c, uint64_t deadline_usec) {
+        ASSERT_STREQ(c->trace_spec, "UUID=9a1e5c2e-0000-4000-8000-00000000000f");
+        ASSERT_GT(deadline_usec, 0);
+        fake.trace_mounts++;
+        return fake.trace_result;
+}
+
+static void fake_unmount_trace(Capture *c) {
+        fake.trace_unmounts++;
+}
+
 static const CaptureOps fake_ops = {
         .mount_target = fake_mount, .unmount_target = fake_unmount, .mount_root = fake_mount_root,
+        .mount_trace = fake_mount_trace, .unmount_trace = fake_unmount_trace,
 };
 
 /* A hook that appends its name and $1 to <tmp>/hooks.log, and fails when
@@ -260,5 +278,168 @@ TEST(failing_post_hook_turns_success_into_failure_action) {
         ASSERT_NOT_NULL(dir);
         _cleanup_free_ char *core = test_path(dir, "vmcore");
         ASSERT_TRUE(access(core, F_OK) == 0); /* the dump itself is kept */
+        capture_done(&cap);
+}
+
+/* A target that stops taking data: the collector (here one that never
+ * writes) is stopped after dump_stall_timeout, long before its deadline,
+ * and the failure path runs as for any failed collector. */
+TEST(stalled_collector_is_stopped_and_failure_action_runs) {
+        _cleanup_free_ char *vmcore = NULL, *mnt = setup(&vmcore), *post = make_hook("post", 0),
+                            *emergency = make_hook("emergency", 0);
+        _cleanup_free_ char *collector = test_write_file(test_tmpdir(), "bin/stalls", "#!/bin/sh\nexec sleep 600\n");
+        ASSERT_OK(chmod(collector, 0755));
+        _cleanup_kdump_config_free_ KdumpConfig *c = config(collector, NULL, post, emergency);
+
+        Capture cap = capture_for(c, vmcore, mnt);
+        cap.dump_stall_timeout_sec = 1;
+        uint64_t start = now_usec();
+        ASSERT_EQ(capture_run(&cap), KDUMP_ACTION_HALT);
+        ASSERT_GE(now_usec() - start, 1000000ULL);
+        ASSERT_LT(now_usec() - start, 10 * 1000000ULL);
+        ASSERT_EQ(cap.failed_step, CAPTURE_DUMP_VMCORE);
+        ASSERT_EQ(cap.dump_status, 1);
+        _cleanup_free_ char *log = hooks_log();
+        ASSERT_STREQ(log, "post 1\nemergency \n");
+        capture_done(&cap);
+}
+
+/* mount_root_run_init mounts the real root from PID 1: a mount that never
+ * returns is given up at its deadline, and PID 1 goes on to reboot. */
+TEST(hanging_root_mount_ends_at_its_deadline) {
+        _cleanup_free_ char *vmcore = NULL, *mnt = setup(&vmcore);
+        _cleanup_kdump_config_free_ KdumpConfig *c = config("cp", NULL, NULL, NULL);
+
+        Capture cap = capture_for(c, vmcore, mnt);
+        cap.root_mount_timeout_sec = 1;
+        fake.root_mount_hangs = true;
+        uint64_t start = now_usec();
+        ASSERT_ERROR(capture_mount_root_bounded(&cap, "UUID=9a1e5c2e-0000-4000-8000-00000000000f", "ext4"), ETIME);
+        ASSERT_LT(now_usec() - start, 5 * 1000000ULL);
+        ASSERT_FALSE(cap.mounted);
+
+        fake.root_mount_hangs = false;
+        ASSERT_OK(capture_mount_root_bounded(&cap, "UUID=9a1e5c2e-0000-4000-8000-00000000000f", "ext4"));
+        ASSERT_TRUE(cap.mounted);
+        capture_done(&cap);
+}
+
+/* Without a time of its own, the root gets disk_timeout (60 s when unset)
+ * plus the grace. */
+TEST(root_mount_deadline_is_disk_timeout_plus_grace) {
+        static const struct {
+                const char *text;
+                long sec;
+        } cases[] = {
+                { "path /var/crash\ndisk_timeout 1\n", 1 + CAPTURE_ROOT_MOUNT_GRACE_SEC },
+                { "path /var/crash\ndisk_timeout 0\n", CAPTURE_ROOT_MOUNT_GRACE_SEC },
+                { "path /var/crash\n", 60 + CAPTURE_ROOT_MOUNT_GRACE_SEC },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_kdump_config_free_ KdumpConfig *c = NULL;
+                ConfigDiagnostics d = {};
+                ASSERT_OK(kdump_config_parse_string("test.conf", cases[i].text, &d, &c));
+                config_diagnostics_done(&d);
+                Capture cap = { .config = c };
+                ASSERT_EQ(capture_root_mount_timeout_sec(&cap), cases[i].sec);
+        }
+}
+
+/* The trace for the next boot: on the state filesystem, after the dump. */
+static void with_trace(Capture *cap, char **ret_store) {
+        static char mnt[4096];
+        snprintf(mnt, sizeof(mnt), "%s/statefs", test_tmpdir());
+        ASSERT_OK(mkdir_p(mnt, 0755));
+        cap->trace_spec = "UUID=9a1e5c2e-0000-4000-8000-00000000000f";
+        cap->trace_fstype = "ext4";
+        cap->trace_store = "/var/lib/kdump/crashes";
+        cap->trace_mount_dir = mnt;
+        *ret_store = test_path(mnt, "var/lib/kdump/crashes");
+}
+
+static CrashRecord trace_read(const char *store) {
+        _cleanup_free_ char *id = NULL;
+        CrashRecord t = {};
+        if (crash_boot_id(&id) < 0)
+                SKIP_TEST("no boot ID here");
+        ASSERT_OK(crash_trace_read(store, id, &t));
+        ASSERT_STREQ(t.trace, id);
+        return t;
+}
+
+TEST(trace_of_a_dump_on_a_filesystem) {
+        _cleanup_free_ char *vmcore = NULL, *mnt = setup(&vmcore), *store = NULL, *expect = NULL;
+        _cleanup_kdump_config_free_ KdumpConfig *c = config("cp", NULL, NULL, NULL);
+
+        Capture cap = capture_for(c, vmcore, mnt);
+        with_trace(&cap, &store);
+        ASSERT_EQ(capture_run(&cap), KDUMP_ACTION_POWEROFF);
+        ASSERT_EQ(fake.trace_mounts, 1u);
+        ASSERT_EQ(fake.trace_unmounts, 1u);
+        _cleanup_(crash_record_done) CrashRecord t = trace_read(store);
+        ASSERT_EQ(t.dump, CRASH_DUMP_FS);
+        _cleanup_free_ char *dir = dump_dir(mnt);
+        ASSERT_OK(asprintf(&expect, "UUID=9a1e5c2e-0000-4000-8000-000000000001:/var/crash/%s", strrchr(dir, '/') + 1) < 0
+                          ? -ENOMEM : 0);
+        ASSERT_STREQ(t.location, expect);
+        ASSERT_TRUE(t.complete);
+        ASSERT_NULL(t.why);
+        capture_done(&cap);
+}
+
+/* Finding 11: a capture that failed before its dump directory existed left
+ * nothing the next boot could find. */
+TEST(trace_of_a_capture_without_a_dump) {
+        _cleanup_free_ char *vmcore = NULL, *mnt = setup(&vmcore), *store = NULL, *pre = make_hook("pre", 3);
+        _cleanup_kdump_config_free_ KdumpConfig *c = config("cp", pre, NULL, NULL);
+
+        Capture cap = capture_for(c, vmcore, mnt);
+        with_trace(&cap, &store);
+        ASSERT_EQ(capture_run(&cap), KDUMP_ACTION_HALT);
+        _cleanup_(crash_record_done) CrashRecord t = trace_read(store);
+        ASSERT_EQ(t.dump, CRASH_DUMP_NONE);
+        ASSERT_NULL(t.location);
+        ASSERT_FALSE(t.complete);
+        ASSERT_STREQ(t.why, "dump failed in step pre-hooks");
+        capture_done(&cap);
+}
+
+/* dump_to_rootfs: one trace, where the dump went and what failed first. */
+TEST(trace_after_dump_to_rootfs) {
+        _cleanup_free_ char *vmcore = NULL, *mnt = setup(&vmcore), *store = NULL;
+        _cleanup_kdump_config_free_ KdumpConfig *c = config("cp", NULL, NULL, NULL);
+        _cleanup_free_ char *sysroot = test_path(test_tmpdir(), "sysroot");
+        ASSERT_OK(mkdir_p(sysroot, 0755));
+
+        Capture cap = capture_for(c, vmcore, mnt);
+        with_trace(&cap, &store);
+        fake.mount_result = -ENODEV;
+        ASSERT_EQ(capture_run(&cap), KDUMP_ACTION_HALT);
+        cap.mount_dir = sysroot;
+        ASSERT_OK(capture_dump_to_rootfs(&cap, "UUID=9a1e5c2e-0000-4000-8000-00000000000f", "ext4", "/var/crash"));
+        ASSERT_EQ(fake.trace_mounts, 2u);
+        _cleanup_(crash_record_done) CrashRecord t = trace_read(store);
+        ASSERT_EQ(t.dump, CRASH_DUMP_FS);
+        const char *want = "UUID=9a1e5c2e-0000-4000-8000-00000000000f:/var/crash/127.0.0.1-";
+        ASSERT_TRUE(strncmp(t.location, want, strlen(want)) == 0);
+        ASSERT_TRUE(t.complete);
+        ASSERT_STREQ(t.why, "dump failed in step wait-target");
+        capture_done(&cap);
+}
+
+/* The trace never changes how the capture ends. */
+TEST(trace_that_cannot_be_written_changes_nothing) {
+        _cleanup_free_ char *vmcore = NULL, *mnt = setup(&vmcore), *store = NULL;
+        _cleanup_kdump_config_free_ KdumpConfig *c = config("cp", NULL, NULL, NULL);
+
+        Capture cap = capture_for(c, vmcore, mnt);
+        with_trace(&cap, &store);
+        fake.trace_result = -ENODEV;
+        ASSERT_EQ(capture_run(&cap), KDUMP_ACTION_POWEROFF);
+        ASSERT_EQ(fake.trace_mounts, 1u);
+        ASSERT_EQ(fake.trace_unmounts, 0u);
+        ASSERT_TRUE(access(store, F_OK) < 0);
+        _cleanup_free_ char *dir = dump_dir(mnt);
+        ASSERT_NOT_NULL(dir);
         capture_done(&cap);
 }

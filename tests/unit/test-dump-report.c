@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The next boot's report of what the capture left (src/kdumpd-arm/dump-report.c),
- * on dump directories made in a temp dir. */
+/* The next boot's report of a crash (src/kdumpd-arm/dump-report.c): what a
+ * dump directory made in a temp dir says, and the journal entry's words
+ * for each kind of record, the same as before records for local dumps. */
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -29,72 +30,83 @@ static char *make_dump(const char *base, const char *name, bool complete, bool f
 TEST(complete_dump) {
         _cleanup_free_ char *base = test_path(test_tmpdir(), "crash1");
         _cleanup_free_ char *dir = make_dump(base, "127.0.0.1-2026-11-23-12:00:00", true, false);
-        DumpReport r = {};
-        _cleanup_free_ char *msg = NULL;
+        CrashRecord r = {};
+        _cleanup_free_ char *msg = NULL, *expect = NULL;
 
-        ASSERT_OK(dump_report_read(dir, &r));
+        ASSERT_OK(dump_dir_read(dir, &r));
+        ASSERT_EQ(r.dump, CRASH_DUMP_DIR);
+        ASSERT_STREQ(r.location, dir);
+        ASSERT_NOT_NULL(r.dir_identity);
         ASSERT_TRUE(r.complete);
         ASSERT_STREQ(r.kernel, "6.1.0-41-amd64");
         ASSERT_STREQ(r.panic, "Kernel panic - not syncing: sysrq triggered crash");
-        ASSERT_NULL(r.failure);
-        ASSERT_OK(dump_report_format(&r, &msg));
-        ASSERT_TRUE(strstr(msg, ": complete;") != NULL);
-        dump_report_done(&r);
+        ASSERT_NULL(r.why);
+        ASSERT_OK(crash_report_format(&r, &msg));
+        /* word for word what the journal said before records */
+        ASSERT_OK(asprintf(&expect, "Crash dump saved in %s: complete; crashed kernel 6.1.0-41-amd64; panic: \"Kernel "
+                                    "panic - not syncing: sysrq triggered crash\".", dir) < 0 ? -ENOMEM : 0);
+        ASSERT_STREQ(msg, expect);
+        crash_record_done(&r);
 }
 
 TEST(incomplete_dump_says_why) {
         _cleanup_free_ char *base = test_path(test_tmpdir(), "crash2");
         _cleanup_free_ char *dir = make_dump(base, "127.0.0.1-2026-11-23-12:00:00", false, true);
-        DumpReport r = {};
+        CrashRecord r = {};
         _cleanup_free_ char *msg = NULL;
 
-        ASSERT_OK(dump_report_read(dir, &r));
+        ASSERT_OK(dump_dir_read(dir, &r));
         ASSERT_FALSE(r.complete);
-        ASSERT_STREQ(r.failure, "dump failed in step dump-vmcore; running failure_action \"reboot\".");
-        ASSERT_OK(dump_report_format(&r, &msg));
-        ASSERT_TRUE(strstr(msg, "is INCOMPLETE (dump failed in step dump-vmcore") != NULL);
-        dump_report_done(&r);
+        ASSERT_STREQ(r.why, "dump failed in step dump-vmcore; running failure_action \"reboot\".");
+        ASSERT_OK(crash_report_format(&r, &msg));
+        ASSERT_CONTAINS(msg, "is INCOMPLETE (dump failed in step dump-vmcore");
+        crash_record_done(&r);
 }
 
-/* Each dump is told once: the state file remembers. */
-TEST(new_dumps_are_told_once) {
-        _cleanup_free_ char *base = test_path(test_tmpdir(), "crash3"), *state = test_path(test_tmpdir(), "told");
-        free(make_dump(base, "127.0.0.1-2026-11-23-12:00:00", true, false));
-        free(make_dump(base, "127.0.0.1-2026-11-23-12:00:00.1", false, true));
-        free(make_dump(base, "127.0.0.1-2026-11-22-12:00:00", true, false));
-        DumpReport *l = NULL;
-        size_t n = 0;
+/* A trace wrote what the capture knew; the directory's files say more. */
+TEST(dir_wins_over_trace) {
+        _cleanup_free_ char *base = test_path(test_tmpdir(), "crash3");
+        _cleanup_free_ char *dir = make_dump(base, "127.0.0.1-2026-11-23-12:00:00", true, false);
+        CrashRecord r = { .dump = CRASH_DUMP_DIR, .complete = false };
 
-        ASSERT_OK(dump_reports_new(base, state, true, &l, &n));
-        ASSERT_EQ(n, 3u);
-        /* oldest first; the suffixed one after its namesake */
-        ASSERT_TRUE(strstr(l[0].dir, "2026-11-22") != NULL);
-        ASSERT_TRUE(l[1].complete);
-        ASSERT_FALSE(l[2].complete);
-        dump_reports_free(l, n);
-        struct stat st;
-        ASSERT_OK(stat(state, &st) < 0 ? -errno : 0);
-        ASSERT_EQ(st.st_mode & 0777, 0600u);
-
-        ASSERT_OK(dump_reports_new(base, state, true, &l, &n));
-        ASSERT_EQ(n, 0u);
-        dump_reports_free(l, n);
-
-        free(make_dump(base, "127.0.0.1-2026-11-24-12:00:00", true, false));
-        ASSERT_OK(dump_reports_new(base, state, false, &l, &n));
-        ASSERT_EQ(n, 1u);
-        dump_reports_free(l, n);
-        /* not marked: told again */
-        ASSERT_OK(dump_reports_new(base, state, true, &l, &n));
-        ASSERT_EQ(n, 1u);
-        dump_reports_free(l, n);
+        ASSERT_OK(crash_record_set(&r.location, dir));
+        ASSERT_OK(crash_record_set(&r.why, "dump failed in step pre-hooks"));
+        ASSERT_OK(crash_record_set(&r.kernel, "from-the-trace"));
+        ASSERT_OK(crash_record_fill_from_dir(&r));
+        ASSERT_TRUE(r.complete);
+        ASSERT_STREQ(r.kernel, "6.1.0-41-amd64");
+        /* what happened before failure_action saved it stays known */
+        ASSERT_STREQ(r.why, "dump failed in step pre-hooks");
+        crash_record_done(&r);
 }
 
-TEST(no_dump_dir) {
-        _cleanup_free_ char *base = test_path(test_tmpdir(), "none"), *state = test_path(test_tmpdir(), "told2");
-        DumpReport *l = NULL;
-        size_t n = 5;
-        ASSERT_OK(dump_reports_new(base, state, true, &l, &n));
-        ASSERT_EQ(n, 0u);
-        dump_reports_free(l, n);
+TEST(network_and_missing_dumps) {
+        CrashRecord r = { .dump = CRASH_DUMP_NFS, .complete = true };
+        _cleanup_free_ char *msg = NULL;
+
+        ASSERT_OK(crash_record_set(&r.location, "10.213.0.1:/export/var/crash/10.213.0.2-2026-11-23-12:00:00"));
+        ASSERT_OK(crash_record_set(&r.kernel, "6.1.0-41-amd64"));
+        ASSERT_OK(crash_record_set(&r.panic, "sysrq: Trigger a crash"));
+        ASSERT_OK(crash_report_format(&r, &msg));
+        ASSERT_STREQ(msg, "Crash dump saved in 10.213.0.1:/export/var/crash/10.213.0.2-2026-11-23-12:00:00 (NFS): "
+                          "complete; crashed kernel 6.1.0-41-amd64; panic: \"sysrq: Trigger a crash\".");
+        free(msg);
+        msg = NULL;
+
+        r.dump = CRASH_DUMP_SSH;
+        r.complete = false;
+        ASSERT_OK(crash_record_set(&r.location, "kdump@10.213.0.1:/srv/crash/10.213.0.2-2026-11-23-12:00:00"));
+        ASSERT_OK(crash_record_set(&r.why, "dump failed in step dump-vmcore"));
+        ASSERT_OK(crash_report_format(&r, &msg));
+        ASSERT_CONTAINS(msg, "12:00:00 (ssh) is INCOMPLETE (dump failed in step dump-vmcore); ");
+        free(msg);
+        msg = NULL;
+
+        r.dump = CRASH_DUMP_NONE;
+        ASSERT_OK(crash_record_set(&r.location, NULL));
+        ASSERT_OK(crash_record_set(&r.why, "dump failed in step wait-target"));
+        ASSERT_OK(crash_report_format(&r, &msg));
+        ASSERT_STREQ(msg, "Crash without a dump (dump failed in step wait-target); crashed kernel 6.1.0-41-amd64; "
+                          "panic: \"sysrq: Trigger a crash\".");
+        crash_record_done(&r);
 }

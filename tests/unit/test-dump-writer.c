@@ -146,7 +146,7 @@ static int save_vmcore(const char *vmcore, const char *dir, const char *collecto
 
         if (r < 0)
                 return r;
-        return dump_save_vmcore(vmcore, dir, argv, deadline_usec);
+        return dump_save_vmcore(vmcore, dir, argv, deadline_usec, 0);
 }
 
 static void check_collector(const char *collector) {

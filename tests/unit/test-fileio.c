@@ -247,3 +247,17 @@ TEST(path_resolve_links_resolves_what_exists) {
         ASSERT_OK(path_resolve_links("/", &c));
         ASSERT_STREQ(c, "/");
 }
+
+TEST(write_file_new_never_replaces) {
+        _cleanup_free_ char *p = test_path(test_tmpdir(), "new"), *text = NULL;
+        _cleanup_strv_free_ char **names = NULL;
+
+        ASSERT_OK(write_file_new(p, "first", 5, 0600));
+        ASSERT_ERROR(write_file_new(p, "second", 6, 0644), EEXIST);
+        text = test_read_file(p);
+        ASSERT_STREQ(text, "first");
+        ASSERT_EQ(file_mode(p), 0600);
+        /* no temp file left beside it */
+        names = dir_entries(test_tmpdir());
+        ASSERT_STRV_EQ(names, STRV_MAKE("new"));
+}

@@ -52,13 +52,18 @@ static void parse_fails(const char *text, char * const *expected) {
         test_set_context(NULL);
 }
 
-static char *format(const KdumpdSettings *s) {
+/* kdumpd_settings_format() or _format_capture() into a string. */
+static char *format_with(int (*f)(const KdumpdSettings *s, FILE *out), const KdumpdSettings *s) {
         char *buf = NULL;
         size_t size = 0;
-        FILE *f = ASSERT_NOT_NULL(open_memstream(&buf, &size));
-        ASSERT_OK(kdumpd_settings_format(s, f));
-        ASSERT_EQ(fclose(f), 0);
+        FILE *out = ASSERT_NOT_NULL(open_memstream(&buf, &size));
+        ASSERT_OK(f(s, out));
+        ASSERT_EQ(fclose(out), 0);
         return buf;
+}
+
+static char *format(const KdumpdSettings *s) {
+        return format_with(kdumpd_settings_format, s);
 }
 
 static void assert_defaults(const KdumpdSettings *s) {
@@ -67,6 +72,7 @@ static void assert_defaults(const KdumpdSettings *s) {
         ASSERT_NULL(kdumpd_settings_kernel(s));
         ASSERT_EQ(kdumpd_settings_capture_cpus(s), 1);
         ASSERT_EQ(kdumpd_settings_makedumpfile_threads(s), 0);
+        ASSERT_EQ(kdumpd_settings_dump_stall_timeout(s), 120);
         ASSERT_EQ(kdumpd_settings_keep_dumps(s), 0);
         ASSERT_EQ(kdumpd_settings_min_free_mb(s), 0);
         ASSERT_EQ(kdumpd_settings_build_timeout(s), KDUMPD_SETTINGS_BUILD_TIMEOUT_DEFAULT);
@@ -112,6 +118,7 @@ TEST(every_key) {
                 "kernel = 6.1.0-13-amd64\n"
                 "capture_cpus = 4\n"
                 "makedumpfile_threads = 3\n"
+                "dump_stall_timeout = 30\n"
                 "keep_dumps = 5\n"
                 "min_free_mb = 2048\n");
 
@@ -121,6 +128,7 @@ TEST(every_key) {
         ASSERT_STREQ(kdumpd_settings_kernel(s), "6.1.0-13-amd64");
         ASSERT_EQ(kdumpd_settings_capture_cpus(s), 4);
         ASSERT_EQ(kdumpd_settings_makedumpfile_threads(s), 3);
+        ASSERT_EQ(kdumpd_settings_dump_stall_timeout(s), 30);
         ASSERT_EQ(kdumpd_settings_keep_dumps(s), 5);
         ASSERT_EQ(kdumpd_settings_min_free_mb(s), 2048);
 }
@@ -150,10 +158,18 @@ TEST(native_syntax_variants) {
 
 TEST(limits) {
         _cleanup_kdumpd_settings_free_ KdumpdSettings *s =
-                parse_ok("capture_cpus = 8192\nmakedumpfile_threads = 2147483647\nmin_free_mb = 2147483647\n");
+                parse_ok("capture_cpus = 8192\nmakedumpfile_threads = 2147483647\nmin_free_mb = 2147483647\n"
+                         "dump_stall_timeout = 2147483647\n");
         ASSERT_EQ(kdumpd_settings_capture_cpus(s), 8192);
         ASSERT_EQ(kdumpd_settings_makedumpfile_threads(s), 2147483647);
         ASSERT_EQ(kdumpd_settings_min_free_mb(s), 2147483647);
+        ASSERT_EQ(kdumpd_settings_dump_stall_timeout(s), 2147483647);
+}
+
+/* 0 turns the watchdog off: only the collector's deadline is left. */
+TEST(dump_stall_timeout_zero_is_off) {
+        _cleanup_kdumpd_settings_free_ KdumpdSettings *s = parse_ok("dump_stall_timeout = 0\n");
+        ASSERT_EQ(kdumpd_settings_dump_stall_timeout(s), 0);
 }
 
 TEST(bad_numbers) {
@@ -169,6 +185,9 @@ TEST(bad_numbers) {
                 { "min_free_mb = 99999999999999999999999\n", "kdumpd.conf:1: error: \"min_free_mb\" must be a whole number" },
                 { "makedumpfile_threads = many\n", "kdumpd.conf:1: error: \"makedumpfile_threads\" must be a whole number from 0 to 2147483647, not \"many\"" },
                 { "/* a\n   b */\nmakedumpfile_threads = 1.5\n", "kdumpd.conf:3: error: \"makedumpfile_threads\"" },
+                { "dump_stall_timeout = 2m\n", "kdumpd.conf:1: error: \"dump_stall_timeout\" must be a whole number from 0 to 2147483647, not \"2m\"" },
+                { "dump_stall_timeout = \"30 s\"\n", "kdumpd.conf:1: error: \"dump_stall_timeout\" must be a whole number" },
+                { "\ndump_stall_timeout = -5\n", "kdumpd.conf:2: error: \"dump_stall_timeout\" must be a whole number from 0 to 2147483647, not \"-5\"" },
                 { "keep_dumps = \"\"\n", "kdumpd.conf:1: error: \"keep_dumps\" must be a whole number from 0 to 2147483647, not \"\"" },
                 { "keep_dumps = +3\n", "kdumpd.conf:1: error: a stray \"+\"; put a value that holds it in quotes" },
                 { "keep_dumps = \"+3\"\n", "kdumpd.conf:1: error: \"keep_dumps\" must be a whole number" },
@@ -203,7 +222,7 @@ TEST(unknown_key) {
         parse_fails("capture_cpus = 2\n\n# typo below\ncapture_cpu = 2\n",
                     STRV_MAKE("kdumpd.conf:4: error: unknown setting \"capture_cpu\"; the settings are: "
                               "capture_cmdline_append, capture_cmdline_remove, kernel, capture_cpus, "
-                              "makedumpfile_threads, keep_dumps, min_free_mb, build_timeout"));
+                              "makedumpfile_threads, dump_stall_timeout, keep_dumps, min_free_mb, build_timeout"));
         /* kdump.conf syntax in the wrong file */
         parse_fails("path /var/crash\n", STRV_MAKE("kdumpd.conf:1: error: unknown setting \"path\""));
         /* libconfuse's include() is not offered */
@@ -286,6 +305,7 @@ TEST(format_defaults) {
                           "# kernel: not set, the running kernel\n"
                           "capture_cpus = 1\n"
                           "makedumpfile_threads = 0\n"
+                          "dump_stall_timeout = 120\n"
                           "keep_dumps = 0\n"
                           "min_free_mb = 0\n"
                           "build_timeout = 900\n"
@@ -298,14 +318,15 @@ TEST(format_is_a_fixed_point) {
                 "capture_cmdline_append = { 'a=\"x y\"', 'b=${HOME}\\\\', \"c\" }\n"
                 "capture_cmdline_remove = { \"quiet\" }\n"
                 "kernel = 6.1.0-13-amd64\n"
-                "capture_cpus = 2\nmakedumpfile_threads = 1\nkeep_dumps = 7\nmin_free_mb = 100\nbuild_timeout = 0\n"
-                "capture_dhcp_timeout = 10\ncapture_dhcp_fallback = static\n");
+                "capture_cpus = 2\nmakedumpfile_threads = 1\ndump_stall_timeout = 45\nkeep_dumps = 7\nmin_free_mb = 100\n"
+                "build_timeout = 0\ncapture_dhcp_timeout = 10\ncapture_dhcp_fallback = static\n");
         _cleanup_free_ char *out = format(s);
         ASSERT_STREQ(out, "capture_cmdline_append = { \"a=\\\"x y\\\"\", \"b=\\${HOME}\\\\\", \"c\" }\n"
                           "capture_cmdline_remove = { \"quiet\" }\n"
                           "kernel = \"6.1.0-13-amd64\"\n"
                           "capture_cpus = 2\n"
                           "makedumpfile_threads = 1\n"
+                          "dump_stall_timeout = 45\n"
                           "keep_dumps = 7\n"
                           "min_free_mb = 100\n"
                           "build_timeout = 0\n"
@@ -315,6 +336,34 @@ TEST(format_is_a_fixed_point) {
         _cleanup_free_ char *out2 = format(again);
         ASSERT_STREQ(out2, out);
         ASSERT_STRV_EQ(kdumpd_settings_capture_cmdline_append(again), kdumpd_settings_capture_cmdline_append(s));
+}
+
+static char *format_capture(const KdumpdSettings *s) {
+        return format_with(kdumpd_settings_format_capture, s);
+}
+
+/* What mkdumprd bakes into the capture image: only the keys the capture
+ * reads, which the capture parses back to the same values. */
+TEST(format_capture_has_only_the_captures_keys) {
+        _cleanup_kdumpd_settings_free_ KdumpdSettings *s =
+                parse_ok("capture_cpus = 2\nkeep_dumps = 7\ndump_stall_timeout = 30\nmin_free_mb = 5\n");
+        _cleanup_free_ char *out = format_capture(s);
+        ASSERT_STREQ(out, "dump_stall_timeout = 30\n");
+        _cleanup_kdumpd_settings_free_ KdumpdSettings *in_image = parse_ok(out);
+        ASSERT_EQ(kdumpd_settings_dump_stall_timeout(in_image), 30);
+        ASSERT_EQ(kdumpd_settings_capture_cpus(in_image), 1);
+        ASSERT_EQ(kdumpd_settings_keep_dumps(in_image), 0);
+
+        /* A change to a key the capture does not read bakes the same text:
+         * the image is not rebuilt for it. */
+        _cleanup_kdumpd_settings_free_ KdumpdSettings *other =
+                parse_ok("capture_cpus = 4\nkeep_dumps = 1\ndump_stall_timeout = 30\n");
+        _cleanup_free_ char *out2 = format_capture(other);
+        ASSERT_STREQ(out2, out);
+
+        _cleanup_kdumpd_settings_free_ KdumpdSettings *defaults = parse_ok("");
+        _cleanup_free_ char *out3 = format_capture(defaults);
+        ASSERT_STREQ(out3, "dump_stall_timeout = 120\n");
 }
 
 TEST(shipped_file_is_all_defaults) {
@@ -350,11 +399,11 @@ TEST(shipped_file_examples_parse) {
                 _cleanup_kdumpd_settings_free_ KdumpdSettings *s = parse_ok(line);
                 n++;
         }
-        ASSERT_GE(n, 7);
+        ASSERT_GE(n, 8);
 }
 
 /* keep_dumps and min_free_mb act through src/kdumpd-arm/dump-space.h: which
- * directories count as dumps, which of them go, and what is never touched. */
+ * directories count as dumps (which of them go: test-crash-learn.c). */
 
 TEST(dump_dir_names) {
         ASSERT_TRUE(dump_dir_name_is_dump("127.0.0.1-2024-01-02-03:04:05"));
@@ -380,12 +429,6 @@ TEST(dump_dir_names) {
 static void make_dir(const char *dir, const char *name) {
         _cleanup_free_ char *p = test_path(dir, name);
         ASSERT_OK(mkdir(p, 0700) < 0 ? -errno : 0);
-}
-
-static bool exists(const char *dir, const char *name) {
-        _cleanup_free_ char *p = test_path(dir, name);
-        struct stat st;
-        return lstat(p, &st) >= 0;
 }
 
 /* A dump area with dumps of two hosts, things that only look like dumps,
@@ -424,44 +467,6 @@ TEST(dump_dirs_list_oldest_first) {
         ASSERT_OK(dump_dirs_list(crash, &l));
         ASSERT_STRV_EQ(l, STRV_MAKE("a-host-2023-12-31-23:59:59", "a-host-2024-03-01-09:00:00",
                                     "b-host-2024-03-01-10:00:00", "a-host-2024-05-05-05:05:05"));
-}
-
-TEST(dump_dirs_prune_deletes_the_oldest) {
-        _cleanup_free_ char *crash = dump_area(), *outside = test_path(test_tmpdir(), "outside");
-        _cleanup_strv_free_ char **removed = NULL, **left = NULL;
-
-        ASSERT_EQ(dump_dirs_prune(crash, 2, &removed), 2);
-        ASSERT_STRV_EQ(removed, STRV_MAKE("a-host-2023-12-31-23:59:59", "a-host-2024-03-01-09:00:00"));
-        ASSERT_OK(dump_dirs_list(crash, &left));
-        ASSERT_STRV_EQ(left, STRV_MAKE("b-host-2024-03-01-10:00:00", "a-host-2024-05-05-05:05:05"));
-        /* what is not a dump directory stays, and no symlink was followed */
-        ASSERT_TRUE(exists(crash, "a-host-2024-05-05-05:05:05.old"));
-        ASSERT_TRUE(exists(crash, "lost+found"));
-        ASSERT_TRUE(exists(crash, "c-host-2020-01-01-00:00:00"));
-        ASSERT_TRUE(exists(crash, "d-host-2020-01-01-00:00:00"));
-        ASSERT_TRUE(exists(outside, "precious"));
-
-        /* nothing more to do */
-        removed = strv_free(removed);
-        ASSERT_EQ(dump_dirs_prune(crash, 2, &removed), 0);
-        ASSERT_STRV_EQ(removed, STRV_EMPTY);
-}
-
-TEST(dump_dirs_prune_keep_all) {
-        _cleanup_free_ char *crash = dump_area(), *missing = test_path(test_tmpdir(), "missing");
-        _cleanup_strv_free_ char **removed = NULL, **left = NULL;
-
-        ASSERT_EQ(dump_dirs_prune(crash, 0, &removed), 0);
-        ASSERT_STRV_EQ(removed, STRV_EMPTY);
-        ASSERT_EQ(dump_dirs_prune(crash, 4, NULL), 0);
-        ASSERT_EQ(dump_dirs_prune(crash, 100, NULL), 0);
-        ASSERT_OK(dump_dirs_list(crash, &left));
-        ASSERT_EQ(strv_length(left), 4);
-        /* no dump directory yet: nothing to do, no error */
-        ASSERT_EQ(dump_dirs_prune(missing, 1, NULL), 0);
-        strv_free(left);
-        ASSERT_OK(dump_dirs_list(missing, &left));
-        ASSERT_STRV_EQ(left, STRV_EMPTY);
 }
 
 TEST(dump_space_of_a_path_not_made_yet) {

@@ -87,6 +87,20 @@ TEST(image_compression_changed) {
         ASSERT_STRV_EQ(l, STRV_MAKE("image compression (zstd needs CONFIG_RD_ZSTD in the kernel's config)"));
 }
 
+/* dump_stall_timeout changed in kdumpd.conf: the image carries it. An
+ * image built before the capture read kdumpd.conf lacks the block. */
+TEST(capture_settings_changed) {
+        _cleanup_strv_free_ char **l = changed("kdumpd-manifest 3\nconfig-begin\npath /x\nconfig-end\n"
+                                               "capture-settings-begin\ndump_stall_timeout = 120\ncapture-settings-end\n",
+                                               "kdumpd-manifest 3\nconfig-begin\npath /x\nconfig-end\n"
+                                               "capture-settings-begin\ndump_stall_timeout = 30\ncapture-settings-end\n");
+        ASSERT_STRV_EQ(l, STRV_MAKE("kdumpd.conf (what the capture reads of it)"));
+        _cleanup_strv_free_ char **m = changed("kdumpd-manifest 3\nconfig-begin\npath /x\nconfig-end\n",
+                                               "kdumpd-manifest 3\nconfig-begin\npath /x\nconfig-end\n"
+                                               "capture-settings-begin\ndump_stall_timeout = 120\ncapture-settings-end\n");
+        ASSERT_STRV_EQ(m, STRV_MAKE("kdumpd.conf (what the capture reads of it)"));
+}
+
 /* No image built yet: everything is new. A block cut short still counts. */
 TEST(no_built_manifest) {
         _cleanup_strv_free_ char **l = changed(NULL, "kdumpd-manifest 2\nconfig-begin\npath /x\n");

@@ -20,11 +20,13 @@
 /* -R: copies the whole "device" (a test sees where it came from);
  * --dump-dmesg: one line naming the vmcore. FAKE_MAKEDUMPFILE_FAIL=restore
  * or =dmesg makes that part fail with its exit status 3; =interrupted makes
- * -R die of SIGINT, as when kdump is stopped during a restore. */
+ * -R die of SIGINT, as when kdump is stopped during a restore; =slow makes
+ * -R take 30 seconds, as a big dump on a slow disk. */
 static const char fake_makedumpfile[] =
         "#!/bin/sh\n"
         "case \"$1\" in\n"
         "-R) [ \"${FAKE_MAKEDUMPFILE_FAIL:-}\" = restore ] && { head -c 100 >\"$2\"; exit 3; }\n"
+        "    [ \"${FAKE_MAKEDUMPFILE_FAIL:-}\" = slow ] && { head -c 100 >\"$2\"; exec sleep 30; }\n"
         "    [ \"${FAKE_MAKEDUMPFILE_FAIL:-}\" = interrupted ] && { head -c 100 >\"$2\"; kill -INT $$; exit 1; }\n"
         "    exec cat >\"$2\" ;;\n"
         "--dump-dmesg) [ \"${FAKE_MAKEDUMPFILE_FAIL:-}\" = dmesg ] && exit 3\n"
@@ -320,4 +322,37 @@ TEST(harvest_interrupted_restore_is_tried_again) {
         ASSERT_OK(unsetenv("FAKE_MAKEDUMPFILE_FAIL"));
         ASSERT_EQ(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, 0, failed, &dir), RAW_STREAM_FLATTENED);
         ASSERT_EQ(count_entries(base), 1u);
+}
+
+/* Finding 11: a valid dump whose restore is slower than the deadline (a
+ * big dump, a slow disk) was remembered as failed and never restored. Only
+ * makedumpfile's own failure is remembered; a deadline hit is tried again
+ * at the next start. */
+TEST(harvest_out_of_time_is_tried_again) {
+        _cleanup_free_ char *dev = make_device("dev", RAW_STREAM_SIGNATURE, "payload"),
+                            *base = test_path(test_tmpdir(), "crash"),
+                            *failed = test_path(test_tmpdir(), "raw-restore-failed"), *dir = NULL, *before = NULL,
+                            *after = NULL, *vmcore = NULL, *text = NULL;
+        size_t n1, n2;
+
+        use_fake_makedumpfile();
+        ASSERT_OK(setenv("FAKE_MAKEDUMPFILE_FAIL", "slow", 1));
+        before = test_read_file_size(dev, &n1);
+        uint64_t start = now_usec();
+        ASSERT_ERROR(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, deadline_after_sec(1), failed, &dir), ETIME);
+        ASSERT_LT(now_usec() - start, 20 * 1000000ULL); /* killed, not waited for */
+        ASSERT_NULL(dir);
+        ASSERT_TRUE(access(failed, F_OK) < 0);
+        ASSERT_EQ(count_entries(base), 0u);
+        after = test_read_file_size(dev, &n2);
+        ASSERT_EQ(n1, n2);
+        ASSERT_TRUE(memcmp(before, after, n1) == 0);
+
+        /* the next start, with time enough: restored */
+        ASSERT_OK(unsetenv("FAKE_MAKEDUMPFILE_FAIL"));
+        ASSERT_EQ(raw_harvest_device(dev, base, "127.0.0.1", SOME_TIME, deadline_after_sec(30), failed, &dir),
+                  RAW_STREAM_FLATTENED);
+        vmcore = test_path(dir, "vmcore");
+        text = test_read_file(vmcore);
+        ASSERT_TRUE(strncmp(text, RAW_STREAM_SIGNATURE, strlen(RAW_STREAM_SIGNATURE)) == 0);
 }

@@ -43,7 +43,7 @@ TEST(ssh_stream_renamed_when_whole) {
 
         ASSERT_OK(ssh_dump_dir_create(&t, base, "h", 1700000000, deadline_after_sec(20), scratch, &dir));
         char *ok[] = { (char *) "printf", (char *) "flattened", NULL };
-        ASSERT_OK(ssh_save_vmcore(&t, ok, dir, 0));
+        ASSERT_OK(ssh_save_vmcore(&t, ok, dir, 0, 0));
         flat = test_path(dir, "vmcore.flat");
         _cleanup_free_ char *content = test_read_file(flat);
         ASSERT_STREQ(content, "flattened");
@@ -53,7 +53,7 @@ TEST(ssh_stream_renamed_when_whole) {
         /* A collector that fails leaves vmcore-incomplete, never vmcore.flat. */
         ASSERT_OK(unlink(flat));
         char *bad[] = { (char *) "sh", (char *) "-c", (char *) "printf part; exit 3", NULL };
-        ASSERT_EQ(ssh_save_vmcore(&t, bad, dir, 0), 3);
+        ASSERT_EQ(ssh_save_vmcore(&t, bad, dir, 0, 0), 3);
         tmp = test_path(dir, "vmcore-incomplete");
         ASSERT_OK(access(tmp, F_OK));
         ASSERT_TRUE(access(flat, F_OK) < 0);

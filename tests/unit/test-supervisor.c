@@ -175,3 +175,20 @@ TEST(end_names) {
         ASSERT_TRUE(strcmp(worker_end_to_string(WORKER_TIMED_OUT), "timed out") == 0);
         ASSERT_TRUE(worker_end_to_string((WorkerEnd) 99) == NULL);
 }
+
+/* A worker stuck in its last step, the trace, after it said how the dump
+ * went: killed, and that outcome is kept for PID 1 to end the boot by. */
+static void body_hangs_in_trace(int fd) {
+        step_report(fd, "unmount", 60);
+        say(fd, "outcome ok\n");
+        step_report(fd, "trace", 1);
+        for (;;)
+                pause();
+}
+
+TEST(worker_stuck_in_the_trace_keeps_its_outcome) {
+        _cleanup_(supervision_done) Supervision s = run(body_hangs_in_trace, deadline_after_sec(60), 500 * 1000);
+        ASSERT_EQ(s.end, WORKER_TIMED_OUT);
+        ASSERT_STREQ(s.step, "trace");
+        ASSERT_EQ(s.outcome, WORKER_OUTCOME_OK);
+}

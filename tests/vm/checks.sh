@@ -62,20 +62,26 @@ vm_check_end() {
     return $ok
 }
 
-# Another Debian kernel than the guest's (new-kernel): the newest
-# linux-image-<version>-amd64 of this host's apt sources with another
-# version, downloaded once into the cache. Prints the .deb's path.
+# Another Debian kernel than the guest's (new-kernel), of the guest's own
+# release: the newest linux-image-<version>-amd64 (Debian 12 names them
+# 6.1.0-N-amd64, 13 6.12.N+deb13-amd64) in the guest tree's apt
+# lists with another version, downloaded once into the cache (in a copy of
+# the tree's apt state, so the cached tree stays as it was). Prints the
+# .deb's path.
 vm_other_kernel_deb() {
-    local base=$1 guest pkg dir=$VM_CACHE/debs
+    local base=$1 guest pkg dir=$VM_CACHE/debs/$VM_SUITE apt
     guest=$(ls "$base/rootfs/lib/modules" | head -n1)
-    pkg=$(apt-cache search --names-only '^linux-image-[0-9.]+-[0-9]+-amd64$' 2>/dev/null | awk '{print $1}' |
+    apt=(apt-get -o "Dir=$base/rootfs" -o "Dir::State::status=$base/rootfs/var/lib/dpkg/status"
+         -o "Dir::Cache=$dir/apt-cache" -o "Debug::NoLocking=1")
+    mkdir -p "$dir/apt-cache"
+    pkg=$(apt-cache -o "Dir=$base/rootfs" -o "Dir::Cache=$dir/apt-cache" search --names-only \
+        '^linux-image-[0-9.]+(-[0-9]+|\+deb[0-9]+)-amd64$' 2>/dev/null | awk '{print $1}' |
         grep -vx "linux-image-$guest" | sort -V | tail -n1)
-    [ -n "$pkg" ] || { echo "vm: no other linux-image-*-amd64 than $guest in apt's lists (apt-get update?)" >&2; return 1; }
-    mkdir -p "$dir"
+    [ -n "$pkg" ] || { echo "vm: no other linux-image-*-amd64 than $guest in the guest's apt lists" >&2; return 1; }
     (
         flock 9
         ls "$dir/${pkg}_"*.deb >/dev/null 2>&1 && exit 0
-        cd "$dir" && apt-get download "$pkg" >&2
+        cd "$dir" && "${apt[@]}" download "$pkg" >&2
     ) 9>"$dir/.lock" || { echo "vm: apt-get download $pkg failed" >&2; return 1; }
     ls "$dir/${pkg}_"*.deb | sort -V | tail -n1
 }

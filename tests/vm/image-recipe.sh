@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# Builds the Debian 12 guest that the vm suite crashes: a root tree made by
+# Builds a Debian guest (12 or 13) that the vm suite crashes: a root tree made by
 # debootstrap from Debian's packages, plus the kernel and a boot initrd taken
 # out of it. The result is cached by the caller under a key that is the hash
 # of this file, so any change here rebuilds the guest and nothing else does.
 #
-# usage: image-recipe.sh OUTDIR
+# usage: image-recipe.sh OUTDIR SUITE   (bookworm: Debian 12, trixie: 13)
 #   OUTDIR/rootfs/        the guest's root tree
 #   OUTDIR/vmlinuz        the guest kernel
 #   OUTDIR/initrd.img     initramfs-tools' image that boots the root disk
 set -euo pipefail
 
-out=${1:?usage: image-recipe.sh OUTDIR}
-suite=bookworm
+out=${1:?usage: image-recipe.sh OUTDIR SUITE}
+suite=${2:?usage: image-recipe.sh OUTDIR SUITE}
 
 # The mirror is whatever this host's apt uses, so the guest comes from the
 # same place the host's packages do (no hard-coded address).
@@ -28,7 +28,9 @@ packages=(
     systemd systemd-sysv udev dbus kmod procps util-linux e2fsprogs
     linux-image-amd64 initramfs-tools zstd
     dracut-core makedumpfile xz-utils
-    libconfuse2 libsystemd0 libmount1 libblkid1
+    # what kdumpd's package links (Debian 13's systemd no longer brings
+    # libgcrypt)
+    libconfuse2 libsystemd0 libmount1 libblkid1 libkmod2 libgcrypt20 liblzma5 libzstd1 zlib1g
     # network targets: the address of the guest (ip), kdumpctl propagate
     # (ssh, ssh-keygen, ssh-keyscan), the capture image's ssh client (dbclient)
     iproute2 openssh-client dropbear-bin

@@ -8,6 +8,13 @@
 # tests/vm/README.md describes the whole.
 
 VM_CACHE=${KDUMPD_VM_CACHE:-/var/cache/kdumpd-vm}
+# The guest's release: Debian 13 (stable) unless asked for Debian 12.
+VM_DISTRO=${KDUMPD_VM_DISTRO:-debian13}
+case $VM_DISTRO in
+    debian12) VM_SUITE=bookworm VM_RELEASE=12 ;;
+    debian13) VM_SUITE=trixie VM_RELEASE=13 ;;
+    *) echo "vm: KDUMPD_VM_DISTRO=\"$VM_DISTRO\": debian12 or debian13" >&2; exit 1 ;;
+esac
 # Built trees, guest disks and profiles shared by the runs of one tree.
 VM_SETUP=${KDUMPD_VM_SETUP:-/var/tmp/kdumpd-vm-setup}
 VM_DEFAULT_CRASHKERNEL=${VM_CRASHKERNEL:-96M}
@@ -44,12 +51,14 @@ vm_check_tools() {
 }
 
 # Prints the directory of a cached guest (rootfs/, vmlinuz, initrd.img),
-# building it with the recipe (OUTDIR as its argument) when the recipe
-# changed or the image is missing. With a parent image, the recipe runs on a
-# copy of it. The key is the hash of the recipe's text (and the parent's key).
+# building it with the recipe (OUTDIR and the arguments after PARENT as its
+# arguments) when the recipe changed or the image is missing. With a
+# parent image, the recipe runs on a copy of it. The key is the hash of the
+# recipe's text, its arguments and the parent's key.
 vm_cached_image() {
     local name=$1 recipe=$2 parent=${3:-} key dir
-    key=$( { cat "$recipe"; [ -n "$parent" ] && basename "$parent"; } | sha256sum | cut -c1-16)
+    shift 3 2>/dev/null || shift $#
+    key=$( { cat "$recipe"; [ -n "$parent" ] && basename "$parent"; echo "$*"; } | sha256sum | cut -c1-16)
     dir=$VM_CACHE/$name-$key
     mkdir -p "$VM_CACHE"
     (
@@ -61,7 +70,7 @@ vm_cached_image() {
             if [ -n "$parent" ]; then
                 cp -a "$parent/." "$dir.tmp/" && rm -f "$dir.tmp/complete" || exit 1
             fi
-            if ! bash "$recipe" "$dir.tmp" >"$VM_CACHE/build-$key.log" 2>&1; then
+            if ! bash "$recipe" "$dir.tmp" "$@" >"$VM_CACHE/build-$key.log" 2>&1; then
                 vm_log "image recipe $recipe failed; last lines of $VM_CACHE/build-$key.log:"
                 tail -n 30 "$VM_CACHE/build-$key.log" >&2
                 exit 1
@@ -75,41 +84,25 @@ vm_cached_image() {
 }
 
 vm_base_image() {
-    vm_cached_image debian12 "$here/image-recipe.sh"
+    vm_cached_image "$VM_DISTRO" "$here/image-recipe.sh" "" "$VM_SUITE"
 }
 
-# Builds our tree (a build directory kept per source tree), installs it
-# into a stage, and makes the guest disk from the cached guest, the stage
-# and the test driver. The disk (and the profiles saved from it) is shared
-# by every run whose inputs are the same: keyed by the stage's and the
-# test files' content, the guest image and how the disk is made. Links
-# WORK/disk.raw and the admin's key pair into WORK.
+# Our package for the guest's release (debian/build-packages.sh builds it
+# in a chroot of that release, made once from a copy of the guest's own
+# tree, and caches it by the source tree), installed into the cached guest
+# with the test driver: the guest disk. The disk (and the profiles saved
+# from it) is shared by every run whose inputs are the same: keyed by the
+# package's and the test files' content, the guest image and how the disk
+# is made. Links WORK/disk.raw and the admin's key pair into WORK.
 vm_install_build() {
-    local base=$1 work=$2 build key dir
+    local base=$1 work=$2 deb key dir
     mkdir -p "$VM_SETUP"
-    build=$VM_SETUP/build-$(echo "$top" | sha256sum | cut -c1-12)
+    vm_log "building kdumpd's package for Debian $VM_RELEASE and installing it into the guest"
+    deb=$(vm_package "$base") || return 1
     dir=$( {
         flock 9 || exit 1
-        vm_log "building kdumpd and installing it into the guest"
-        if [ ! -f "$build/build.ninja" ]; then
-            meson setup "$build" "$top" --prefix=/usr --buildtype=debugoptimized -Dtests=false \
-                >"$build.setup.log" 2>&1 || { tail -n 30 "$build.setup.log" >&2; exit 1; }
-        fi
-        ninja -C "$build" >"$build.ninja.log" 2>&1 || { vm_log "build failed:"; tail -n 30 "$build.ninja.log" >&2; exit 1; }
-        rm -rf "$build.stage"
-        DESTDIR="$build.stage" meson install -C "$build" --no-rebuild >"$build.install.log" 2>&1 ||
-            { vm_log "install failed:"; tail -n 30 "$build.install.log" >&2; exit 1; }
-        # The guest is merged-/usr (/lib -> usr/lib): fold what pkg-config put
-        # under /lib (systemd's unit dir on Debian 12) into /usr.
-        local d
-        for d in lib bin sbin; do
-            if [ -d "$build.stage/$d" ] && [ ! -L "$build.stage/$d" ]; then
-                mkdir -p "$build.stage/usr/$d"
-                cp -a "$build.stage/$d/." "$build.stage/usr/$d/" && rm -rf "${build:?}.stage/$d"
-            fi
-        done
         key=$( {
-            (cd "$build.stage" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
+            sha256sum "$deb" | cut -d' ' -f1
             (cd "$here" && find guest scenarios -type f -print0 | sort -z | xargs -0 sha256sum)
             declare -f vm_make_disk net_guest_networkd_config
             basename "$base"
@@ -118,8 +111,9 @@ vm_install_build() {
         if [ ! -e "$dir/complete" ]; then
             rm -rf "$dir"
             mkdir -p "$dir"
-            vm_make_disk "$base" "$build.stage" "$dir/disk.raw" >&2 || exit 1
+            vm_make_disk "$base" "" "$dir/disk.raw" "$deb" >&2 || exit 1
             chmod 0444 "$dir/disk.raw"
+            cp "$deb" "$dir/kdumpd.deb"
             touch "$dir/complete"
         fi
         touch "$dir"
@@ -129,18 +123,39 @@ vm_install_build() {
     } 9>"$VM_SETUP/.lock" ) || return 1
     [ -d "$dir" ] || return 1
     ln -sfn "$dir/disk.raw" "$work/disk.raw"
+    ln -sfn "$dir/kdumpd.deb" "$work/kdumpd.deb"
     ln -sfn "$dir/admin_ed25519" "$work/admin_ed25519"
     ln -sfn "$dir/admin_ed25519.pub" "$work/admin_ed25519.pub"
 }
 
+# The path of our .deb for the guest's release (VERSION: another version
+# of the same tree, for an upgrade test). The build chroot starts as a
+# copy of the guest's tree: no second debootstrap.
+vm_package() {
+    local base=$1 version=${2:-} out
+    out=$(env "KDUMPD_DEB_CHROOT_FROM_$VM_SUITE=$base/rootfs" DEB_BUILD_OPTIONS=nocheck \
+        "$top/debian/build-packages.sh" --release "$VM_RELEASE" ${version:+--version "$version"} \
+        2>"$VM_SETUP/package-$VM_RELEASE.log") ||
+        { vm_log "building the package failed:"; tail -n 30 "$VM_SETUP/package-$VM_RELEASE.log" >&2; return 1; }
+    out=$(echo "$out" | awk -v r="$VM_RELEASE" '$1 == r {print $2}')
+    [ -s "$out" ] || { vm_log "no package for Debian $VM_RELEASE"; return 1; }
+    echo "$out"
+}
 # Makes a guest disk: the cached root tree, then stage (may be empty)
 # on top, then the test driver.
 vm_make_disk() {
-    local base=$1 stage=$2 disk=$3 root
+    local base=$1 stage=$2 disk=$3 deb=${4:-} root
     root=$(mktemp -d "$(dirname "$disk")/root.XXXXXX") && rmdir "$root" || return 1
-    # Hard links make the copy instant; every write below replaces files
-    # (--remove-destination) so the cache is never modified through them.
-    cp -al "$base/rootfs" "$root" || return 1
+    if [ -n "$deb" ]; then
+        # dpkg writes in place here and there: a copy of its own.
+        cp -a "$base/rootfs" "$root" || return 1
+        vm_install_package "$root" "$deb" || { rm -rf "$root"; return 1; }
+    else
+        # Hard links make the copy instant; every write below replaces
+        # files (--remove-destination), so the cache is never modified
+        # through them.
+        cp -al "$base/rootfs" "$root" || return 1
+    fi
     if [ -n "$stage" ]; then
         cp -a --remove-destination "$stage/." "$root/" || return 1
     fi
@@ -160,6 +175,9 @@ vm_make_disk() {
     install -m 0644 "$here/guest/kdumpd-vmtest.service" "$root/etc/systemd/system/"
     mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
     ln -sf /etc/systemd/system/kdumpd-vmtest.service "$root/etc/systemd/system/multi-user.target.wants/"
+    install -m 0644 "$here/guest/kdumpd-vmtest-capture-boot.service" "$root/etc/systemd/system/"
+    mkdir -p "$root/etc/systemd/system/sysinit.target.wants"
+    ln -sf /etc/systemd/system/kdumpd-vmtest-capture-boot.service "$root/etc/systemd/system/sysinit.target.wants/"
     # The guest's network as an admin sets it up: systemd-networkd with a
     # static address for the NIC of network scenarios (net.sh); it comes
     # up at boot in its own time, after kdump.service may have started.
@@ -171,4 +189,28 @@ vm_make_disk() {
     ln -sf /lib/systemd/system/systemd-networkd.service "$root/etc/systemd/system/dbus-org.freedesktop.network1.service"
     mkfs.ext4 -q -F -L kdumpd-root -d "$root" "$disk" 4G || return 1
     rm -rf "$root"
+}
+
+# Installs the .deb into a guest tree as dpkg does it on a machine (its
+# maintainer scripts run; in a chroot they start nothing), then disables
+# kdump.service again: each scenario configures kdump.conf and enables the
+# service itself (package-upgrade and package-purge look at what the
+# package does on its own).
+vm_install_package() {
+    local root=$1 deb=$2 rc
+    cp "$deb" "$root/tmp/kdumpd.deb" || return 1
+    printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d" && chmod 0755 "$root/usr/sbin/policy-rc.d"
+    mount -t proc proc "$root/proc" || return 1
+    cp -L /etc/resolv.conf "$root/etc/resolv.conf.vmtest" 2>/dev/null
+    # apt, as an admin installs a downloaded package: a dependency the
+    # guest lacks comes from the guest's own mirror.
+    DEBIAN_FRONTEND=noninteractive chroot "$root" sh -c \
+        'cp /etc/resolv.conf /etc/resolv.conf.saved 2>/dev/null; cp /etc/resolv.conf.vmtest /etc/resolv.conf;
+         apt-get install -y -q --no-install-recommends /tmp/kdumpd.deb || { apt-get update -q && apt-get install -y -q --no-install-recommends /tmp/kdumpd.deb; }
+         rc=$?; mv /etc/resolv.conf.saved /etc/resolv.conf 2>/dev/null || rm -f /etc/resolv.conf; rm -f /etc/resolv.conf.vmtest; apt-get clean; exit $rc'
+    rc=$?
+    umount "$root/proc"
+    rm -f "$root/tmp/kdumpd.deb" "$root/usr/sbin/policy-rc.d"
+    [ $rc -eq 0 ] || { vm_log "dpkg -i of $(basename "$deb") in the guest tree failed"; return 1; }
+    rm -f "$root/etc/systemd/system/multi-user.target.wants/kdump.service"
 }

@@ -291,6 +291,31 @@ net_rotate_ssh_hostkey() {
     echo "new host key: $(ssh-keygen -l -f "$dir/ssh_host_ed25519_key.pub")"
 }
 
+# The host action of ssh-stalled: the dump server stops reading in the
+# middle of the dump. The dump user's remote `cat > …/vmcore-incomplete` is
+# stopped (SIGSTOP) once it has written something; sshd runs on and answers
+# dbclient's keepalives, as a server whose disk hangs would. Waits up to
+# 120 s for that cat; teardown kills it.
+net_stall_ssh_dump() {
+    local work=$1 name=$2 ns pid out i
+    ns=$(net_ns "$work" "$name")
+    for ((i = 0; i < 1200; i++)); do
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do
+            [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = cat ] || continue
+            [ "$(stat -c %U "/proc/$pid" 2>/dev/null)" = "$NET_USER" ] || continue
+            out=$(readlink "/proc/$pid/fd/1" 2>/dev/null)
+            [[ $out == */vmcore-incomplete ]] || continue
+            [ -s "/proc/$pid/fd/1" ] || continue
+            kill -STOP "$pid" || return 1
+            echo "stopped the server's cat (pid $pid) at $(stat -L -c %s "/proc/$pid/fd/1") bytes of $out"
+            return 0
+        done
+        sleep 0.1
+    done
+    echo "no cat of $NET_USER wrote a vmcore-incomplete in $ns within 120 s"
+    return 1
+}
+
 # Everything a network scenario needs, before its first boot. Reads the
 # scenario's NFS_VERSIONS ("" for none, "3", "4", "3 4") and NFS_MKDIRS
 # (directories to make in the export beforehand).

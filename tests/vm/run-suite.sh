@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The real-crash suite: each scenario boots a Debian 12 guest with our build
-# installed (or restores one saved at multi-user.target), arms kdump in it,
+# The real-crash suite: each scenario boots a Debian 13 guest (Debian 12 with
+# KDUMPD_VM_DISTRO=debian12) with our package installed (or restores one
+# saved at multi-user.target), arms kdump in it,
 # panics it with sysrq, lets our capture kernel save the dump, and then
 # checks the dump on the host. Prints PASS/FAIL/SKIP per scenario and ends
 # with "N passed, N failed, N skipped". tests/vm/README.md has the whole.
@@ -14,6 +15,7 @@
 #        KDUMPD_VM_JOBS     guests at once (default 2)
 #        KDUMPD_VM_KEEP=1   keep the work directory
 #        KDUMPD_VM_SNAPSHOTS=0  boot every guest instead of restoring profiles
+#        KDUMPD_VM_DISTRO   debian13 (default) or debian12
 #        VM_CRASHKERNEL, VM_MEMORY  the defaults for scenarios (96M, 1024)
 #        VM_TIMEOUT         seconds one guest boot may take (default 1500)
 #        CI=true            a missing tool is a failure, never a skip

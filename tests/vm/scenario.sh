@@ -10,8 +10,8 @@
 # it sets is a mistake, reported as one.
 VM_SCENARIO_VARS=(
     SCENARIO_DESC DUMP_DIR DUMP_ON_ROOT DUMP_FS_AT DUMP_CHECK DUMP_HOST CHECK
-    EXTRA_DISK_LABEL EXTRA_DISK_RAW EXTRA_DISK_SIZE
-    LEAN ENABLE_AT_BOOT OTHER_KERNEL CRASH_ON_NEXT_BOOT CRASH_BY_PRECRASH VM_COLD_BOOT
+    EXTRA_DISK_LABEL EXTRA_DISK_RAW EXTRA_DISK_SIZE EXTRA_DISK_SERIAL EXTRA_DISK3_RAW EXTRA_DISK3_SERIAL
+    LEAN ENABLE_AT_BOOT OTHER_KERNEL CRASH_ON_NEXT_BOOT CRASH_BY_PRECRASH NO_CRASH VM_COLD_BOOT PACKAGE_OLD_VERSION
     EXPECT_SERIAL EXPECT_AFTER_BOOT EXPECT_AFTER_SERIAL EXPECT_NO_DUMP EXPECT_INCOMPLETE EXPECT_END
     EXPECT_FAIL_SECONDS EXPECT_CAPTURE_CMDLINE_LACKS EXPECT_NO_DUMP_UNDER
     NET NET_LINK_DOWN NFS_VERSIONS NFS_MKDIRS
@@ -24,8 +24,9 @@ VM_SCENARIO_VARS=(
 # shellcheck disable=SC2034 # read by net.sh, boot.sh and the checks
 vm_scenario_defaults() {
     SCENARIO_DESC='' DUMP_DIR=/var/crash DUMP_ON_ROOT=no DUMP_FS_AT='' DUMP_CHECK='' DUMP_HOST='' CHECK=disk
-    EXTRA_DISK_LABEL='' EXTRA_DISK_RAW='' EXTRA_DISK_SIZE=''
-    LEAN=yes ENABLE_AT_BOOT=no OTHER_KERNEL=no CRASH_ON_NEXT_BOOT=no CRASH_BY_PRECRASH=no VM_COLD_BOOT=no
+    EXTRA_DISK_LABEL='' EXTRA_DISK_RAW='' EXTRA_DISK_SIZE='' EXTRA_DISK_SERIAL='' EXTRA_DISK3_RAW='' EXTRA_DISK3_SERIAL=''
+    LEAN=yes ENABLE_AT_BOOT=no OTHER_KERNEL=no CRASH_ON_NEXT_BOOT=no CRASH_BY_PRECRASH=no NO_CRASH=no VM_COLD_BOOT=no
+    PACKAGE_OLD_VERSION=
     EXPECT_SERIAL=() EXPECT_AFTER_BOOT=no EXPECT_AFTER_SERIAL=() EXPECT_NO_DUMP=no EXPECT_INCOMPLETE=no
     EXPECT_END='' EXPECT_FAIL_SECONDS='' EXPECT_CAPTURE_CMDLINE_LACKS='' EXPECT_NO_DUMP_UNDER=''
     NET=no NET_LINK_DOWN=no NFS_VERSIONS='' NFS_MKDIRS=()
@@ -57,7 +58,7 @@ vm_scenario_load() {
     done
     [ "$OTHER_KERNEL" = yes ] && CRASH_ON_NEXT_BOOT=yes
     [ "$CRASH_ON_NEXT_BOOT" = yes ] && EXPECT_AFTER_BOOT=yes
-    for v in DUMP_ON_ROOT LEAN ENABLE_AT_BOOT OTHER_KERNEL CRASH_ON_NEXT_BOOT CRASH_BY_PRECRASH VM_COLD_BOOT EXPECT_AFTER_BOOT \
+    for v in DUMP_ON_ROOT LEAN ENABLE_AT_BOOT OTHER_KERNEL CRASH_ON_NEXT_BOOT CRASH_BY_PRECRASH NO_CRASH VM_COLD_BOOT EXPECT_AFTER_BOOT \
         EXPECT_NO_DUMP EXPECT_INCOMPLETE NET NET_LINK_DOWN; do
         [[ ${!v} == yes || ${!v} == no ]] || { echo "not ok: $file: $v=\"${!v}\" is neither yes nor no"; return 1; }
     done
@@ -70,12 +71,14 @@ vm_scenario_load() {
 # power-on.
 vm_scenario_restorable() {
     [ "${KDUMPD_VM_SNAPSHOTS:-1}" != 0 ] && [ "$VM_COLD_BOOT" = no ] && [ "$ENABLE_AT_BOOT" = no ] &&
+        [ -z "$PACKAGE_OLD_VERSION" ] &&
         [ "$OTHER_KERNEL" = no ] && [ "$NET_LINK_DOWN" = no ] && [ -z "$VM_EXTRA_APPEND" ] &&
         [[ $VM_MEMORY =~ ^[0-9]+$ ]] && [ "$NET_LAYOUT" = tap ] && [ ${#NET_NETWORKD[@]} -eq 0 ]
 }
 
 # The root disk (an overlay of the suite's disk, of a profile's, or of a
-# copy changed before the first boot) and the second disk. Sets VM_RESTORE.
+# copy changed before the first boot), the second disk and the third.
+# Sets VM_RESTORE.
 vm_scenario_disks() {
     local base=$1 work=$2 name=$3 backing format=raw deb setup
     backing=$work/disk.raw
@@ -86,6 +89,19 @@ vm_scenario_disks() {
         backing=$work/$name.base.raw
         cp --sparse=always "$work/disk.raw" "$backing" || return 1
         debugfs -w -R "write $deb /root/other-kernel.deb" "$backing" >"$work/$name.debugfs.log" 2>&1 || return 1
+    fi
+    # package-upgrade: the same tree built as a lower version, and the
+    # package itself, in /root of the guest.
+    if [ -n "$PACKAGE_OLD_VERSION" ]; then
+        local old
+        old=$(vm_package "$base" "$PACKAGE_OLD_VERSION") || { echo "not ok: could not build version $PACKAGE_OLD_VERSION"; return 1; }
+        echo "packages: $(basename "$old") and $(basename "$(readlink -f "$work/kdumpd.deb")")"
+        [ "$backing" = "$work/$name.base.raw" ] || cp --sparse=always "$work/disk.raw" "$work/$name.base.raw" || return 1
+        backing=$work/$name.base.raw
+        debugfs -w -f - "$backing" >>"$work/$name.debugfs.log" 2>&1 <<EOF || return 1
+write $old /root/kdumpd-old.deb
+write $(readlink -f "$work/kdumpd.deb") /root/kdumpd-new.deb
+EOF
     fi
     if [ "$ENABLE_AT_BOOT" = yes ]; then
         # The service enabled as "systemctl enable" does it (a wants/ link:
@@ -127,6 +143,11 @@ EOF
         rm -f "$work/$name.disk2.raw"
         truncate -s "$EXTRA_DISK_RAW" "$work/$name.disk2.raw" || return 1
     fi
+    # A third disk, empty (EXTRA_DISK3_RAW=SIZE), in the PCI slot after the second.
+    if [ -n "$EXTRA_DISK3_RAW" ]; then
+        rm -f "$work/$name.disk3.raw"
+        truncate -s "$EXTRA_DISK3_RAW" "$work/$name.disk3.raw" || return 1
+    fi
 }
 
 # The boot that arms and crashes (with OTHER_KERNEL: installs the other
@@ -156,7 +177,13 @@ vm_scenario_check_console() {
         vm_expect_line "$s" "VMTEST: broken-config-refused rc=0" "a broken kdump.conf is refused on reload" || ok=1
         vm_expect_line "$s" "VMTEST: status-after-broken-reload rc=0" "still armed after the refused reload" || ok=1
     fi
-    if [ "$CRASH_ON_NEXT_BOOT" != yes ]; then
+    if [ "$NO_CRASH" = yes ]; then
+        if grep -qaF "sysrq: Trigger a crash" "$s"; then
+            echo "not ok: the guest crashed; its precrash step should power it off"; ok=1
+        else
+            vm_expect_line "$s" "reboot: Power down" "the guest powered off without a crash" || ok=1
+        fi
+    elif [ "$CRASH_ON_NEXT_BOOT" != yes ]; then
         vm_expect_line "$s" "sysrq: Trigger a crash" "the guest panicked" || ok=1
         vm_expect_line "$s" "kdump: capture kernel started" "the capture kernel ran our capture program" || ok=1
     fi
@@ -182,7 +209,7 @@ vm_scenario_check_console() {
         else
             echo "ok: the precrash step crashed the guest itself (no \"VMTEST: crash-now\")"
         fi
-    elif [ -f "$here/scenarios/$name.precrash" ]; then
+    elif [ -f "$here/scenarios/$name.precrash" ] && [ "$NO_CRASH" != yes ]; then
         vm_expect_line "$s" "VMTEST: precrash rc=0" "the precrash step succeeded" || ok=1
     fi
     if [ -n "$HOST_ACTION" ]; then
@@ -230,6 +257,10 @@ vm_scenario_check_capture_end() {
             want_end=$(vm_conf_value "$conf" final_action)
         fi
         want_end=${want_end:-reboot}
+    fi
+    if [ "$NO_CRASH" = yes ]; then
+        VM_WANT_END=none
+        return 0
     fi
     if [ "$CRASH_ON_NEXT_BOOT" != yes ]; then
         case $want_end in
@@ -378,7 +409,11 @@ vm_run_scenario() {
     if [ "$EXPECT_AFTER_BOOT" = yes ] && [ $ok -eq 0 ]; then
         vm_scenario_after_boot "$base" "$work" "$name" || ok=1
     fi
-    vm_scenario_check_dump "$work" "$name" || ok=1
+    if [ "$NO_CRASH" = yes ]; then
+        [ "$NET" = yes ] && { net_teardown "$work" "$name" || ok=1; }
+    else
+        vm_scenario_check_dump "$work" "$name" || ok=1
+    fi
     sed 's/^/time: /' "$work/$name.times"
     grep -ao 'VMTEST: [a-z-]*=[0-9.]*' "$work/$name.serial" | sed 's/^VMTEST: /measured: /' | sort -u
     [ $ok -eq 0 ] && echo PASS >"$work/$name.result"

@@ -10,8 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "macro.h"
 #include "deadline.h"
+#include "macro.h"
+#include "proc-activity.h"
 
 static pid_t child_start(char * const *argv, char * const *env_extra, int stdin_fd, int stdout_fd, int close_fd) {
         pid_t pid = fork();
@@ -39,9 +40,42 @@ static int status_to_result(int status) {
         return 128 + WTERMSIG(status);
 }
 
+/* How often the stall watchdog reads /proc: often enough to end within a
+ * second of its time, rarely enough to cost nothing. */
+#define STALL_SAMPLE_USEC (1000 * 1000ULL)
+
+/* The stall watchdog over one session (sid: the session of the child it
+ * watches, its pid since child_start() calls setsid()). */
+typedef struct StallWatch {
+        pid_t sid;
+        uint64_t stall_usec; /* 0: off */
+        uint64_t next_sample, last_change;
+        ProcActivity last;
+} StallWatch;
+
+/* True when the session did nothing for stall_usec. */
+static bool stall_check(StallWatch *w, uint64_t now) {
+        ProcActivity a;
+        int r;
+
+        if (w->stall_usec == 0 || now < w->next_sample)
+                return false;
+        w->next_sample = now + STALL_SAMPLE_USEC;
+        r = proc_session_activity("/proc", w->sid, &a);
+        /* An unreadable /proc is no proof of a stall. */
+        if (r < 0 || !proc_activity_equal(&a, &w->last)) {
+                if (r >= 0)
+                        w->last = a;
+                w->last_change = now;
+                return false;
+        }
+        return now - w->last_change >= w->stall_usec;
+}
+
 /* Waits for every pid in pids (n of them), killing those left at the
- * deadline. results[i] gets child_run()'s value for pids[i]. */
-static void wait_all(pid_t *pids, int *results, size_t n, uint64_t deadline_usec) {
+ * deadline (they get -ETIME) or when w saw a stall (-ECOMM).
+ * results[i] gets child_run_watched()'s value for pids[i]. */
+static void wait_all(pid_t *pids, int *results, size_t n, uint64_t deadline_usec, StallWatch *w) {
         size_t left = n;
         bool killed = false;
         uint64_t give_up = 0;
@@ -53,7 +87,7 @@ static void wait_all(pid_t *pids, int *results, size_t n, uint64_t deadline_usec
                                 continue;
                         pid_t p = waitpid(pids[i], &status, WNOHANG);
                         if (p == pids[i] || (p < 0 && errno == ECHILD)) {
-                                if (results[i] != -ETIME)
+                                if (results[i] == 0) /* not killed by us */
                                         results[i] = p == pids[i] ? status_to_result(status) : -ECHILD;
                                 pids[i] = 0;
                                 left--;
@@ -63,35 +97,52 @@ static void wait_all(pid_t *pids, int *results, size_t n, uint64_t deadline_usec
                         break;
                 /* A child that SIGKILL cannot reach (stuck in the kernel)
                  * is left behind after a grace period: PID 1 goes on. */
-                if (killed && now_usec() >= give_up)
+                uint64_t now = now_usec();
+                if (killed && now >= give_up)
                         break;
-                if (!killed && deadline_usec > 0 && now_usec() >= deadline_usec) {
+                int why = 0;
+                if (!killed && deadline_usec > 0 && now >= deadline_usec)
+                        why = -ETIME;
+                else if (!killed && w && stall_check(w, now))
+                        why = -ECOMM;
+                if (why < 0) {
                         for (size_t i = 0; i < n; i++)
                                 if (pids[i] > 0) {
                                         kill(-pids[i], SIGKILL);
                                         kill(pids[i], SIGKILL);
-                                        results[i] = -ETIME;
+                                        results[i] = why;
                                 }
                         killed = true;
-                        give_up = now_usec() + 5 * 1000000ULL;
+                        give_up = now + 5 * 1000000ULL;
                 }
                 usleep(20 * 1000);
         }
 }
 
-int child_run(char * const *argv, char * const *env_extra, int stdin_fd, int stdout_fd, uint64_t deadline_usec) {
+static StallWatch stall_watch(pid_t sid, uint64_t stall_usec) {
+        uint64_t now = now_usec();
+        return (StallWatch) { .sid = sid, .stall_usec = stall_usec, .next_sample = now, .last_change = now };
+}
+
+int child_run_watched(char * const *argv, char * const *env_extra, int stdin_fd, int stdout_fd, uint64_t deadline_usec,
+                      uint64_t stall_usec) {
         int result = 0;
 
         assert_return(argv && argv[0], -EINVAL);
         pid_t pid = child_start(argv, env_extra, stdin_fd, stdout_fd, -1);
         if (pid < 0)
                 return negative_errno();
-        wait_all(&pid, &result, 1, deadline_usec);
+        StallWatch w = stall_watch(pid, stall_usec);
+        wait_all(&pid, &result, 1, deadline_usec, &w);
         return result;
 }
 
+int child_run(char * const *argv, char * const *env_extra, int stdin_fd, int stdout_fd, uint64_t deadline_usec) {
+        return child_run_watched(argv, env_extra, stdin_fd, stdout_fd, deadline_usec, 0);
+}
+
 int child_run_pipe(char * const *producer, char * const *consumer, char * const *env_extra, uint64_t deadline_usec,
-                   int *ret_which) {
+                   uint64_t stall_usec, int *ret_which) {
         int fds[2], results[2] = {};
         pid_t pids[2];
 
@@ -110,7 +161,8 @@ int child_run_pipe(char * const *producer, char * const *consumer, char * const 
                 }
                 return r;
         }
-        wait_all(pids, results, 2, deadline_usec);
+        StallWatch w = stall_watch(pids[0], stall_usec);
+        wait_all(pids, results, 2, deadline_usec, &w);
         /* A producer killed by SIGPIPE only says that the consumer went away. */
         if (results[0] == 128 + SIGPIPE && results[1] != 0)
                 results[0] = 0;
@@ -121,4 +173,23 @@ int child_run_pipe(char * const *producer, char * const *consumer, char * const 
                         return results[i];
                 }
         return 0;
+}
+
+int child_call(int (*f)(void *userdata), void *userdata, uint64_t deadline_usec) {
+        int result = 0;
+
+        assert_return(f, -EINVAL);
+        pid_t pid = fork();
+        if (pid < 0)
+                return negative_errno();
+        if (pid == 0) {
+                int r = f(userdata);
+                /* 1…126: the errno; 127 and above mean exec failures and
+                 * signals to status_to_result(). */
+                _exit(r >= 0 ? 0 : -r < 127 ? -r : EIO);
+        }
+        wait_all(&pid, &result, 1, deadline_usec, NULL);
+        if (result <= 0) /* 0, -ETIME, -ECHILD */
+                return result;
+        return result < 127 ? -result : -EIO;
 }

@@ -134,9 +134,9 @@ static int sync_file(const char *path) {
 /* Runs argv (stdin from stdin_fd; -1: /dev/null) with a umask that makes
  * every file it creates 0600, then syncs and renames tmp to final. */
 static int run_into_from(char * const *argv, int stdin_fd, const char *tmp, const char *final,
-                         uint64_t deadline_usec) {
+                         uint64_t deadline_usec, uint64_t stall_usec) {
         mode_t old = umask(0077);
-        int r = child_run(argv, NULL, stdin_fd, -1, deadline_usec);
+        int r = child_run_watched(argv, NULL, stdin_fd, -1, deadline_usec, stall_usec);
         umask(old);
         if (r != 0)
                 return r;
@@ -148,8 +148,9 @@ static int run_into_from(char * const *argv, int stdin_fd, const char *tmp, cons
         return fsync_parent_dir(final);
 }
 
-static int run_into(char * const *argv, const char *tmp, const char *final, uint64_t deadline_usec) {
-        return run_into_from(argv, -1, tmp, final, deadline_usec);
+static int run_into(char * const *argv, const char *tmp, const char *final, uint64_t deadline_usec,
+                    uint64_t stall_usec) {
+        return run_into_from(argv, -1, tmp, final, deadline_usec, stall_usec);
 }
 
 int dump_save_dmesg(const char *vmcore, const char *dir, uint64_t deadline_usec) {
@@ -160,10 +161,11 @@ int dump_save_dmesg(const char *vmcore, const char *dir, uint64_t deadline_usec)
             asprintf(&final, "%s/vmcore-dmesg.txt", dir) < 0)
                 return -ENOMEM;
         char *argv[] = { (char *) "makedumpfile", (char *) "--dump-dmesg", (char *) vmcore, tmp, NULL };
-        return run_into(argv, tmp, final, deadline_usec);
+        return run_into(argv, tmp, final, deadline_usec, 0);
 }
 
-int dump_save_vmcore(const char *vmcore, const char *dir, char * const *core_collector, uint64_t deadline_usec) {
+int dump_save_vmcore(const char *vmcore, const char *dir, char * const *core_collector, uint64_t deadline_usec,
+                     uint64_t stall_usec) {
         _cleanup_strv_free_ char **argv = NULL;
         _cleanup_free_ char *tmp = NULL, *final = NULL;
 
@@ -177,7 +179,7 @@ int dump_save_vmcore(const char *vmcore, const char *dir, char * const *core_col
         strv_remove(argv, "-F");
         if (strv_extend(&argv, vmcore) < 0 || strv_extend(&argv, tmp) < 0)
                 return -ENOMEM;
-        return run_into(argv, tmp, final, deadline_usec);
+        return run_into(argv, tmp, final, deadline_usec, stall_usec);
 }
 
 /* makedumpfile -R reads the flattened stream up to its end marker, so what
@@ -189,5 +191,5 @@ int dump_restore_vmcore(int flat_fd, const char *dir, uint64_t deadline_usec) {
         if (asprintf(&tmp, "%s/vmcore-incomplete", dir) < 0 || asprintf(&final, "%s/vmcore", dir) < 0)
                 return -ENOMEM;
         char *argv[] = { (char *) "makedumpfile", (char *) "-R", tmp, NULL };
-        return run_into_from(argv, flat_fd, tmp, final, deadline_usec);
+        return run_into_from(argv, flat_fd, tmp, final, deadline_usec, 0);
 }

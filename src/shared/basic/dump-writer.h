@@ -36,10 +36,12 @@ int dump_save_dmesg(const char *vmcore, const char *dir, uint64_t deadline_usec)
 /* Runs core_collector (its argv: kdump_config_core_collector_argv(), never
  * a shell) with "-F" left out and the vmcore and <dir>/vmcore-incomplete
  * appended, syncs the result and renames it to <dir>/vmcore. Returns 0, the collector's exit status (> 0), or
- * -errno (-ETIME: killed at deadline_usec). A collector that fails or is
- * killed leaves <dir>/vmcore-incomplete as it was: what it wrote is all
- * there is of the dump. */
-int dump_save_vmcore(const char *vmcore, const char *dir, char * const *core_collector, uint64_t deadline_usec);
+ * -errno (-ETIME: killed at deadline_usec; -ECOMM: killed after it
+ * made no progress for stall_usec, see child_run_watched()). A collector
+ * that fails or is killed leaves <dir>/vmcore-incomplete as it was: what it
+ * wrote is all there is of the dump. */
+int dump_save_vmcore(const char *vmcore, const char *dir, char * const *core_collector, uint64_t deadline_usec,
+                     uint64_t stall_usec);
 
 /* Rearranges makedumpfile's flattened format (-F), read from flat_fd, into
  * <dir>/vmcore-incomplete with makedumpfile -R, syncs it and renames it to

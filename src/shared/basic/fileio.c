@@ -95,10 +95,12 @@ int fsync_parent_dir(const char *path) {
         return 0;
 }
 
-int write_file_atomic(const char *path, const void *data, size_t size, mode_t mode) {
+/* Writes data to a temp file beside path, syncs it, and puts it in
+ * path's place: over what is there (rename), or only where nothing is
+ * (link, -EEXIST otherwise). */
+static int write_file_via_temp(const char *path, const void *data, size_t size, mode_t mode, bool replace) {
         _cleanup_free_ char *tmp = NULL;
         _cleanup_close_ int fd = -EBADF;
-        const char *p = data;
         int r;
 
         r = tempfile_beside(path, &tmp);
@@ -107,29 +109,24 @@ int write_file_atomic(const char *path, const void *data, size_t size, mode_t mo
         fd = mkostemp(tmp, O_CLOEXEC);
         if (fd < 0)
                 return negative_errno();
-
-        if (fchmod(fd, mode) < 0)
-                goto fail;
-        while (size > 0) {
-                ssize_t k = write(fd, p, size);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        goto fail;
-                }
-                p += k;
-                size -= (size_t) k;
-        }
-        if (fsync(fd) < 0)
-                goto fail;
-        if (rename(tmp, path) < 0)
-                goto fail;
+        r = fchmod(fd, mode) < 0 ? negative_errno() : loop_write(fd, data, size);
+        if (r >= 0 && fsync(fd) < 0)
+                r = negative_errno();
+        if (r >= 0 && (replace ? rename(tmp, path) : link(tmp, path)) < 0)
+                r = negative_errno();
+        if (r < 0 || !replace)
+                (void) unlink(tmp);
+        if (r < 0)
+                return r;
         return fsync_parent_dir(path);
+}
 
-fail:
-        r = negative_errno();
-        (void) unlink(tmp);
-        return r;
+int write_file_atomic(const char *path, const void *data, size_t size, mode_t mode) {
+        return write_file_via_temp(path, data, size, mode, true);
+}
+
+int write_file_new(const char *path, const void *data, size_t size, mode_t mode) {
+        return write_file_via_temp(path, data, size, mode, false);
 }
 
 bool is_executable_file(const char *path) {

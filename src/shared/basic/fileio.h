@@ -20,6 +20,10 @@ int read_one_line_file(const char *path, char **ret);
  * never a mix, even across a power cut. */
 int write_file_atomic(const char *path, const void *data, size_t size, mode_t mode);
 
+/* The same for a file that must not exist yet: -EEXIST when path does,
+ * which is left as it was. */
+int write_file_new(const char *path, const void *data, size_t size, mode_t mode);
+
 /* Makes the temp name used beside path by the atomic helpers ("dir/.name.XXXXXX"). */
 int tempfile_beside(const char *path, char **ret_template);
 

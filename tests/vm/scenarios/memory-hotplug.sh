@@ -9,7 +9,7 @@ DUMP_DIR=/var/crash
 VM_MEMORY=1024,slots=2,maxmem=2048M
 VM_EXTRA_APPEND=memhp_default_state=online
 HOST_ACTION=add_dimm
-EXPECT_SERIAL=("VMTEST: memory-hotplug-memory-grew rc=0" "VMTEST: memory-hotplug-reloaded rc=0")
+EXPECT_SERIAL=("VMTEST: memory-hotplug-memory-grew rc=0" "VMTEST: memory-hotplug-covered rc=0")
 DUMP_CHECK=dump_covers_dimm
 
 add_dimm() {
