@@ -29,6 +29,8 @@ packages=(
     libzstd-dev zstd zlib1g-dev xz-utils gzip
     # its network targets: servers in a namespace per scenario (tests/vm/net.sh)
     iproute2 nfs-ganesha nfs-ganesha-vfs rpcbind openssh-server openssh-client dropbear-bin
+    # DHCP for the guest (ssh-dhcp); busybox is the capture's DHCP client on the host too
+    dnsmasq-base busybox
     # man pages render check, shell lint of the dracut module
     groff-base man-db shellcheck
     # the parsers' fuzzers (libFuzzer): the release's default clang

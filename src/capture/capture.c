@@ -57,7 +57,9 @@ void capture_set_mounted(Capture *c, bool mounted) {
 }
 
 static int net_up_real(Capture *c) {
+        _cleanup_free_ char *address = NULL;
         long delay = 0;
+        int r;
         const char *v = kdump_config_string(c->config, "link_delay");
 
         if (!c->net)
@@ -65,7 +67,15 @@ static int net_up_real(Capture *c) {
                                        kdump_config_target_location(c->config));
         if (v)
                 delay = strtol(v, NULL, 10);
-        return net_up(c->net, delay, c->target_deadline);
+        /* The dump directory is named after the address the capture has,
+         * a DHCP lease's when it differs from the build's. */
+        r = net_up(c->net, delay, c->target_deadline, &address);
+        if (r < 0)
+                return r;
+        free(c->net_address);
+        c->net_address = TAKE_PTR(address);
+        c->host = c->net_address;
+        return 0;
 }
 
 static int mount_target_real(Capture *c) {
@@ -568,6 +578,8 @@ int capture_dump_to_rootfs(Capture *c, const char *spec, const char *fstype, con
 }
 
 void capture_done(Capture *c) {
+        free(c->net_address);
+        c->net_address = NULL;
         free(c->dump_dir);
         c->dump_dir = NULL;
         free(c->crash_kernel);

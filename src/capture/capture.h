@@ -63,6 +63,7 @@ struct Capture {
         const CaptureOps *ops;    /* NULL: capture_ops_real */
         const char *root;         /* prefix for the hook directories: "" */
         const NetPlan *net;       /* network targets: how to reach the server */
+        char *net_address;        /* the address net-up set (a DHCP lease's); host then points here */
         SshTarget ssh;            /* the ssh target: client, key, known_hosts */
         const char *scratch_dir;  /* local tmpfs for what is sent over ssh: "/run/kdump" */
         uint64_t target_deadline; /* reaching the target (network, device, server) ends here */

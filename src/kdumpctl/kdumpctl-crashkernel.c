@@ -99,6 +99,9 @@ static int estimate_print_json(const EstimateRun *e, const CrashRegion *cr, bool
         json_field_uint(&w, "unpacked", e->info.unpacked_size);
         json_field_uint(&w, "entries", e->info.n_entries);
         json_field_bool(&w, "lvm", e->in.lvm);
+        json_field_bool(&w, "nfs", e->in.nfs);
+        json_field_bool(&w, "net_links", e->in.net_links);
+        json_field_bool(&w, "dhcp", e->in.dhcp);
         json_object_end(&w);
         json_field_uint(&w, "memory", e->in.memory);
         json_key(&w, "terms");
@@ -174,9 +177,10 @@ int verb_estimate(int argc, char *argv[]) {
                 return enough ? EX_OK : 1;
         }
         printf("Capture kernel:    %s (%.1f MiB in memory)\n", e.kernel, (double) e.in.kernel_size / MIB);
-        printf("Capture initramfs: %s (%.1f MiB packed, %.1f MiB unpacked, %zu entries%s)\n", e.image,
+        printf("Capture initramfs: %s (%.1f MiB packed, %.1f MiB unpacked, %zu entries%s%s%s%s)\n", e.image,
                (double) e.info.packed_size / MIB, (double) e.info.unpacked_size / MIB, e.info.n_entries,
-               e.in.lvm ? ", lvm" : "");
+               e.in.lvm ? ", lvm" : "", e.in.nfs ? ", NFS client" : "", e.in.net_links ? ", bond/VLAN/bridge" : "",
+               e.in.dhcp ? ", DHCP client" : "");
         printf("Memory to dump:    %.1f GiB\n\n", (double) e.in.memory / (1024.0 * MIB));
         for (char **l = e.lines; l && *l; l++)
                 printf("  %s\n", *l);

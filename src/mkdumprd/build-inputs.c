@@ -113,10 +113,16 @@ static int capture_settings_bake(const KdumpdSettings *settings, char **ret) {
 }
 
 /* nfs, ssh: the route to the server. Not reachable yet is no error of
- * the configuration: the caller may wait for the network. */
+ * the configuration: the caller may wait for the network. What the capture
+ * does with a DHCP address is kdumpd.conf's (capture_dhcp_timeout,
+ * capture_dhcp_fallback); no settings: the defaults. */
 static int network_resolve(const KdumpConfig *config, const BuildPaths *p, ResolvedTarget *t) {
         _cleanup_free_ char *why = NULL;
-        int r = target_resolve_network(config, t, &why);
+        NetCaptureOptions opts = {};
+        if (p->settings)
+                opts = (NetCaptureOptions) { .dhcp_timeout = kdumpd_settings_capture_dhcp_timeout(p->settings),
+                                             .dhcp_fallback = kdumpd_settings_capture_dhcp_fallback(p->settings) };
+        int r = target_resolve_network(config, &opts, t, &why);
         if (r == -ENETDOWN && p->waiting)
                 p->waiting(why, p->userdata);
         return r;

@@ -32,6 +32,7 @@ static const DracutEnvVar vars[] = {
         VAR("KDUMP_TRACE_SPEC", trace_spec, "\"SPEC FSTYPE STORE\": where the capture's trace goes, for /etc/kdump/trace"),
         VAR("KDUMP_SHELL", shell, "\"1\": failure_action shell: busybox or dash as /bin/sh"),
         VAR("KDUMP_COLLECTOR_NOTE", collector_note, "what the core collector was measured to miss, for /etc/kdump/collector-note"),
+        VAR("KDUMP_NET_DHCP", net_dhcp, "\"1\": the route's address came from DHCP: busybox (udhcpc) and its lease script"),
 };
 
 const DracutEnvVar *dracut_env_vars(size_t *ret_n) {

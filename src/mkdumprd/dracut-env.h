@@ -33,6 +33,7 @@ typedef struct DracutEnv {
         const char *trace_spec;
         const char *shell;
         const char *collector_note;
+        const char *net_dhcp;
 } DracutEnv;
 
 typedef struct DracutEnvVar {

@@ -85,6 +85,7 @@ int dracut_env_for_build(const KdumpConfig *config, const BuildInputs *in, const
                 .trace_spec = in->trace.spec,
                 .shell = kdump_config_failure_action(config) == KDUMP_ACTION_SHELL ? "1" : NULL,
                 .collector_note = in->collector_note,
+                .net_dhcp = t->net.plan.dhcp ? "1" : NULL,
         };
         return dracut_env_strv(&e, ret);
 }

@@ -134,6 +134,10 @@ int manifest_build(const BuildPaths *p, const BuildInputs *in, const char *colle
                         fprintf(m, "known-hosts-begin\n%sknown-hosts-end\n", net->known_hosts);
                         manifest_add_program(m, memo, "dbclient", &programs);
                 }
+                if (net->plan.dhcp) { /* the capture's DHCP client and its script */
+                        manifest_add_program(m, memo, "busybox", &programs);
+                        manifest_add_program(m, memo, DHCP_LEASE_PROGRAM_PATH, &programs);
+                }
         }
         manifest_add_libraries(m, memo, programs);
         fprintf(m, "config-begin\n%sconfig-end\n", in->baked);

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The route to a dump server as the running kernel takes it (RTM_GETROUTE,
+ * the policy rules included), the address it leaves from and the links
+ * under that address (net-topology.c). */
 #include "net-route.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <ifaddrs.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
 #include <limits.h>
 #include <net/if.h>
-#include <net/route.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -18,6 +21,8 @@
 
 #include "fileio.h"
 #include "macro.h"
+#include "net-topology.h"
+#include "rtnl.h"
 #include "strv.h"
 
 typedef union SockAddr {
@@ -56,27 +61,16 @@ static int addr_to_string(const SockAddr *a, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
-static unsigned prefix_of(const struct sockaddr *mask) {
-        const unsigned char *b;
-        size_t n;
-        unsigned bits = 0;
-
-        if (!mask)
-                return 0;
-        if (mask->sa_family == AF_INET6) {
-                b = (const unsigned char *) &((const struct sockaddr_in6 *) mask)->sin6_addr;
-                n = 16;
-        } else {
-                b = (const unsigned char *) &((const struct sockaddr_in *) mask)->sin_addr;
-                n = 4;
-        }
-        for (size_t i = 0; i < n; i++)
-                bits += (unsigned) __builtin_popcount(b[i]);
-        return bits;
+static bool prefix_matches(const unsigned char *a, const unsigned char *b, unsigned bits) {
+        unsigned whole = bits / 8, rest = bits % 8;
+        if (memcmp(a, b, whole) != 0)
+                return false;
+        return rest == 0 || ((a[whole] ^ b[whole]) & (0xff00 >> rest) & 0xff) == 0;
 }
 
-/* The kernel's choice of source address for the server: a connected UDP
- * socket sends nothing but runs the route lookup. */
+/* The kernel's choice of source address for the server when the route
+ * does not name one: a connected UDP socket sends nothing but runs the
+ * route lookup. */
 static int source_for(const SockAddr *server, socklen_t len, SockAddr *ret) {
         _cleanup_close_ int fd = socket(server->sa.sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         socklen_t l = sizeof(*ret);
@@ -90,137 +84,189 @@ static int source_for(const SockAddr *server, socklen_t len, SockAddr *ret) {
         return 0;
 }
 
-static bool prefix_matches(const unsigned char *a, const unsigned char *b, unsigned bits) {
-        unsigned whole = bits / 8, rest = bits % 8;
-        if (memcmp(a, b, whole) != 0)
-                return false;
-        return rest == 0 || ((a[whole] ^ b[whole]) & (0xff00 >> rest) & 0xff) == 0;
+typedef struct RouteAnswer {
+        int oif;
+        unsigned char type;          /* RTN_* */
+        SockAddr gateway, source;    /* AF_UNSPEC: none */
+} RouteAnswer;
+
+static void sockaddr_set(SockAddr *a, int family, const struct rtattr *attr) {
+        size_t n = family == AF_INET6 ? 16 : 4;
+
+        if (!attr || rtnl_attr_len(attr) != n)
+                return;
+        a->sa.sa_family = (sa_family_t) family;
+        memcpy((void *) addr_bytes(a), rtnl_attr_data(attr), n);
 }
 
-static int hex_to_bytes(const char *hex, unsigned char *out, size_t n) {
-        if (strlen(hex) != n * 2)
+static int route_answer_parse(const struct nlmsghdr *h, RouteAnswer *ret) {
+        const struct rtattr *tb[RTA_MAX + 1];
+        const struct rtmsg *rtm;
+        uint32_t oif = 0;
+        size_t len;
+
+        if (h->nlmsg_type != RTM_NEWROUTE || h->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)))
                 return -EBADMSG;
-        for (size_t i = 0; i < n; i++) {
-                unsigned v;
-                if (sscanf(hex + 2 * i, "%2x", &v) != 1)
-                        return -EBADMSG;
-                out[i] = (unsigned char) v;
-        }
+        rtm = NLMSG_DATA(h);
+        const struct rtattr *first = rtnl_attrs(h, sizeof(*rtm), &len);
+        rtnl_attrs_parse(first, len, tb, RTA_MAX);
+        (void) rtnl_attr_u32(tb[RTA_OIF], &oif);
+        *ret = (RouteAnswer) { .oif = (int) oif, .type = rtm->rtm_type };
+        sockaddr_set(&ret->gateway, rtm->rtm_family, tb[RTA_GATEWAY]);
+        sockaddr_set(&ret->source, rtm->rtm_family, tb[RTA_PREFSRC]);
         return 0;
 }
 
-/* The longest matching route via ifname in /proc/net/route or
- * /proc/net/ipv6_route; its gateway, if it has one, is ours. */
-static int gateway_for(const SockAddr *server, const char *ifname, char **ret) {
+int net_route_answer_parse(const struct nlmsghdr *h, int *ret_oif, unsigned char *ret_type, char **ret_gateway,
+                           char **ret_source) {
+        _cleanup_free_ char *gw = NULL, *src = NULL;
+        RouteAnswer a;
+        int r = route_answer_parse(h, &a);
+
+        if (r < 0)
+                return r;
+        if ((a.gateway.sa.sa_family != AF_UNSPEC && addr_to_string(&a.gateway, &gw) < 0) ||
+            (a.source.sa.sa_family != AF_UNSPEC && addr_to_string(&a.source, &src) < 0))
+                return -ENOMEM;
+        *ret_oif = a.oif;
+        *ret_type = a.type;
+        *ret_gateway = TAKE_PTR(gw);
+        *ret_source = TAKE_PTR(src);
+        return 0;
+}
+
+static int on_route(const struct nlmsghdr *h, void *userdata) {
+        (void) route_answer_parse(h, userdata);
+        return 0;
+}
+
+/* RTM_GETROUTE, as "ip route get" asks: the route the kernel would take
+ * for a packet to the server, the policy rules included. */
+static int route_get(const SockAddr *server, RouteAnswer *ret) {
         bool v6 = server->sa.sa_family == AF_INET6;
-        _cleanup_fclose_ FILE *f = fopen(v6 ? "/proc/net/ipv6_route" : "/proc/net/route", "re");
-        const unsigned char *want = addr_bytes(server);
-        size_t alen = v6 ? 16 : 4;
-        unsigned char best_gw[16] = {};
-        int best_len = -1;
-        char line[512];
+        struct rtmsg rtm = { .rtm_family = server->sa.sa_family, .rtm_dst_len = v6 ? 128 : 32 };
+        RtnlMessage m;
+        int fd, r;
 
-        *ret = NULL;
-        if (!f)
-                return negative_errno();
-        while (fgets(line, sizeof(line), f)) {
-                char dev[IFNAMSIZ + 8], dst_hex[33], gw_hex[33], src_hex[33];
-                unsigned char dst[16] = {}, gw[16] = {}, mask[4];
-                unsigned flags, plen, srclen, metric, refcnt, use;
-
-                if (v6) {
-                        if (sscanf(line, "%32s %x %32s %x %32s %x %x %x %x %16s", dst_hex, &plen, src_hex, &srclen, gw_hex,
-                                   &metric, &refcnt, &use, &flags, dev) != 10)
-                                continue;
-                        if (hex_to_bytes(dst_hex, dst, 16) < 0 || hex_to_bytes(gw_hex, gw, 16) < 0)
-                                continue;
-                } else {
-                        unsigned d, g, m;
-                        if (sscanf(line, "%16s %x %x %x %u %u %u %x", dev, &d, &g, &flags, &refcnt, &use, &metric, &m) != 8)
-                                continue;
-                        /* the kernel prints them in host (little-endian) order */
-                        memcpy(dst, &d, 4);
-                        memcpy(gw, &g, 4);
-                        memcpy(mask, &m, 4);
-                        plen = 0;
-                        for (size_t i = 0; i < 4; i++)
-                                plen += (unsigned) __builtin_popcount(mask[i]);
-                }
-                if (strcmp(dev, ifname) != 0 || !(flags & RTF_UP) || (int) plen <= best_len)
-                        continue;
-                if (!prefix_matches(dst, want, plen))
-                        continue;
-                best_len = (int) plen;
-                memset(best_gw, 0, sizeof(best_gw));
-                if (flags & RTF_GATEWAY)
-                        memcpy(best_gw, gw, alen);
-        }
-        if (best_len < 0)
+        fd = rtnl_open();
+        if (fd < 0)
+                return fd;
+        rtnl_message_init(&m, RTM_GETROUTE, 0, &rtm, sizeof(rtm));
+        rtnl_append(&m, RTA_DST, addr_bytes(server), v6 ? 16 : 4);
+        *ret = (RouteAnswer) {};
+        r = rtnl_call(fd, &m, on_route, ret);
+        close(fd);
+        if (r == -ENETUNREACH || r == -EHOSTUNREACH || r == -EACCES || r == -ENETDOWN)
                 return -ENETUNREACH;
-        static const unsigned char zero[16];
-        if (memcmp(best_gw, zero, alen) == 0)
+        if (r < 0)
+                return r;
+        if (ret->type == RTN_LOCAL)
+                return -ELOOP;
+        if (ret->type != RTN_UNICAST || ret->oif <= 0)
+                return -ENETUNREACH;
+        return 0;
+}
+
+typedef struct AddressQuery {
+        const SockAddr *want;
+        int ifindex;          /* where it is; 0: not found */
+        unsigned prefixlen;
+        uint32_t flags;       /* IFA_F_* */
+} AddressQuery;
+
+static int on_address(const struct nlmsghdr *h, void *userdata) {
+        AddressQuery *q = userdata;
+        const struct rtattr *tb[IFA_MAX + 1], *a;
+        const struct ifaddrmsg *ifa;
+        uint32_t flags;
+        size_t len, n = q->want->sa.sa_family == AF_INET6 ? 16 : 4;
+
+        if (h->nlmsg_type != RTM_NEWADDR || h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifa)))
                 return 0;
-        char buf[INET6_ADDRSTRLEN];
-        if (!inet_ntop(server->sa.sa_family, best_gw, buf, sizeof(buf)))
-                return negative_errno();
-        *ret = strdup(buf);
-        return *ret ? 0 : -ENOMEM;
+        ifa = NLMSG_DATA(h);
+        if (ifa->ifa_family != q->want->sa.sa_family || q->ifindex)
+                return 0;
+        const struct rtattr *first = rtnl_attrs(h, sizeof(*ifa), &len);
+        rtnl_attrs_parse(first, len, tb, IFA_MAX);
+        /* IFA_LOCAL is ours on a point-to-point link; IFA_ADDRESS elsewhere. */
+        a = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+        if (!a || rtnl_attr_len(a) != n || memcmp(rtnl_attr_data(a), addr_bytes(q->want), n) != 0)
+                return 0;
+        q->ifindex = (int) ifa->ifa_index;
+        q->prefixlen = ifa->ifa_prefixlen;
+        q->flags = rtnl_attr_u32(tb[IFA_FLAGS], &flags) ? flags : ifa->ifa_flags;
+        return 0;
 }
 
-static int read_mac(const char *ifname, char **ret) {
-        _cleanup_free_ char *path = NULL, *dev = NULL;
-        struct stat st;
+/* The address's interface, prefix and flags: an address with a lifetime
+ * (not IFA_F_PERMANENT) has a lease behind it, DHCP's or SLAAC's. */
+static int address_find(const SockAddr *address, AddressQuery *ret) {
+        struct ifaddrmsg ifa = { .ifa_family = address->sa.sa_family };
+        RtnlMessage m;
+        int fd, r;
 
-        if (asprintf(&path, "/sys/class/net/%s/device", ifname) < 0)
-                return -ENOMEM;
-        /* Only a real device keeps its MAC and driver in the capture
-         * kernel; bridges, bonds and VLANs would need their setup redone. */
-        if (stat(path, &st) < 0)
-                return -EOPNOTSUPP;
-        free(path);
-        if (asprintf(&path, "/sys/class/net/%s/address", ifname) < 0)
-                return -ENOMEM;
-        return read_one_line_file(path, ret);
+        fd = rtnl_open();
+        if (fd < 0)
+                return fd;
+        rtnl_message_init(&m, RTM_GETADDR, NLM_F_DUMP, &ifa, sizeof(ifa));
+        *ret = (AddressQuery) { .want = address };
+        r = rtnl_call(fd, &m, on_address, ret);
+        close(fd);
+        if (r < 0)
+                return r;
+        return ret->ifindex > 0 ? 0 : -ENETUNREACH;
 }
 
-int net_plan_for_server(const char *host, NetPlan *ret) {
+int net_plan_for_server(const char *host, NetPlan *ret, char **ret_why) {
         _cleanup_(net_plan_done) NetPlan p = {};
-        SockAddr server = {}, source = {};
+        _cleanup_free_ NetLinkInfo *links = NULL;
+        SockAddr server = {};
+        RouteAnswer route;
+        AddressQuery addr;
         socklen_t len = 0;
-        struct ifaddrs *ifs = NULL;
+        size_t n_links = 0;
         int r;
 
-        assert_return(host && ret, -EINVAL);
+        assert_return(host && ret && ret_why, -EINVAL);
+        *ret_why = NULL;
         r = resolve(host, &server, &len);
         if (r < 0)
                 return r;
-        r = source_for(&server, len, &source);
+        r = route_get(&server, &route);
         if (r < 0)
                 return r;
-        if ((r = addr_to_string(&server, &p.server)) < 0 || (r = addr_to_string(&source, &p.address)) < 0)
+        if (route.source.sa.sa_family == AF_UNSPEC) {
+                r = source_for(&server, len, &route.source);
+                if (r < 0)
+                        return r;
+        }
+        if ((r = addr_to_string(&server, &p.server)) < 0 || (r = addr_to_string(&route.source, &p.address)) < 0)
+                return r;
+        if (route.gateway.sa.sa_family != AF_UNSPEC && (r = addr_to_string(&route.gateway, &p.gateway)) < 0)
                 return r;
 
-        if (getifaddrs(&ifs) < 0)
-                return negative_errno();
-        for (struct ifaddrs *i = ifs; i; i = i->ifa_next) {
-                if (!i->ifa_addr || i->ifa_addr->sa_family != source.sa.sa_family)
-                        continue;
-                if (memcmp(addr_bytes((const SockAddr *) i->ifa_addr), addr_bytes(&source),
-                           source.sa.sa_family == AF_INET6 ? 16 : 4) != 0)
-                        continue;
-                p.interface = strdup(i->ifa_name);
-                p.prefixlen = prefix_of(i->ifa_netmask);
-                break;
-        }
-        freeifaddrs(ifs);
-        if (!p.interface)
-                return -ENETUNREACH;
-        if (strcmp(p.interface, "lo") == 0)
-                return -ELOOP;
-        r = read_mac(p.interface, &p.mac);
+        r = address_find(&route.source, &addr);
         if (r < 0)
                 return r;
-        r = gateway_for(&server, p.interface, &p.gateway);
+        r = net_links_read(&links, &n_links);
+        if (r < 0)
+                return r;
+        if (addr.ifindex != route.oif) {
+                char oif[IF_NAMESIZE] = "?", holder[IF_NAMESIZE] = "?";
+                (void) if_indextoname((unsigned) route.oif, oif);
+                (void) if_indextoname((unsigned) addr.ifindex, holder);
+                if (asprintf(ret_why, "\"%s\" with source address %s, which is on \"%s\"; the capture sets the "
+                             "address on the link the route leaves by", oif, p.address, holder) < 0)
+                        return -ENOMEM;
+                return -EOPNOTSUPP;
+        }
+        p.prefixlen = addr.prefixlen;
+        /* DHCPv4 only: an IPv6 address with a lifetime (SLAAC) is set as it
+         * is, as a static one. */
+        p.dhcp = route.source.sa.sa_family == AF_INET && !(addr.flags & IFA_F_PERMANENT);
+        if (p.gateway)
+                p.gateway_onlink = !prefix_matches(addr_bytes(&route.gateway), addr_bytes(&route.source), p.prefixlen);
+        r = net_topology_plan(links, n_links, route.oif, &p, ret_why);
         if (r < 0)
                 return r;
         *ret = p;

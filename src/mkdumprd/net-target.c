@@ -13,7 +13,9 @@
 #include "fileio.h"
 #include "log.h"
 #include "macro.h"
+#include "kdumpd-settings.h"
 #include "net-route.h"
+#include "net-topology.h"
 #include "spawn.h"
 #include "strv.h"
 
@@ -159,8 +161,45 @@ static int ssh_prepare(const KdumpConfig *c, NetTarget *t) {
         return t->sshkey ? 0 : log_oom();
 }
 
-int net_target_prepare(const KdumpConfig *c, const char *host, NetTarget *ret, char **ret_why) {
+/* The capture's DHCP client is busybox's udhcpc: it must be there, with
+ * that applet. */
+static int dhcp_client_check(const KdumpConfig *c, const char *kind, const char *host) {
+        char *argv[] = { (char *) "busybox", (char *) "udhcpc", (char *) "--help", NULL };
+        int r = spawn_and_wait_quiet(argv, NULL);
+
+        /* "--help" prints the usage and exits 1; no such applet: 127 */
+        if (r < 0 || r == 127) {
+                CONF_ERROR(c, "%s server \"%s\" is reached from an address that DHCP gave; the capture asks DHCP again "
+                              "with busybox's udhcpc, and %s; install busybox",
+                           kind, host, r < 0 ? "busybox is not installed" : "this busybox has no udhcpc");
+                return -EINVAL;
+        }
+        return 0;
+}
+
+/* The drivers of every NIC on the route, and what the links over them need. */
+static int net_modules(const NetPlan *p, char ***mods) {
+        int r;
+
+        for (size_t i = 0; i < p->n_links || (i == 0 && p->n_links == 0); i++) {
+                const char *nic = p->n_links == 0 ? p->interface : p->links[i].name;
+                _cleanup_strv_free_ char **l = NULL;
+                if (p->n_links > 0 && p->links[i].kind != NET_LINK_NIC)
+                        continue;
+                r = net_interface_modules(nic, &l);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to find the drivers of \"%s\": %m", nic);
+                for (size_t k = 0; l[k]; k++)
+                        if (!strv_contains(*mods, l[k]) && strv_extend(mods, l[k]) < 0)
+                                return log_oom();
+        }
+        return net_topology_modules(p, mods) < 0 ? log_oom() : 0;
+}
+
+int net_target_prepare(const KdumpConfig *c, const char *host, const NetCaptureOptions *opts, NetTarget *ret,
+                       char **ret_why) {
         _cleanup_(net_target_done) NetTarget t = {};
+        _cleanup_free_ char *unsupported = NULL;
         DumpTargetType type = kdump_config_target_type(c);
         const char *location = kdump_config_target_location(c), *kind = kdump_config_target_kind(c);
         int r;
@@ -173,7 +212,7 @@ int net_target_prepare(const KdumpConfig *c, const char *host, NetTarget *ret, c
         t.host = strdup(host);
         if (!t.host)
                 return log_oom();
-        r = net_plan_for_server(t.host, &t.plan);
+        r = net_plan_for_server(t.host, &t.plan, &unsupported);
         switch (r) {
         case 0:
                 break;
@@ -187,22 +226,36 @@ int net_target_prepare(const KdumpConfig *c, const char *host, NetTarget *ret, c
                 CONF_ERROR(c, "%s server \"%s\" is this machine; a dump must leave it", kind, t.host);
                 return -EINVAL;
         case -EOPNOTSUPP:
-                CONF_ERROR(c, "%s server \"%s\" is reached through a virtual interface (bridge, bond, VLAN, …), "
-                              "which the capture image cannot set up yet",
-                           kind, t.host);
+                CONF_ERROR(c, "%s server \"%s\" is reached through %s; supported: a NIC, a bond of NICs, a VLAN on a "
+                              "NIC, a bridge over one NIC (mkdumprd(8))",
+                           kind, t.host, unsupported ? unsupported : "a link it cannot set up");
                 return -EINVAL;
         default:
                 return log_error_errno(r, "Failed to find the route to \"%s\": %m", t.host);
         }
 
-        r = net_interface_modules(t.plan.interface, &t.modules);
+        if (t.plan.dhcp) {
+                r = dhcp_client_check(c, kind, t.host);
+                if (r < 0)
+                        return r;
+                t.plan.dhcp_timeout = opts && opts->dhcp_timeout ? opts->dhcp_timeout
+                                                                 : KDUMPD_SETTINGS_CAPTURE_DHCP_TIMEOUT_DEFAULT;
+                t.plan.dhcp_fallback = opts && opts->dhcp_fallback;
+        }
+        r = net_modules(&t.plan, &t.modules);
         if (r < 0)
-                return log_error_errno(r, "Failed to find the drivers of \"%s\": %m", t.plan.interface);
+                return r;
+        /* bonding makes a "bond0" of its own when it loads: the capture's
+         * bond would have to take another name. */
+        if (strv_contains(t.modules, "bonding") && strv_extend(&t.modprobe, "options bonding max_bonds=0") < 0)
+                return log_oom();
         r = type == DUMP_TARGET_NFS ? nfs_prepare(c, &t) : ssh_prepare(c, &t);
         if (r < 0)
                 return r;
-        log_info("Dump server %s (%s) via %s (%s) from %s/%u%s%s.", t.host, t.plan.server, t.plan.interface, t.plan.mac,
-                 t.plan.address, t.plan.prefixlen, t.plan.gateway ? ", gateway " : "", strempty(t.plan.gateway));
+        log_info("Dump server %s (%s) via %s (%s%s) from %s/%u%s%s%s.", t.host, t.plan.server, t.plan.interface,
+                 t.plan.n_links > 0 ? net_link_kind_to_string(t.plan.links[t.plan.n_links - 1].kind) : "NIC ",
+                 t.plan.n_links > 0 ? "" : t.plan.mac, t.plan.address, t.plan.prefixlen,
+                 t.plan.gateway ? ", gateway " : "", strempty(t.plan.gateway), t.plan.dhcp ? ", by DHCP" : "");
         *ret = t;
         t = (NetTarget) {};
         return 0;
@@ -217,15 +270,11 @@ static int write_in(const char *dir, const char *name, const char *text) {
 
 int net_target_write(const NetTarget *t, const KdumpConfig *c, const char *dir) {
         _cleanup_free_ char *plan = NULL, *key = NULL;
-        size_t size = 0;
         int r;
 
-        FILE *f = open_memstream(&plan, &size);
-        if (!f)
-                return log_oom();
-        r = net_plan_format(&t->plan, f);
-        if (fclose(f) != 0 || r < 0)
-                return log_error_errno(r < 0 ? r : -ENOMEM, "Failed to write the network plan: %m");
+        r = net_plan_to_string(&t->plan, &plan);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write the network plan: %m");
         r = write_in(dir, "net", plan);
         if (r < 0)
                 return log_error_errno(r, "Failed to write \"%s/net\": %m", dir);

@@ -5,6 +5,8 @@
  * server's host keys recorded by "kdumpctl propagate". */
 #pragma once
 
+#include <stdbool.h>
+
 #include "kdump-config.h"
 #include "net-plan.h"
 
@@ -12,13 +14,19 @@
  * capture image trusts, in OpenSSH known_hosts form. */
 #define KDUMP_SSH_KNOWN_HOSTS "/etc/kdump/ssh_known_hosts"
 
+/* kdumpd.conf's say in what the capture does with a DHCP address. */
+typedef struct NetCaptureOptions {
+        unsigned dhcp_timeout;   /* seconds; 0: KDUMPD_SETTINGS_CAPTURE_DHCP_TIMEOUT_DEFAULT */
+        bool dhcp_fallback;      /* no lease in time: the address of the build */
+} NetCaptureOptions;
+
 typedef struct NetTarget {
         NetPlan plan;
         char *host;           /* as kdump.conf names it: "dumps.example.com" */
         char *location;       /* with the address: "10.0.0.1:/export", "user@10.0.0.1" */
         char *known_hosts;    /* ssh: the server's recorded keys, named by its address */
         char *sshkey;         /* ssh: the client's key, which the image carries converted */
-        char **modules;       /* the interface's drivers, and NFS's */
+        char **modules;       /* the NICs' drivers, bonding, 8021q, bridge; NFS's */
         char **modprobe;      /* modprobe.d lines: nfs's client identity */
 } NetTarget;
 
@@ -35,7 +43,8 @@ int known_hosts_for(const char *path, const char *host, const char *address, cha
  * no address for it, or there is no route to it): the network may still
  * come up, as at boot. Then *ret_why (if given) says which, in a line
  * that names the server; it is logged as a warning. */
-int net_target_prepare(const KdumpConfig *c, const char *host, NetTarget *ret, char **ret_why);
+int net_target_prepare(const KdumpConfig *c, const char *host, const NetCaptureOptions *opts, NetTarget *ret,
+                       char **ret_why);
 
 /* Writes into dir what the dracut module installs: "net" (the plan),
  * and for ssh "known_hosts" and "id_dropbear" (the key converted with

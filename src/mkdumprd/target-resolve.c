@@ -144,10 +144,10 @@ int target_resolve(const KdumpConfig *c, ResolvedTarget *ret) {
         return 0;
 }
 
-int target_resolve_network(const KdumpConfig *c, ResolvedTarget *t, char **ret_why) {
+int target_resolve_network(const KdumpConfig *c, const NetCaptureOptions *opts, ResolvedTarget *t, char **ret_why) {
         const TargetFinder *f = finder_of(t->type);
 
         if (!f || !f->network)
                 return 0;
-        return net_target_prepare(c, t->found, &t->net, ret_why);
+        return net_target_prepare(c, t->found, opts, &t->net, ret_why);
 }

@@ -71,4 +71,4 @@ int target_resolve(const KdumpConfig *c, ResolvedTarget *ret);
  * other targets. -ENETDOWN: the server cannot be reached yet, and
  * *ret_why says why. Apart from the route for the same reason: a build
  * runs it only after the checks passed. */
-int target_resolve_network(const KdumpConfig *c, ResolvedTarget *t, char **ret_why);
+int target_resolve_network(const KdumpConfig *c, const NetCaptureOptions *opts, ResolvedTarget *t, char **ret_why);

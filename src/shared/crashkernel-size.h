@@ -22,6 +22,9 @@ typedef struct CrashkernelInputs {
         uint64_t initramfs_unpacked;  /* its archives decompressed */
         uint64_t memory;              /* RAM of the machine whose memory is dumped */
         bool lvm;                     /* the capture activates an LVM volume */
+        bool nfs;                     /* it mounts NFS: the NFS client's modules */
+        bool net_links;               /* it makes a bond, VLAN or bridge */
+        bool dhcp;                    /* it runs a DHCP client */
 } CrashkernelInputs;
 
 typedef struct CrashkernelTerm {
@@ -30,7 +33,7 @@ typedef struct CrashkernelTerm {
         const char *why;
 } CrashkernelTerm;
 
-#define CRASHKERNEL_TERMS_MAX 8
+#define CRASHKERNEL_TERMS_MAX 12
 
 typedef struct CrashkernelEstimate {
         CrashkernelTerm terms[CRASHKERNEL_TERMS_MAX];
@@ -46,7 +49,8 @@ int crashkernel_estimate(const CrashkernelInputs *in, CrashkernelEstimate *ret);
  * size, each with its MiB: "  capture kernel in memory   63.6 MiB  (…)". */
 int crashkernel_estimate_lines(const CrashkernelEstimate *e, char ***ret);
 
-/* The image's part of the inputs: its sizes, and whether it carries lvm. */
+/* The image's part of the inputs: its sizes, whether it carries lvm, the
+ * NFS client, the bonding, 8021q or bridge module, the DHCP client. */
 void crashkernel_inputs_from_image(const struct InitramfsInfo *info, CrashkernelInputs *in);
 
 /* "crashkernel=96M" for a size in bytes (rounded up to whole MiB). */

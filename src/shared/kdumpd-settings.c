@@ -27,6 +27,8 @@ struct KdumpdSettings {
         unsigned keep_dumps;
         uint64_t min_free_mb;
         unsigned build_timeout;
+        unsigned capture_dhcp_timeout;
+        bool capture_dhcp_fallback;
 };
 
 typedef enum Key {
@@ -39,6 +41,8 @@ typedef enum Key {
         KEY_KEEP_DUMPS,
         KEY_MIN_FREE_MB,
         KEY_BUILD_TIMEOUT,
+        KEY_CAPTURE_DHCP_TIMEOUT,
+        KEY_CAPTURE_DHCP_FALLBACK,
         _KEY_MAX,
 } Key;
 
@@ -53,6 +57,7 @@ static const struct {
         [KEY_KEEP_DUMPS] = { 0, INT_MAX },
         [KEY_MIN_FREE_MB] = { 0, INT_MAX },
         [KEY_BUILD_TIMEOUT] = { 0, INT_MAX },
+        [KEY_CAPTURE_DHCP_TIMEOUT] = { 1, KDUMPD_SETTINGS_CAPTURE_DHCP_TIMEOUT_MAX },
 };
 
 typedef struct ParseState {
@@ -73,6 +78,7 @@ static int value_append(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *res
 static int value_remove(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
 static int value_kernel(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
 static int value_number(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
+static int value_dhcp_fallback(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
 
 /* In the order of the formatted output and of the shipped file. The names
  * are indexed by Key. */
@@ -86,6 +92,8 @@ static cfg_opt_t schema[] = {
         CFG_INT_CB("keep_dumps", 0, CFGF_NONE, value_number),
         CFG_INT_CB("min_free_mb", 0, CFGF_NONE, value_number),
         CFG_INT_CB("build_timeout", KDUMPD_SETTINGS_BUILD_TIMEOUT_DEFAULT, CFGF_NONE, value_number),
+        CFG_INT_CB("capture_dhcp_timeout", KDUMPD_SETTINGS_CAPTURE_DHCP_TIMEOUT_DEFAULT, CFGF_NONE, value_number),
+        CFG_STR_CB("capture_dhcp_fallback", "none", CFGF_NONE, value_dhcp_fallback),
         CFG_END(),
 };
 
@@ -267,6 +275,17 @@ static int value_number(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *res
         return 0;
 }
 
+/* "none" or "static": what the capture does when DHCP gives no lease. */
+static int value_dhcp_fallback(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result) {
+        ParseState *s = parsing;
+
+        check_once(s, cfg, opt);
+        *(const char **) result = value;
+        if (strcmp(value, "none") != 0 && strcmp(value, "static") != 0)
+                diag_error(s, clamp_line(s, cfg->line), "\"%s\" is \"none\" or \"static\", not '%s'", opt->name, value);
+        return 0;
+}
+
 static unsigned count_lines(const char *text) {
         unsigned n = 0;
         const char *p = text;
@@ -393,6 +412,8 @@ static int settings_from_cfg(cfg_t *cfg, KdumpdSettings **ret) {
         s->keep_dumps = cfg_getint(cfg, schema[KEY_KEEP_DUMPS].name);
         s->min_free_mb = cfg_getint(cfg, schema[KEY_MIN_FREE_MB].name);
         s->build_timeout = cfg_getint(cfg, schema[KEY_BUILD_TIMEOUT].name);
+        s->capture_dhcp_timeout = cfg_getint(cfg, schema[KEY_CAPTURE_DHCP_TIMEOUT].name);
+        s->capture_dhcp_fallback = strcmp(cfg_getstr(cfg, schema[KEY_CAPTURE_DHCP_FALLBACK].name), "static") == 0;
         *ret = TAKE_PTR(s);
         return 0;
 }
@@ -486,6 +507,14 @@ unsigned kdumpd_settings_build_timeout(const KdumpdSettings *s) {
         return s->build_timeout;
 }
 
+unsigned kdumpd_settings_capture_dhcp_timeout(const KdumpdSettings *s) {
+        return s->capture_dhcp_timeout;
+}
+
+bool kdumpd_settings_capture_dhcp_fallback(const KdumpdSettings *s) {
+        return s->capture_dhcp_fallback;
+}
+
 /* A double-quoted libconfuse string: backslash escapes, and "$" escaped so
  * that "${" can never appear. */
 static void string_write(const char *v, FILE *out) {
@@ -527,6 +556,8 @@ int kdumpd_settings_format(const KdumpdSettings *s, FILE *out) {
         fprintf(out, "%s = %u\n", schema[KEY_KEEP_DUMPS].name, s->keep_dumps);
         fprintf(out, "%s = %" PRIu64 "\n", schema[KEY_MIN_FREE_MB].name, s->min_free_mb);
         fprintf(out, "%s = %u\n", schema[KEY_BUILD_TIMEOUT].name, s->build_timeout);
+        fprintf(out, "%s = %u\n", schema[KEY_CAPTURE_DHCP_TIMEOUT].name, s->capture_dhcp_timeout);
+        fprintf(out, "%s = \"%s\"\n", schema[KEY_CAPTURE_DHCP_FALLBACK].name, s->capture_dhcp_fallback ? "static" : "none");
         return ferror(out) ? -EIO : 0;
 }
 

@@ -6,6 +6,7 @@
  * what it has to say goes into a ConfigDiagnostics as "FILE:LINE: error: …". */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -20,6 +21,10 @@
  * minutes is a build that hangs (a device or FIFO it reads, an NFS mount
  * of an input that stopped answering), not a slow one. */
 #define KDUMPD_SETTINGS_BUILD_TIMEOUT_DEFAULT 900
+/* A DHCP server answers in a second; a switch port that runs STP on
+ * link-up forwards after 30 s (2 × 15 s forward delay). */
+#define KDUMPD_SETTINGS_CAPTURE_DHCP_TIMEOUT_DEFAULT 45
+#define KDUMPD_SETTINGS_CAPTURE_DHCP_TIMEOUT_MAX 600
 
 /* dump_stall_timeout's default, in seconds: longer than the pauses a
  * target that still works shows, and than the limits that end a dead one
@@ -74,6 +79,11 @@ uint64_t kdumpd_settings_min_free_mb(const KdumpdSettings *s);
 /* Seconds dracut may take to build the capture image before it is
  * stopped and the build counts as failed; 0: no limit. */
 unsigned kdumpd_settings_build_timeout(const KdumpdSettings *s);
+/* Network targets whose address came from DHCP: seconds the capture waits
+ * for a lease, and whether it then sets the address it had at build time
+ * ("static") or fails ("none", the default). */
+unsigned kdumpd_settings_capture_dhcp_timeout(const KdumpdSettings *s);
+bool kdumpd_settings_capture_dhcp_fallback(const KdumpdSettings *s);
 
 /* The effective settings in the file's syntax, every key, defaults filled
  * in ("kernel" as a comment when it is the running kernel). Parsing the

@@ -162,6 +162,34 @@ TEST(inputs_from_image) {
         ASSERT_FALSE(in.lvm);
 }
 
+/* Network targets: what the image carries adds the terms measured in the
+ * vm suite's crashes; an NFS image that sums to 95.5 MiB without its
+ * client's modules ran out at 96M and dumps at 112M. */
+TEST(network_terms) {
+        InitramfsEntry entries[] = {
+                { .path = (char *) "usr/lib/modules/6.1.0-50-amd64/kernel/fs/nfs/nfs.ko.xz", .mode = S_IFREG | 0644 },
+                { .path = (char *) "usr/lib/modules/6.1.0-50-amd64/kernel/drivers/net/bonding/bonding.ko.xz",
+                  .mode = S_IFREG | 0644 },
+                { .path = (char *) "usr/lib/kdumpd/kdump-dhcp-lease", .mode = S_IFREG | 0755 },
+        };
+        InitramfsInfo info = { .packed_size = 2963316, .unpacked_size = 6 * MIB, .entries = entries, .n_entries = 3 };
+        CrashkernelInputs in = { .kernel_size = CRASHKERNEL_REFERENCE_KERNEL_SIZE, .memory = 1 * GIB };
+        CrashkernelEstimate e;
+
+        crashkernel_inputs_from_image(&info, &in);
+        ASSERT_TRUE(in.nfs && in.net_links && in.dhcp);
+        ASSERT_OK(crashkernel_estimate(&in, &e));
+        ASSERT_EQ_U64(e.size, 112 * MIB);
+        ASSERT_STREQ(e.terms[e.n_terms - 3].name, "NFS client");
+        in.net_links = in.dhcp = false;
+        ASSERT_OK(crashkernel_estimate(&in, &e));
+        ASSERT_GT(e.sum, 96 * MIB);
+        ASSERT_EQ_U64(e.size, 112 * MIB);
+        info.n_entries = 0;
+        crashkernel_inputs_from_image(&info, &in);
+        ASSERT_FALSE(in.nfs || in.net_links || in.dhcp);
+}
+
 TEST(format) {
         _cleanup_free_ char *a = NULL, *b = NULL;
         ASSERT_OK(crashkernel_format(96 * MIB, &a));

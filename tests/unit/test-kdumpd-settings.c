@@ -308,7 +308,9 @@ TEST(format_defaults) {
                           "dump_stall_timeout = 120\n"
                           "keep_dumps = 0\n"
                           "min_free_mb = 0\n"
-                          "build_timeout = 900\n");
+                          "build_timeout = 900\n"
+                          "capture_dhcp_timeout = 45\n"
+                          "capture_dhcp_fallback = \"none\"\n");
 }
 
 TEST(format_is_a_fixed_point) {
@@ -317,7 +319,7 @@ TEST(format_is_a_fixed_point) {
                 "capture_cmdline_remove = { \"quiet\" }\n"
                 "kernel = 6.1.0-13-amd64\n"
                 "capture_cpus = 2\nmakedumpfile_threads = 1\ndump_stall_timeout = 45\nkeep_dumps = 7\nmin_free_mb = 100\n"
-                "build_timeout = 0\n");
+                "build_timeout = 0\ncapture_dhcp_timeout = 10\ncapture_dhcp_fallback = static\n");
         _cleanup_free_ char *out = format(s);
         ASSERT_STREQ(out, "capture_cmdline_append = { \"a=\\\"x y\\\"\", \"b=\\${HOME}\\\\\", \"c\" }\n"
                           "capture_cmdline_remove = { \"quiet\" }\n"
@@ -327,7 +329,9 @@ TEST(format_is_a_fixed_point) {
                           "dump_stall_timeout = 45\n"
                           "keep_dumps = 7\n"
                           "min_free_mb = 100\n"
-                          "build_timeout = 0\n");
+                          "build_timeout = 0\n"
+                          "capture_dhcp_timeout = 10\n"
+                          "capture_dhcp_fallback = \"static\"\n");
         _cleanup_kdumpd_settings_free_ KdumpdSettings *again = parse_ok(out);
         _cleanup_free_ char *out2 = format(again);
         ASSERT_STREQ(out2, out);
@@ -666,4 +670,22 @@ TEST(watch_refuses_relative_paths) {
         ASSERT_ERROR(config_watch_add(w, "/etc/"), EINVAL);
         w = config_watch_free(w);
         sd_event_unref(e);
+}
+
+TEST(capture_dhcp_settings_are_checked) {
+        static const char *const bad[] = {
+                "capture_dhcp_timeout = 0\n",
+                "capture_dhcp_timeout = 601\n",
+                "capture_dhcp_fallback = yes\n",
+                "capture_dhcp_fallback = none\ncapture_dhcp_fallback = static\n",
+        };
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                KdumpdSettings *s = NULL;
+                test_set_context("%s", bad[i]);
+                ASSERT_ERROR(kdumpd_settings_parse_string("kdumpd.conf", bad[i], NULL, &s), EINVAL);
+        }
+        test_set_context(NULL);
+        _cleanup_kdumpd_settings_free_ KdumpdSettings *d = parse_ok("");
+        ASSERT_EQ(kdumpd_settings_capture_dhcp_timeout(d), 45u);
+        ASSERT_FALSE(kdumpd_settings_capture_dhcp_fallback(d));
 }

@@ -338,6 +338,7 @@ net_setup() {
         ip -n "$ns" addr add "$NET_SERVER/24" dev tap0 &&
         ip -n "$ns" addr add "$NET_SERVER6/64" dev tap0 nodad &&
         ip -n "$ns" link set tap0 up || return 1
+    net_layout_setup "$work" "$name" "$ns" || return 1
     for d in "${NFS_MKDIRS[@]}"; do
         install -d "$work/$name.export/${d#/}" || return 1
     done
@@ -464,4 +465,118 @@ net_check_dump() {
     fi
     vm_check_vmcore "$out" || ok=1
     return $ok
+}
+
+# ---- Layouts beyond one NIC on one tap (issue 19) ---------------------
+# NET_LAYOUT picks how the guest's NICs meet the namespace:
+#   tap   one NIC on tap0 (the default, as above)
+#   bond  two NICs, on tap0 and tap1, which a bridge in the namespace
+#         (brns) joins; the servers' addresses are on brns
+#   vlan  one NIC whose frames QEMU sends as UDP datagrams (-netdev socket)
+#         to vlan-tagger, which takes VLAN $NET_VLAN_ID's off onto tap0 and
+#         tags tap0's for the guest: the host kernel has no 802.1Q
+# NET_DHCP="FIRST THEN": dnsmasq serves FIRST to the guest's MAC on the
+# servers' link; the host action net_dhcp_renumber makes it serve THEN.
+NET_GUEST_MAC2=52:54:00:12:34:58
+NET_VLAN_ID=100
+# The tagger's UDP port and QEMU's, on the namespace's own loopback.
+NET_VLAN_PORT=10100
+NET_VLAN_QEMU_PORT=10101
+
+# The link in the namespace that carries the servers' addresses.
+net_server_link() { cat "$(net_dir "$1" "$2")/server-link" 2>/dev/null || echo tap0; }
+
+net_layout_bond() {
+    local work=$1 name=$2 ns=$3
+    ip -n "$ns" tuntap add dev tap1 mode tap &&
+        ip -n "$ns" link add brns type bridge &&
+        ip -n "$ns" link set brns address "$NET_SERVER_MAC" &&
+        ip -n "$ns" addr flush dev tap0 &&
+        ip -n "$ns" link set tap0 master brns &&
+        ip -n "$ns" link set tap1 master brns &&
+        ip -n "$ns" link set tap1 up &&
+        ip -n "$ns" addr add "$NET_SERVER/24" dev brns &&
+        ip -n "$ns" addr add "$NET_SERVER6/64" dev brns nodad &&
+        ip -n "$ns" link set brns up || return 1
+    echo brns >"$(net_dir "$work" "$name")/server-link"
+    NET_QEMU_ARGS=(-netdev "tap,id=n0,ifname=tap0,script=no,downscript=no"
+                   -device "virtio-net-pci,netdev=n0,mac=$NET_GUEST_MAC"
+                   -netdev "tap,id=n1,ifname=tap1,script=no,downscript=no"
+                   -device "virtio-net-pci,netdev=n1,mac=$NET_GUEST_MAC2")
+}
+
+net_layout_vlan() {
+    local work=$1 name=$2 ns=$3 dir
+    dir=$(net_dir "$work" "$name")
+    cc -O2 -o "$dir/vlan-tagger" "$here/vlan-tagger.c" 2>"$dir/vlan-tagger.build.log" ||
+        { net_log "$name: vlan-tagger does not build:"; cat "$dir/vlan-tagger.build.log" >&2; return 1; }
+    ip netns exec "$ns" setsid "$dir/vlan-tagger" tap0 "$NET_VLAN_ID" "$NET_VLAN_PORT" "$NET_VLAN_QEMU_PORT" \
+        </dev/null >>"$dir/vlan-tagger.log" 2>&1 &
+    echo $! >"$dir/vlan-tagger.pid"
+    NET_QEMU_ARGS=(-netdev "socket,id=n0,udp=127.0.0.1:$NET_VLAN_PORT,localaddr=127.0.0.1:$NET_VLAN_QEMU_PORT"
+                   -device "virtio-net-pci,netdev=n0,mac=$NET_GUEST_MAC")
+}
+
+# dnsmasq as a DHCP server only (--port=0: no DNS), on the servers' link,
+# giving $3 to the guest's MAC; its leases start empty.
+net_start_dnsmasq() {
+    local work=$1 name=$2 address=$3 dir ns link
+    dir=$(net_dir "$work" "$name")
+    ns=$(net_ns "$work" "$name")
+    link=$(net_server_link "$work" "$name")
+    rm -f "$dir/dnsmasq.leases"
+    ip netns exec "$ns" dnsmasq -C /dev/null --port=0 --bind-interfaces --interface="$link" --except-interface=lo \
+        --dhcp-range=10.213.0.50,10.213.0.99,255.255.255.0,1h --dhcp-host="$NET_GUEST_MAC,$address" \
+        --dhcp-authoritative --dhcp-leasefile="$dir/dnsmasq.leases" --pid-file="$dir/dnsmasq.pid" \
+        --log-dhcp --log-facility="$dir/dnsmasq.log" --user=root --group=root </dev/null ||
+        { net_log "$name: dnsmasq did not start"; tail -n 5 "$dir/dnsmasq.log" >&2; return 1; }
+    echo "dnsmasq on $link gives $address to $NET_GUEST_MAC"
+}
+
+# A host action: the DHCP server gives the guest another address from now on.
+net_dhcp_renumber() {
+    local work=$1 name=$2 dir
+    dir=$(net_dir "$work" "$name")
+    net_kill_pidfile "$dir/dnsmasq.pid" 10 "$(net_ns "$work" "$name")"
+    net_start_dnsmasq "$work" "$name" "${NET_DHCP#* }"
+}
+
+# A host action: the guest's first NIC (a bond's primary slave) loses its link.
+net_cut_first_nic() {
+    vm_set_link "$1" "$2" off && echo "set_link n0 off"
+}
+
+# Called by net_setup once tap0 exists, before the servers start.
+net_layout_setup() {
+    local work=$1 name=$2 ns=$3
+    case ${NET_LAYOUT:-tap} in
+        tap) ;;
+        bond) net_layout_bond "$work" "$name" "$ns" || return 1 ;;
+        vlan) net_layout_vlan "$work" "$name" "$ns" || return 1 ;;
+        *) net_log "$name: unknown NET_LAYOUT=$NET_LAYOUT"; return 1 ;;
+    esac
+    if [ -n "${NET_DHCP:-}" ]; then
+        net_start_dnsmasq "$work" "$name" "${NET_DHCP%% *}" >&2 || return 1
+    fi
+}
+
+# The guest's own systemd-networkd files of a scenario (NET_NETWORKD, file
+# names under scenarios/) written into the disk image $1 in place of the
+# default one, and the addresses the test driver waits for (NET_GUEST_WAIT).
+net_guest_networkd_install() {
+    local disk=$1 f cmds
+    cmds="rm /etc/systemd/network/50-kdumpd-vmtest.network"$'\n'
+    for f in "${NET_NETWORKD[@]}"; do
+        [ -f "$here/scenarios/$f" ] || { echo "no scenarios/$f"; return 1; }
+        cmds+="write $here/scenarios/$f /etc/systemd/network/$f"$'\n'
+    done
+    if [ -n "${NET_GUEST_WAIT:-}" ]; then
+        printf '%s\n' "$NET_GUEST_WAIT" >"$disk.net-wait"
+        cmds+="write $disk.net-wait /usr/local/lib/kdumpd-vmtest/net-wait"$'\n'
+    fi
+    debugfs -w -f - "$disk" <<<"$cmds"
+    for f in "${NET_NETWORKD[@]}"; do
+        debugfs -R "stat /etc/systemd/network/$f" "$disk" 2>/dev/null | grep -q 'Type: regular' ||
+            { echo "$f is not in the guest's disk"; return 1; }
+    done
 }

@@ -15,6 +15,7 @@ VM_SCENARIO_VARS=(
     EXPECT_SERIAL EXPECT_AFTER_BOOT EXPECT_AFTER_SERIAL EXPECT_NO_DUMP EXPECT_INCOMPLETE EXPECT_END
     EXPECT_FAIL_SECONDS EXPECT_CAPTURE_CMDLINE_LACKS EXPECT_NO_DUMP_UNDER
     NET NET_LINK_DOWN NFS_VERSIONS NFS_MKDIRS
+    NET_LAYOUT NET_NETWORKD NET_GUEST_WAIT NET_DHCP
     HOST_ACTION HOST_ACTION_MARKER CONSOLE_MARKER CONSOLE_INPUT CAPTURE_TIMEOUT
     VM_MEMORY VM_CRASHKERNEL VM_EXTRA_APPEND VM_TEST_TIMEOUT
 )
@@ -29,6 +30,7 @@ vm_scenario_defaults() {
     EXPECT_SERIAL=() EXPECT_AFTER_BOOT=no EXPECT_AFTER_SERIAL=() EXPECT_NO_DUMP=no EXPECT_INCOMPLETE=no
     EXPECT_END='' EXPECT_FAIL_SECONDS='' EXPECT_CAPTURE_CMDLINE_LACKS='' EXPECT_NO_DUMP_UNDER=''
     NET=no NET_LINK_DOWN=no NFS_VERSIONS='' NFS_MKDIRS=()
+    NET_LAYOUT=tap NET_NETWORKD=() NET_GUEST_WAIT='' NET_DHCP=''
     HOST_ACTION='' HOST_ACTION_MARKER="VMTEST: host-action" CONSOLE_MARKER='' CONSOLE_INPUT='' CAPTURE_TIMEOUT=''
     VM_MEMORY=$VM_DEFAULT_MEMORY VM_CRASHKERNEL=$VM_DEFAULT_CRASHKERNEL VM_EXTRA_APPEND='' VM_TEST_TIMEOUT=900
 }
@@ -71,7 +73,7 @@ vm_scenario_restorable() {
     [ "${KDUMPD_VM_SNAPSHOTS:-1}" != 0 ] && [ "$VM_COLD_BOOT" = no ] && [ "$ENABLE_AT_BOOT" = no ] &&
         [ -z "$PACKAGE_OLD_VERSION" ] &&
         [ "$OTHER_KERNEL" = no ] && [ "$NET_LINK_DOWN" = no ] && [ -z "$VM_EXTRA_APPEND" ] &&
-        [[ $VM_MEMORY =~ ^[0-9]+$ ]]
+        [[ $VM_MEMORY =~ ^[0-9]+$ ]] && [ "$NET_LAYOUT" = tap ] && [ ${#NET_NETWORKD[@]} -eq 0 ]
 }
 
 # The root disk (an overlay of the suite's disk, of a profile's, or of a
@@ -114,6 +116,15 @@ write $here/scenarios/$name.kdump.conf /etc/kdump.conf
 EOF
         debugfs -R "stat /etc/systemd/system/multi-user.target.wants/kdump.service" "$backing" 2>/dev/null |
             grep -q 'Type: symlink' || { echo "not ok: could not enable kdump.service in the guest's disk"; return 1; }
+    fi
+    # The guest's own network files (NET_NETWORKD), before its first boot.
+    if [ ${#NET_NETWORKD[@]} -gt 0 ]; then
+        if [ "$backing" = "$work/disk.raw" ]; then
+            backing=$work/$name.base.raw
+            cp --sparse=always "$work/disk.raw" "$backing" || return 1
+        fi
+        net_guest_networkd_install "$backing" >>"$work/$name.debugfs.log" 2>&1 ||
+            { echo "not ok: could not write NET_NETWORKD into the guest's disk"; tail -n 3 "$work/$name.debugfs.log"; return 1; }
     fi
     if vm_scenario_restorable; then
         setup=$(dirname "$(readlink -f "$work/disk.raw")")

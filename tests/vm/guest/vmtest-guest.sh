@@ -30,8 +30,20 @@ fi
 # past duplicate address detection). kdumpd_net=late: the link is down at
 # boot; the scenario's own steps deal with it.
 net_wait() {
+    # A scenario with its own network files names the addresses to wait
+    # for (NET_GUEST_WAIT in tests/vm/net.sh), one a line.
+    want=$(cat "$here/net-wait" 2>/dev/null)
     for _ in $(seq 120); do
-        if ip -o -4 addr show | grep -q ' 10\.213\.0\.2/24 ' &&
+        if [ -n "$want" ]; then
+            missing=0
+            for a in $want; do
+                ip -o addr show | grep -q " $a " || missing=1
+            done
+            if [ $missing -eq 0 ]; then
+                say "net: $(ip -o addr show | awk '$2 != "lo" {print $2, $4}' | tr '\n' ' ')"
+                return 0
+            fi
+        elif ip -o -4 addr show | grep -q ' 10\.213\.0\.2/24 ' &&
             ip -o -6 addr show | grep ' fd21:3::2/64 ' | grep -qv tentative; then
             say "net: $(ip -o addr show | awk '$2 != "lo" {print $2, $4}' | tr '\n' ' ')"
             return 0
