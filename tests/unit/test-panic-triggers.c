@@ -5,6 +5,7 @@
  * kdumpd from fighting the admin: a sysctl.d file's sysctl is never
  * written, a value someone changed is never put back. */
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -307,4 +308,43 @@ TEST(state_file_damaged) {
                              "# comment\ngarbage\nkernel.panic_on_oops 0 1\nkernel.x 1 2 3\n"));
         ASSERT_EQ(ASSERT_OK(panic_triggers_restore(root, state, NULL)), 1);
         ASSERT_SYSCTL(root, "kernel.panic_on_oops", "0");
+}
+
+/* kdump.service keeps /proc/sys read-only but for these: each sysctl a
+ * trigger writes must be there, or kdumpd gets EROFS in the real unit. */
+TEST(unit_file_lets_every_sysctl_be_written) {
+        _cleanup_free_ char *path = NULL, *unit = NULL;
+
+        ASSERT_TRUE(asprintf(&path, "%s/../../units/kdump.service.in", test_srcdir()) > 0);
+        unit = test_read_file(path);
+        ASSERT_CONTAINS(unit, "\nProtectKernelTunables=yes\n");
+        for (PanicTrigger t = 0; t < _PANIC_TRIGGER_MAX; t++)
+                for (const char *const *n = panic_trigger_info(t)->sysctls; *n; n++) {
+                        _cleanup_free_ char *want = NULL;
+                        ASSERT_TRUE(asprintf(&want, "-/proc/sys/%s", *n) > 0);
+                        for (char *p = want + strlen("-/proc/sys/"); *p; p++)
+                                if (*p == '.')
+                                        *p = '/';
+                        test_set_context("%s", want);
+                        ASSERT_CONTAINS(unit, want);
+                }
+        ASSERT_CONTAINS(unit, "-/proc/sys/kernel/hung_task_timeout_secs");
+}
+
+TEST(describe) {
+        SysctlChange c = { .name = (char *) "kernel.panic_on_oops", .trigger = PANIC_TRIGGER_OOPS,
+                           .outcome = SYSCTL_ADMIN, .before = (char *) "0", .after = (char *) "0",
+                           .source = (char *) "/etc/sysctl.d/90-x.conf" };
+        _cleanup_free_ char *a = NULL, *b = NULL;
+        int prio;
+
+        ASSERT_OK(sysctl_change_describe(&c, &prio, &a));
+        ASSERT_STREQ(a, "oops: kernel.panic_on_oops left at 0: /etc/sysctl.d/90-x.conf sets it, and kdumpd does "
+                        "not override that.");
+        ASSERT_EQ(prio, LOG_NOTICE);
+        c.outcome = SYSCTL_SET;
+        c.after = (char *) "1";
+        ASSERT_OK(sysctl_change_describe(&c, &prio, &b));
+        ASSERT_STREQ(b, "oops: kernel.panic_on_oops set to 1 (was 0).");
+        ASSERT_EQ(prio, LOG_INFO);
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -78,6 +79,50 @@ void sysctl_changes_done(SysctlChanges *c) {
         }
         free(c->changes);
         *c = (SysctlChanges) {};
+}
+
+int sysctl_change_describe(const SysctlChange *c, int *ret_priority, char **ret) {
+        const char *t = panic_trigger_to_string(c->trigger) ?: "panic triggers";
+        int prio, k;
+
+        assert_return(c && ret_priority && ret, -EINVAL);
+        switch (c->outcome) {
+        case SYSCTL_SET:
+                prio = LOG_INFO;
+                k = asprintf(ret, "%s: %s set to %s (was %s).", t, c->name, strempty(c->after), strempty(c->before));
+                break;
+        case SYSCTL_ALREADY:
+                prio = LOG_DEBUG;
+                k = asprintf(ret, "%s: %s is %s already.", t, c->name, strempty(c->after));
+                break;
+        case SYSCTL_ADMIN:
+                prio = LOG_NOTICE;
+                k = asprintf(ret, "%s: %s left at %s: %s sets it, and kdumpd does not override that.", t, c->name,
+                             strempty(c->after), strempty(c->source));
+                break;
+        case SYSCTL_CHANGED:
+                prio = LOG_NOTICE;
+                k = asprintf(ret, "%s: %s left at %s: it was changed after kdumpd set it.", t, c->name,
+                             strempty(c->after));
+                break;
+        case SYSCTL_MISSING:
+                prio = LOG_DEBUG;
+                k = asprintf(ret, "%s: this kernel has no %s.", t, c->name);
+                break;
+        case SYSCTL_RESTORED:
+                prio = LOG_INFO;
+                k = asprintf(ret, "%s: %s put back to %s.", t, c->name, strempty(c->after));
+                break;
+        case SYSCTL_FAILED:
+        default:
+                prio = LOG_WARNING;
+                k = asprintf(ret, "%s: cannot set %s: %s.", t, c->name, strerror(c->error < 0 ? -c->error : EIO));
+                break;
+        }
+        if (k < 0)
+                return -ENOMEM;
+        *ret_priority = prio;
+        return 0;
 }
 
 static int sysctl_path(const char *root, const char *name, char **ret) {

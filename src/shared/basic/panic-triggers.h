@@ -97,6 +97,12 @@ typedef struct SysctlChanges {
 
 void sysctl_changes_done(SysctlChanges *c);
 
+/* One sentence on what became of a sysctl ("oops: kernel.panic_on_oops
+ * set to 1 (was 0)"), and how much it matters as a syslog priority:
+ * LOG_DEBUG for nothing done, LOG_INFO for a change, LOG_NOTICE for a
+ * sysctl left to someone else, LOG_WARNING for a failure. */
+int sysctl_change_describe(const SysctlChange *c, int *ret_priority, char **ret);
+
 typedef struct PanicTriggersApply {
         const char *root;
         const char *state_path;        /* PANIC_TRIGGERS_STATE_PATH under root, or a test's */
