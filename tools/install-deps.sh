@@ -31,7 +31,7 @@ packages=(
     iproute2 nfs-ganesha nfs-ganesha-vfs rpcbind openssh-server openssh-client dropbear-bin
     # man pages render check, shell lint of the dracut module
     groff-base man-db shellcheck
-    # the kdump.conf fuzzer (libFuzzer): the release's default clang
+    # the parsers' fuzzers (libFuzzer): the release's default clang
     clang libclang-rt-dev
 )
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "fileio.h"
 #include "macro.h"
 #include "strv.h"
 
@@ -37,6 +38,7 @@ struct ModuleIndex {
         size_t n_modules;
         AliasList aliases;      /* modules.alias: the modules' own */
         AliasList conf_aliases; /* modprobe.d "alias" lines: looked up first */
+        AliasList builtin_aliases; /* modules.builtin.modinfo: built-in drivers' aliases */
         char **builtin;
 };
 
@@ -118,6 +120,7 @@ ModuleIndex *module_index_free(ModuleIndex *idx) {
         }
         free(idx->modules);
         alias_list_done(&idx->aliases);
+        alias_list_done(&idx->builtin_aliases);
         alias_list_done(&idx->conf_aliases);
         strv_free(idx->builtin);
         free(idx->moddir);
@@ -199,6 +202,45 @@ static int read_builtin(ModuleIndex *idx) {
         for (char *l; (l = next_line(f, &buf, &size));) {
                 _cleanup_free_ char *n = name_from_path(l);
                 if (!n || strv_extend(&idx->builtin, n) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+/* The aliases of built-in drivers, from modules.builtin.modinfo: records
+ * "name.key=value" separated by NUL bytes. Without them a device whose
+ * driver is built in (Debian 13's virtio_blk) looks like one whose module
+ * is missing. */
+static int read_builtin_modinfo(ModuleIndex *idx) {
+        _cleanup_free_ char *path = NULL, *data = NULL;
+        size_t size = 0;
+        int r;
+
+        if (asprintf(&path, "%s/modules.builtin.modinfo", idx->moddir) < 0)
+                return -ENOMEM;
+        r = read_full_file(path, &data, &size);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < size;) {
+                const char *rec = data + i;
+                size_t n = strnlen(rec, size - i);
+                const char *dot = memchr(rec, '.', n);
+                i += n + 1;
+                if (!dot)
+                        continue;
+                _cleanup_free_ char *name = strndup(rec, dot - rec);
+                if (!name)
+                        return -ENOMEM;
+                module_name_normalize(name);
+                /* Every module named here is built in (modules.builtin may
+                 * be missing from an image). */
+                if (!strv_contains(idx->builtin, name) && strv_extend(&idx->builtin, name) < 0)
+                        return -ENOMEM;
+                if ((size_t) (dot - rec) + 7 > n || strncmp(dot + 1, "alias=", 6) != 0)
+                        continue;
+                if (alias_list_add(&idx->builtin_aliases, dot + 7, name) < 0)
                         return -ENOMEM;
         }
         return 0;
@@ -429,7 +471,8 @@ int module_index_load(const char *moddir, const char *confdir, ModuleIndex **ret
         assert_return(moddir && ret, -EINVAL);
         if (!idx || !(idx->moddir = strdup(moddir)))
                 return -ENOMEM;
-        if ((r = read_dep(idx)) < 0 || (r = read_alias(idx)) < 0 || (r = read_builtin(idx)) < 0)
+        if ((r = read_dep(idx)) < 0 || (r = read_alias(idx)) < 0 || (r = read_builtin(idx)) < 0 ||
+            (r = read_builtin_modinfo(idx)) < 0)
                 return r;
         if ((r = read_directive_file(idx, moddir, "modules.softdep")) < 0)
                 return r;
@@ -485,18 +528,31 @@ int module_index_resolve(const ModuleIndex *idx, const char *name_or_alias, bool
                         return -ENOMEM;
         } else if (aliases_resolve(idx, &idx->aliases, name_or_alias, apply_blacklist, &l) < 0)
                 return -ENOMEM;
+        /* No module for it: a built-in driver's alias resolves to that
+         * driver, which needs no loading. */
+        if (!l && !matched && aliases_resolve(idx, &idx->builtin_aliases, name_or_alias, false, &l) < 0)
+                return -ENOMEM;
         *ret = TAKE_PTR(l);
         return 0;
 }
 
 static int add_in_order(const ModuleIndex *idx, const char *name, char ***paths, unsigned depth) {
         const ModuleEntry *m = find(idx, name);
+        _cleanup_free_ char *full = NULL;
         int r;
 
         if (depth > 32)
                 return -ELOOP;
         if (!m)
                 return module_index_is_builtin(idx, name) ? 0 : -ENOENT;
+        if (asprintf(&full, "%s/%s", idx->moddir, m->path) < 0)
+                return -ENOMEM;
+        /* In the order already, after what it needs: walking it again
+         * adds nothing, and softdeps that name a module many times along a
+         * chain would be walked a number of times exponential in the
+         * chain's length (a 1.5 KiB modprobe.d hung the capture). */
+        if (strv_contains(*paths, full))
+                return 0;
 
         /* softdep pre: may name aliases (crc32c); every match counts, and
          * one that is missing from the image is not an error. */
@@ -514,9 +570,6 @@ static int add_in_order(const ModuleIndex *idx, const char *name, char ***paths,
                 if ((r = add_in_order(idx, m->deps[i - 1], paths, depth + 1)) < 0)
                         return r;
 
-        _cleanup_free_ char *full = NULL;
-        if (asprintf(&full, "%s/%s", idx->moddir, m->path) < 0)
-                return -ENOMEM;
         if (!strv_contains(*paths, full) && strv_extend(paths, full) < 0)
                 return -ENOMEM;
 

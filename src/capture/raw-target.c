@@ -3,12 +3,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "block-device.h"
+#include "block-identity.h"
 #include "capture.h"
 #include "child.h"
 #include "deadline.h"
@@ -35,28 +37,57 @@ static int refuse_signature(const char *devnode) {
                                devnode, what);
 }
 
-int raw_target_find(const char *spec, uint64_t deadline_usec, char **ret_devnode) {
+/* mkdumprd baked the size the device had when it built the image: under
+ * the same identity or node, a device of another size is another disk. */
+static int refuse_other_size(const char *devnode, int fd, uint64_t want) {
+        uint64_t size;
+        int r;
+
+        if (want == 0)
+                return 0;
+        r = block_device_size(fd, &size);
+        if (r < 0)
+                return log_error_errno(r, "Cannot read the size of raw dump target %s: %m; not writing to it.", devnode);
+        if (size != want)
+                return log_error_errno(-EMEDIUMTYPE,
+                                       "Raw dump target %s has %" PRIu64 " bytes, and the image was built for one of "
+                                       "%" PRIu64 " bytes: it is another disk; not writing to it.",
+                                       devnode, size, want);
+        return 0;
+}
+
+int raw_target_find(const char *spec, uint64_t size, uint64_t deadline_usec, char **ret_devnode) {
         _cleanup_free_ char *dev = NULL;
+        _cleanup_close_ int fd = -EBADF;
         struct stat st;
         int r;
 
         assert_return(spec && ret_devnode, -EINVAL);
         r = block_device_wait(spec, deadline_usec, &dev);
+        if (r == -ENOTUNIQ)
+                return log_error_errno(r, "More than one device is raw dump target %s; not writing to any of them.", spec);
         if (r < 0)
                 return log_error_errno(r, "Raw dump target %s did not appear within disk_timeout: %m", spec);
-        if (stat(dev, &st) < 0)
-                return log_error_errno(-errno, "Cannot stat raw dump target %s: %m", dev);
+        fd = open(dev, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0 || fstat(fd, &st) < 0)
+                return log_error_errno(-errno, "Cannot open raw dump target %s: %m", dev);
         if (!S_ISBLK(st.st_mode))
                 return log_error_errno(-ENOTBLK, "Raw dump target %s is not a block device; not writing to it.", dev);
+        r = refuse_other_size(dev, fd, size);
+        if (r < 0)
+                return r;
         r = refuse_signature(dev);
         if (r < 0)
                 return r;
-        log_info("Raw dump target %s is %s, with no signature on it.", spec, dev);
+        if (size > 0)
+                log_info("Raw dump target %s is %s, of %" PRIu64 " bytes, with no signature on it.", spec, dev, size);
+        else
+                log_info("Raw dump target %s is %s, with no signature on it.", spec, dev);
         *ret_devnode = TAKE_PTR(dev);
         return 0;
 }
 
-int raw_target_save_vmcore(const char *devnode, char * const *core_collector, const char *vmcore,
+int raw_target_save_vmcore(const char *devnode, uint64_t size, char * const *core_collector, const char *vmcore,
                            uint64_t deadline_usec, uint64_t stall_usec) {
         _cleanup_strv_free_ char **argv = NULL;
         struct stat st;
@@ -78,6 +109,10 @@ int raw_target_save_vmcore(const char *devnode, char * const *core_collector, co
         _cleanup_close_ int fd = open(devnode, flags);
         if (fd < 0)
                 return log_error_errno(-errno, "Cannot open raw dump target %s for writing: %m", devnode);
+        /* What is written to is what was opened: checked on this fd. */
+        r = refuse_other_size(devnode, fd, size);
+        if (r < 0)
+                return r;
 
         log_info("Writing the flattened vmcore to %s.", devnode);
         r = child_run_watched(argv, NULL, -1, fd, deadline_usec, stall_usec);
@@ -98,11 +133,12 @@ int raw_target_save_vmcore(const char *devnode, char * const *core_collector, co
 }
 
 static int raw_op_wait(Capture *c) {
-        return raw_target_find(kdump_config_target_location(c->config), c->target_deadline, &c->raw_device);
+        return raw_target_find(kdump_config_target_location(c->config), kdump_config_raw_size(c->config),
+                               c->target_deadline, &c->raw_device);
 }
 
 static int raw_op_dump_vmcore(Capture *c, char * const *collector) {
-        int r = raw_target_save_vmcore(c->raw_device, collector, c->vmcore,
+        int r = raw_target_save_vmcore(c->raw_device, kdump_config_raw_size(c->config), collector, c->vmcore,
                                        capture_step_deadline(c, CAPTURE_DUMP_VMCORE), capture_dump_stall_usec(c));
         c->dump_status = r < 0 ? 1 : r;
         return r > 0 ? -EPROTO : r;

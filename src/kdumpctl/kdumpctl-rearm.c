@@ -110,9 +110,9 @@ static int rearm_wait(uint32_t main_pid, uint64_t before_pid, uint64_t target) {
         for (;;) {
                 _cleanup_(arm_state_done) ArmState s = {};
 
-                r = arm_state_read(ARM_STATE_PATH, &s);
+                r = arm_state_read(arm_state_path(), &s);
                 if (r < 0 && r != -ENOENT) {
-                        log_error_errno(r, "Cannot read %s: %m", ARM_STATE_PATH);
+                        log_error_errno(r, "Cannot read %s: %m", arm_state_path());
                         return EX_OSERR;
                 }
                 if (r >= 0 && s.pid == main_pid && s.generation >= target && arm_phase_is_final(s.phase))
@@ -156,7 +156,7 @@ static int rearm(bool rebuild, uint32_t signal_pid) {
          * that "systemctl reload" returns once re-armed (what
          * Type=notify-reload does, which systemd 252 does not have). */
         if (signal_pid > 0) {
-                r = arm_state_read(ARM_STATE_PATH, &before);
+                r = arm_state_read(arm_state_path(), &before);
                 if (r < 0)
                         return kill((pid_t) signal_pid, SIGHUP) < 0 ? EX_UNAVAILABLE : EX_OK;
                 target = before.pid != signal_pid ? 2 : before.generation + (arm_phase_is_final(before.phase) ? 1 : 2);
@@ -185,10 +185,10 @@ static int rearm(bool rebuild, uint32_t signal_pid) {
                 return EXIT_NOT_RUNNING;
         }
 
-        r = arm_state_read(ARM_STATE_PATH, &before);
+        r = arm_state_read(arm_state_path(), &before);
         if (r == -ENOENT) {
                 /* A kdumpd that does not report: do what it understands. */
-                log_warning("kdumpd does not report its state in %s; not waiting for the result.", ARM_STATE_PATH);
+                log_warning("kdumpd does not report its state in %s; not waiting for the result.", arm_state_path());
                 if (rebuild) {
                         r = rebuild_without_daemon();
                         if (r != 0)
@@ -197,7 +197,7 @@ static int rearm(bool rebuild, uint32_t signal_pid) {
                 return systemctl("reload");
         }
         if (r < 0) {
-                log_error_errno(r, "Cannot read %s: %m", ARM_STATE_PATH);
+                log_error_errno(r, "Cannot read %s: %m", arm_state_path());
                 return EX_OSERR;
         }
         /* Attempts end in the order they start, and a signal that comes
@@ -223,7 +223,7 @@ static int rearm(bool rebuild, uint32_t signal_pid) {
                 /* kdump.service's ExecReload waits too, and a failed attempt
                  * fails "systemctl reload": say why, from the state file. */
                 _cleanup_(arm_state_done) ArmState s = {};
-                if (arm_state_read(ARM_STATE_PATH, &s) >= 0 && s.pid == main_pid && s.generation >= target &&
+                if (arm_state_read(arm_state_path(), &s) >= 0 && s.pid == main_pid && s.generation >= target &&
                     arm_phase_is_final(s.phase))
                         return rearm_report(&s);
                 return r;

@@ -13,6 +13,7 @@
 
 #include "arm-state.h"
 #include "crash-region.h"
+#include "env-path.h"
 #include "initramfs-build.h"
 #include "json-print.h"
 #include "kdump-config.h"
@@ -142,9 +143,9 @@ static void status_triggers_gather(StatusFacts *f) {
 
 static void status_facts_gather(StatusFacts *f) {
         *f = (StatusFacts) {};
-        f->region_r = crash_region_read("", &f->region);
+        f->region_r = crash_region_read(env_path("KDUMPD_ROOT", ""), &f->region);
         f->service_r = service_state(&f->active, &f->status_text, &f->main_pid);
-        f->state_r = arm_state_read(ARM_STATE_PATH, &f->state);
+        f->state_r = arm_state_read(arm_state_path(), &f->state);
         f->state_current = f->state_r >= 0 && f->service_r >= 0 && service_is_running(f->active) &&
                            f->state.pid == f->main_pid;
         f->changed_r = f->region_r >= 0 ? status_changed_inputs(f) : -ENODATA;
@@ -250,7 +251,7 @@ static void status_print_text(const StatusFacts *f) {
                         printf("  armed at: %s\n", buf);
                 }
         } else if (f->state_r != -ENOENT)
-                printf("  kdumpd's report %s cannot be read: %s\n", ARM_STATE_PATH, strerror(-f->state_r));
+                printf("  kdumpd's report %s cannot be read: %s\n", arm_state_path(), strerror(-f->state_r));
 
         status_print_triggers(f);
 

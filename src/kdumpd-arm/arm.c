@@ -177,6 +177,24 @@ static int capture_cmdline_for(const ArmOptions *o, const ArmInputs *in, char **
         return r < 0 ? log_oom() : 0;
 }
 
+/* What the loaded image was baked with, for the boot after a crash (see
+ * KDUMP_LOADED_CONFIG_FILE). */
+static void loaded_config_record(const ArmOptions *o, const char *baked) {
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        if (!baked)
+                return;
+        if (asprintf(&path, "%s/" KDUMP_LOADED_CONFIG_FILE, o->state_dir) < 0) {
+                log_oom();
+                return;
+        }
+        r = write_file_atomic(path, baked, strlen(baked), 0600);
+        if (r < 0)
+                log_warning_errno(r, "Cannot write \"%s\": %m; after a crash, a raw target's dump is looked for where "
+                                  "kdump.conf names the device now.", path);
+}
+
 /* Why a build failed, for a stale image's record; NULL when the failure
  * is not the build's (the configuration, the network, a stop). */
 static const char *build_failure(int r) {
@@ -231,6 +249,18 @@ static int stale_image_load(const ArmOptions *o, const BuildPaths *p, const Cras
         return ret->cmdline ? 0 : log_oom();
 }
 
+/* The capture kernel, /boot/vmlinuz-<release>, is one of the kernel's
+ * files that --root moves (a test's fake kernel). */
+static int path_prefix_root(const char *root, char **path) {
+        char *p;
+
+        if (asprintf(&p, "%s%s", root, *path) < 0)
+                return -ENOMEM;
+        free(*path);
+        *path = p;
+        return 0;
+}
+
 int capture_arm(const ArmOptions *o, const ArmInputs *in, const ArmResult *previous, ArmResult *ret) {
         _cleanup_free_ char *kver = NULL, *kernel = NULL, *img = NULL, *cmdline = NULL;
         _cleanup_(crash_region_done) CrashRegion region = {};
@@ -244,6 +274,8 @@ int capture_arm(const ArmOptions *o, const ArmInputs *in, const ArmResult *previ
                 return log_error_errno(-ENOMEM, "%s", kexec_load_error_explain(-ENOMEM, &region));
 
         r = build_paths_for_kernel(wanted_kver, &kver, &kernel);
+        if (r >= 0 && o->root[0])
+                r = path_prefix_root(o->root, &kernel);
         if (r < 0)
                 return log_error_errno(r, "Cannot tell which kernel is running: %m");
         if (wanted_kver && access(kernel, R_OK) < 0)
@@ -288,6 +320,7 @@ int capture_arm(const ArmOptions *o, const ArmInputs *in, const ArmResult *previ
                 previous_load_again(o, previous, kernel, img, cmdline, staged.image != NULL);
                 return r;
         }
+        loaded_config_record(o, staged.baked);
         /* Loaded is armed. An image that cannot be put in place is built
          * again next time (its manifest is not written). */
         if (initramfs_commit(&staged) < 0) {

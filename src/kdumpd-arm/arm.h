@@ -12,7 +12,7 @@ typedef struct ArmOptions {
         const char *config_path;   /* /etc/kdump.conf */
         const char *settings_path; /* /etc/kdump/kdumpd.conf */
         const char *state_dir;     /* /var/lib/kdump */
-        const char *root;          /* "" on the real system: prefix for /proc and /sys reads */
+        const char *root;          /* "" on the real system: prefix for /proc, /sys and /boot reads */
         bool force_rebuild;
         /* See BuildPaths.building and .waiting. */
         void (*building)(const char *kver, void *userdata);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gcrypt.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,9 +15,11 @@
 #include <unistd.h>
 
 #include "block-device.h"
+#include "block-identity.h"
 #include "deadline.h"
 #include "dump-writer.h"
 #include "fileio.h"
+#include "initramfs-build.h"
 #include "log.h"
 #include "macro.h"
 
@@ -261,19 +264,72 @@ int raw_harvest_device(const char *device, const char *base, const char *host, t
         return RAW_STREAM_FLATTENED;
 }
 
+/* The configuration baked into the image loaded before this boot, when
+ * it has a raw target: it names the device as that image's capture found
+ * it, by identity and size, whatever names the disks have now. */
+static KdumpConfig *loaded_config_read(const char *state_dir) {
+        _cleanup_free_ char *path = NULL;
+        KdumpConfig *loaded = NULL;
+
+        if (!state_dir || asprintf(&path, "%s/" KDUMP_LOADED_CONFIG_FILE, state_dir) < 0)
+                return NULL;
+        if (kdump_config_parse_file(path, NULL, &loaded) < 0)
+                return NULL;
+        if (kdump_config_target_type(loaded) != DUMP_TARGET_RAW)
+                return kdump_config_free(loaded);
+        return loaded;
+}
+
+/* The capture wrote only to a device of the size baked into its image. */
+static int raw_device_size_check(const char *dev, uint64_t want) {
+        _cleanup_close_ int fd = -EBADF;
+        uint64_t size;
+        int r;
+
+        if (want == 0)
+                return 0;
+        fd = open(dev, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        r = block_device_size(fd, &size);
+        if (r < 0)
+                return r;
+        return size == want ? 0 : -EMEDIUMTYPE;
+}
+
 void raw_harvest(const KdumpConfig *config, const char *state_dir, char **ret_dir) {
+        _cleanup_kdump_config_free_ KdumpConfig *loaded = NULL;
         _cleanup_free_ char *dev = NULL, *failed = NULL;
+        const KdumpConfig *by;
         const char *spec;
         int r;
 
         if (!config || kdump_config_target_type(config) != DUMP_TARGET_RAW)
                 return;
-        spec = kdump_config_target_location(config);
+        /* Without a record (an image loaded by an older kdumpd), as
+         * kdump.conf names the device now. */
+        loaded = loaded_config_read(state_dir);
+        by = loaded ? loaded : config;
+        spec = kdump_config_target_location(by);
         r = block_device_find(spec, &dev);
         if (r < 0) {
                 log_warning_errno(r, "Raw dump target \"%s\" is not there now (%m); cannot look for a dump on it.", spec);
                 return;
         }
+        r = raw_device_size_check(dev, kdump_config_raw_size(by));
+        if (r == -EMEDIUMTYPE) {
+                log_warning("Raw dump target \"%s\" is \"%s\", which does not have the %" PRIu64 " bytes the capture "
+                            "image was built for: it is another disk; not looking for a dump on it.",
+                            spec, dev, kdump_config_raw_size(by));
+                return;
+        }
+        if (r < 0) {
+                log_warning_errno(r, "Cannot read the size of raw dump target \"%s\" (\"%s\"): %m; not looking for a "
+                                  "dump on it.", spec, dev);
+                return;
+        }
+        if (strcmp(spec, dev) != 0)
+                log_info("Raw dump target \"%s\" is \"%s\" now.", spec, dev);
         (void) sd_notifyf(false, "STATUS=Looking for a dump on raw dump target %s…", dev);
         if (state_dir && asprintf(&failed, "%s/" RAW_RESTORE_FAILED_FILE, state_dir) < 0)
                 failed = NULL;

@@ -67,7 +67,10 @@ int raw_harvest_device(const char *device, const char *base, const char *host, t
                        const char *failed_path, char **ret_dir);
 
 /* kdumpd's start, before arming: when kdump.conf's target is raw, restores
- * the dump on it, if there is one, into kdump.conf's path. Synchronous
+ * the dump on it, if there is one, into kdump.conf's path. The device is
+ * the one the image loaded before found (KDUMP_LOADED_CONFIG_FILE in
+ * state_dir: its identity or node, and its size), else kdump.conf's. A
+ * device of another size is not read. Synchronous
  * (a 1 GiB guest's dump takes seconds), bounded by RAW_HARVEST_TIMEOUT_SEC
  * so that the machine is armed again in that time whatever the disk does;
  * a restore cut short there is tried again at the next start (only

@@ -17,6 +17,7 @@ struct HotplugWatch {
         sd_device_monitor *monitor;
         sd_event_source *timer;
         uint64_t debounce_usec;
+        char *sysfs;
         bool memory, cpu; /* seen since the last call */
         hotplug_watch_handler_t handler;
         void *userdata;
@@ -54,12 +55,19 @@ static int on_uevent(sd_device_monitor *m, sd_device *dev, void *userdata) {
         if (sd_device_get_action(dev, &action) < 0 || !action_matters(action) ||
             sd_device_get_subsystem(dev, &subsystem) < 0)
                 return 0;
+        if (strcmp(subsystem, "memory") != 0 && strcmp(subsystem, "cpu") != 0)
+                return 0;
+        /* Asked now, not when kdumpd started: crash_hotplug says 1 only
+         * while a capture kernel whose headers the kernel can update is
+         * loaded (Linux 6.5+; before the first load it says 0). */
+        if (hotplug_kernel_updates_headers(w->sysfs, subsystem)) {
+                log_debug("%s hot-plug: the kernel updates the loaded crash headers itself.", subsystem);
+                return 0;
+        }
         if (strcmp(subsystem, "memory") == 0)
                 w->memory = true;
-        else if (strcmp(subsystem, "cpu") == 0)
-                w->cpu = true;
         else
-                return 0;
+                w->cpu = true;
         if (!w->timer)
                 r = sd_event_add_time_relative(w->event, &w->timer, CLOCK_MONOTONIC, w->debounce_usec,
                                                w->debounce_usec / 4 ?: 1, on_timer, w);
@@ -76,23 +84,22 @@ static int on_uevent(sd_device_monitor *m, sd_device *dev, void *userdata) {
 int hotplug_watch_new(sd_event *e, const char *sysfs, uint64_t debounce_usec, hotplug_watch_handler_t handler,
                       void *userdata, HotplugWatch **ret) {
         _cleanup_free_ HotplugWatch *w = NULL;
-        bool memory = !hotplug_kernel_updates_headers(sysfs, "memory");
-        bool cpu = !hotplug_kernel_updates_headers(sysfs, "cpu");
         int r;
 
-        assert_return(e && handler && ret, -EINVAL);
-        if (!memory && !cpu) {
-                *ret = NULL;
-                return 0;
-        }
+        assert_return(e && sysfs && handler && ret, -EINVAL);
         w = calloc(1, sizeof(*w));
         if (!w)
                 return -ENOMEM;
         *w = (HotplugWatch) { .event = e, .debounce_usec = debounce_usec, .handler = handler, .userdata = userdata };
+        w->sysfs = strdup(sysfs);
+        if (!w->sysfs) {
+                free(TAKE_PTR(w));
+                return -ENOMEM;
+        }
         r = sd_device_monitor_new(&w->monitor);
-        if (r >= 0 && memory)
+        if (r >= 0)
                 r = sd_device_monitor_filter_add_match_subsystem_devtype(w->monitor, "memory", NULL);
-        if (r >= 0 && cpu)
+        if (r >= 0)
                 r = sd_device_monitor_filter_add_match_subsystem_devtype(w->monitor, "cpu", NULL);
         if (r >= 0)
                 r = sd_device_monitor_attach_event(w->monitor, e);
@@ -100,6 +107,7 @@ int hotplug_watch_new(sd_event *e, const char *sysfs, uint64_t debounce_usec, ho
                 r = sd_device_monitor_start(w->monitor, on_uevent, w);
         if (r < 0) {
                 sd_device_monitor_unref(w->monitor);
+                free(w->sysfs);
                 return r;
         }
         *ret = TAKE_PTR(w);
@@ -140,6 +148,7 @@ HotplugWatch *hotplug_watch_free(HotplugWatch *w) {
                 return NULL;
         w->timer = sd_event_source_disable_unref(w->timer);
         sd_device_monitor_unref(w->monitor);
+        free(w->sysfs);
         free(w);
         return NULL;
 }

@@ -20,8 +20,9 @@ typedef void (*hotplug_watch_handler_t)(HotplugWatch *w, const char *what, void 
  * <sysfs>/devices/system/<subsystem>/crash_hotplug says 1. */
 bool hotplug_kernel_updates_headers(const char *sysfs, const char *subsystem);
 
-/* Watches the subsystems the kernel does not handle; *ret is NULL when
- * there is nothing to watch (both handled). */
+/* Watches memory and CPU hot-plug; an event of a subsystem whose loaded
+ * crash headers the kernel updates itself (asked at the event) is
+ * ignored. */
 int hotplug_watch_new(sd_event *e, const char *sysfs, uint64_t debounce_usec, hotplug_watch_handler_t handler,
                       void *userdata, HotplugWatch **ret);
 

@@ -27,6 +27,7 @@
 #include "config-watch.h"
 #include "crash-region.h"
 #include "deadline.h"
+#include "env-path.h"
 #include "fileio.h"
 #include "hotplug-watch.h"
 #include "kdump-paths.h"
@@ -71,7 +72,12 @@ typedef struct PendingReload {
 typedef struct DaemonOptions {
         const char *config_path;   /* /etc/kdump.conf */
         const char *settings_path; /* /etc/kdump/kdumpd.conf */
-        const char *root;          /* "": prefix for the /sys reads */
+        /* The rest only differ from the defaults under a test (see
+         * options_from_environment()). */
+        const char *root;          /* "": prefix for the kernel's files (/sys, /proc, /boot) */
+        const char *state_dir;     /* NULL: kdumpd-arm's default, /var/lib/kdump */
+        const char *state_file;    /* /run/kdump/state */
+        const char *arm_program;   /* /usr/lib/kdumpd/kdumpd-arm */
 } DaemonOptions;
 
 typedef struct Daemon {
@@ -157,9 +163,10 @@ static void state_publish(Daemon *d, ArmPhase phase, const char *reason) {
                 clock_gettime(CLOCK_REALTIME, &ts);
                 d->state.armed_at = (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000;
         }
-        r = arm_state_write(ARM_STATE_PATH, &d->state);
+        r = arm_state_write(d->options.state_file, &d->state);
         if (r < 0)
-                log_warning_errno(r, "Failed to write %s (kdumpctl reload and status read it): %m", ARM_STATE_PATH);
+                log_warning_errno(r, "Failed to write %s (kdumpctl reload and status read it): %m",
+                                  d->options.state_file);
 }
 
 /* Nothing is loaded any more: the sysctls kdumpd-arm set for the panic
@@ -238,6 +245,8 @@ static int arm_exec(int report_fd, void *userdata) {
         ArmCommand c = {
                 .config_path = d->options.config_path,
                 .settings_path = d->options.settings_path,
+                .state_dir = d->options.state_dir,
+                .root = d->options.root[0] ? d->options.root : NULL,
                 .report_fd = report_fd,
                 .first = d->worker_first,
                 .force = d->worker_force,
@@ -246,7 +255,7 @@ static int arm_exec(int report_fd, void *userdata) {
         /* Borrowed, not owned: this process exec's or exits. */
         if (d->is_armed)
                 c.loaded = d->armed;
-        if (arm_command_to_argv(&c, KDUMPD_ARM_PATH, &argv) < 0) {
+        if (arm_command_to_argv(&c, d->options.arm_program, &argv) < 0) {
                 (void) arm_line_write(report_fd, ARM_LINE_FAILED, "%s", strerror(ENOMEM));
                 return EX_OSERR;
         }
@@ -548,12 +557,28 @@ static int on_exit_signal(sd_event_source *s, const struct signalfd_siginfo *si,
         return sd_event_exit(sd_event_source_get_event(s), 0);
 }
 
+/* /run/kdump, where the state file goes. */
+static int state_file_dir_create(const char *state_file) {
+        _cleanup_free_ char *dir = strndup(state_file, strrchr(state_file, '/') - state_file);
+        if (!dir)
+                return -ENOMEM;
+        return dir[0] ? mkdir_p(dir, 0755) : 0;
+}
+
 static void help(void) {
         printf("kdumpd [--config FILE] [--settings FILE]\n\n"
                "Keep a capture kernel loaded for kdump.\n\n"
                "  -c, --config FILE     the dump configuration (default " KDUMP_CONFIG_PATH ")\n"
                "  -s, --settings FILE   kdumpd's settings (default " KDUMPD_SETTINGS_PATH ")\n"
                "  -h, --help            show this help\n");
+}
+
+/* The paths a test moves (env-path.h); the defaults on a real system. */
+static void options_from_environment(DaemonOptions *o) {
+        o->state_file = arm_state_path();
+        o->arm_program = env_path("KDUMPD_ARM_PROGRAM", KDUMPD_ARM_PATH);
+        o->root = env_path("KDUMPD_ROOT", "");
+        o->state_dir = env_path("KDUMPD_STATE_DIR", NULL);
 }
 
 /* A capture boot (mount_root_run_init): kdumpd-arm saves the dump and
@@ -568,7 +593,7 @@ static int capture_boot_exec(const DaemonOptions *o) {
         };
         int r;
 
-        r = arm_command_to_argv(&c, KDUMPD_ARM_PATH, &argv);
+        r = arm_command_to_argv(&c, o->arm_program, &argv);
         if (r >= 0) {
                 execv(argv[0], argv);
                 r = -errno;
@@ -576,7 +601,7 @@ static int capture_boot_exec(const DaemonOptions *o) {
         /* No dump then; this kernel is not for running the machine (its
          * memory is the crash region): boot again, as a failed dump does. */
         (void) log_open_kmsg();
-        log_error_errno(r, "Failed to run %s to save the dump: %m; rebooting.", KDUMPD_ARM_PATH);
+        log_error_errno(r, "Failed to run %s to save the dump: %m; rebooting.", o->arm_program);
         char *reboot[] = { (char *) "systemctl", (char *) "--no-block", (char *) "reboot", NULL };
         (void) spawn_and_wait(reboot, NULL);
         return EX_OSERR;
@@ -594,13 +619,13 @@ int main(int argc, char *argv[]) {
                 .options = {
                         .config_path = KDUMP_CONFIG_PATH,
                         .settings_path = KDUMPD_SETTINGS_PATH,
-                        .root = "",
                 },
         };
         sigset_t mask;
         int c, r;
 
         log_open("kdumpd");
+        options_from_environment(&d.options);
         while ((c = getopt_long(argc, argv, "c:s:h", options, NULL)) >= 0)
                 switch (c) {
                 case 'c': d.options.config_path = optarg; break;
@@ -636,17 +661,16 @@ int main(int argc, char *argv[]) {
                 log_error("Failed to set up signal handling.");
                 return EX_OSERR;
         }
-        r = mkdir_p("/run/kdump", 0755);
+        r = state_file_dir_create(d.options.state_file);
         if (r < 0)
-                log_warning_errno(r, "Cannot create /run/kdump; kdumpctl cannot tell when a reload ended: %m");
+                log_warning_errno(r, "Cannot create the directory of %s; kdumpctl cannot tell when a reload ended: %m",
+                                  d.options.state_file);
         /* Before the first arming, which can take minutes: a change saved
          * meanwhile is queued and re-arms right after. */
         watch_files(&d, e);
         r = hotplug_watch_new(e, "/sys", HOTPLUG_DEBOUNCE_USEC, on_hotplug, &d, &d.hotplug);
         if (r < 0)
                 log_warning_errno(r, "Cannot watch memory and CPU hot-plug; after one, \"kdumpctl reload\": %m");
-        else if (!d.hotplug)
-                log_info("This kernel updates the crash headers on memory and CPU hot-plug itself.");
 
         /* READY=1 comes once armed, or as soon as the arming needs slow
          * work (a build, a raw dump to restore): boot never waits for

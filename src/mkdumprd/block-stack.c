@@ -5,8 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -61,27 +59,6 @@ int dm_name_split_lvm(const char *dm_name, char **ret_vg, char **ret_lv) {
                 return -EINVAL;
         *ret_vg = TAKE_PTR(vg);
         *ret_lv = TAKE_PTR(lv);
-        return 0;
-}
-
-int block_device_kernel_name(const char *sysfs, const char *devnode, char **ret) {
-        _cleanup_free_ char *link = NULL, *target = NULL;
-        struct stat st;
-
-        assert_return(sysfs && devnode && ret, -EINVAL);
-        if (stat(devnode, &st) < 0)
-                return negative_errno();
-        if (!S_ISBLK(st.st_mode))
-                return -ENOTBLK;
-        if (asprintf(&link, "%s/dev/block/%u:%u", sysfs, major(st.st_rdev), minor(st.st_rdev)) < 0)
-                return -ENOMEM;
-        target = realpath(link, NULL);
-        if (!target)
-                return negative_errno();
-        char *name = strdup(strrchr(target, '/') + 1);
-        if (!name)
-                return -ENOMEM;
-        *ret = name;
         return 0;
 }
 

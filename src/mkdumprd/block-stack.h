@@ -34,10 +34,6 @@ void block_stack_done(BlockStack *s);
  * -EINVAL when the name is not of that form. */
 int dm_name_split_lvm(const char *dm_name, char **ret_vg, char **ret_lv);
 
-/* The kernel's name of the block device node devnode ("/dev/mapper/vg-lv"
- * → "dm-0"), through its device number under sysfs ("/sys"). */
-int block_device_kernel_name(const char *sysfs, const char *devnode, char **ret);
-
 /* Looks at the block device called name under sysfs ("/sys", a temporary
  * tree in the tests): <sysfs>/class/block/<name>, its dm/, md/, slaves/.
  * -ENODEV when there is no such device. An unsupported stack is not an

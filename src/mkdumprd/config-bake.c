@@ -2,6 +2,7 @@
 #include "config-bake.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,21 +51,25 @@ static int bake_fs(const KdumpConfig *config, const char *config_path, const Res
         return 0;
 }
 
-/* The image has no udev: a link (/dev/disk/by-id/…) is baked in as the
- * node it points to now. */
+/* The image has no udev and its kernel may name the disks in another
+ * order: the device is baked in as its identity (PARTUUID=, WWN=, SERIAL=)
+ * or, without one, as the node it is now (config-check warned), with its
+ * size, which the capture checks before it writes. */
 static int bake_raw(const KdumpConfig *config, const char *config_path, const ResolvedTarget *t, KdumpConfig **ret_baked) {
-        const char *loc = kdump_config_target_location(config);
+        const char *loc = kdump_config_target_location(config), *spec;
 
         if (t->found_error < 0) /* config_check_machine() reported it already */
                 return log_error_errno(t->found_error, "%s: error: raw dump target \"%s\" was not found on this machine: %m",
                                        config_path, loc);
         if (t->fs_error < 0)
                 return log_error_errno(t->fs_error, "Failed to resolve raw dump target \"%s\": %m", loc);
-        *ret_baked = NULL;
-        if (strncmp(loc, "/dev/", 5) != 0 || strcmp(t->fs.device, loc) == 0)
-                return 0;
-        log_info("Raw dump target %s is %s now; the capture image names it so.", loc, t->fs.device);
-        if (kdump_config_with_target(config, "raw", t->fs.device, kdump_config_path(config), ret_baked) < 0)
+        if (t->raw_id_error < 0)
+                return log_error_errno(t->raw_id_error, "Failed to read the identity of raw dump target \"%s\" (%s): %m",
+                                       loc, t->fs.device);
+        spec = t->raw_id.spec ? t->raw_id.spec : t->fs.device;
+        log_info("Raw dump target %s is %s now; the capture image finds it as %s and writes to it only if it has "
+                 "%" PRIu64 " bytes.", loc, t->fs.device, spec, t->raw_id.size);
+        if (kdump_config_with_raw_target(config, spec, t->raw_id.size, ret_baked) < 0)
                 return log_oom();
         return 0;
 }

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <link.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,18 +33,22 @@ static const char *const lib_dirs[] = {
         "/lib/" MULTIARCH_TRIPLET, "/usr/lib/" MULTIARCH_TRIPLET, "/lib64", "/usr/lib64", "/lib", "/usr/lib",
 };
 
-static int read_at(int fd, void *buf, size_t size, off_t offset) {
-        ssize_t k = pread(fd, buf, size, offset);
+/* Offsets come from the file: one past what off_t holds is a corrupt file,
+ * as one past its end is. */
+static int read_at(int fd, void *buf, size_t size, uint64_t offset) {
+        if (offset > (uint64_t) INT64_MAX - size)
+                return -ENOEXEC;
+        ssize_t k = pread(fd, buf, size, (off_t) offset);
         if (k < 0)
                 return negative_errno();
         return (size_t) k == size ? 0 : -ENOEXEC;
 }
 
 /* A virtual address of the file's string table → its offset in the file. */
-static int vaddr_to_offset(const ElfW(Phdr) *ph, size_t n, ElfW(Addr) vaddr, off_t *ret) {
+static int vaddr_to_offset(const ElfW(Phdr) *ph, size_t n, ElfW(Addr) vaddr, uint64_t *ret) {
         for (size_t i = 0; i < n; i++)
-                if (ph[i].p_type == PT_LOAD && vaddr >= ph[i].p_vaddr && vaddr < ph[i].p_vaddr + ph[i].p_filesz) {
-                        *ret = (off_t) (vaddr - ph[i].p_vaddr + ph[i].p_offset);
+                if (ph[i].p_type == PT_LOAD && vaddr >= ph[i].p_vaddr && vaddr - ph[i].p_vaddr < ph[i].p_filesz) {
+                        *ret = (uint64_t) (vaddr - ph[i].p_vaddr) + ph[i].p_offset;
                         return 0;
                 }
         return -ENOEXEC;
@@ -57,7 +62,7 @@ static int elf_needed_names(const char *path, char ***names) {
         ElfW(Ehdr) eh;
         size_t n_dyn = 0;
         ElfW(Addr) strtab = 0;
-        off_t stroff;
+        uint64_t stroff;
         int r;
 
         if (fd < 0)
@@ -71,7 +76,7 @@ static int elf_needed_names(const char *path, char ***names) {
         ph = calloc(eh.e_phnum, sizeof(*ph));
         if (!ph)
                 return -ENOMEM;
-        r = read_at(fd, ph, eh.e_phnum * sizeof(*ph), (off_t) eh.e_phoff);
+        r = read_at(fd, ph, eh.e_phnum * sizeof(*ph), eh.e_phoff);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < eh.e_phnum; i++)
@@ -82,7 +87,7 @@ static int elf_needed_names(const char *path, char ***names) {
                         dyn = calloc(n_dyn, sizeof(*dyn));
                         if (!dyn)
                                 return -ENOMEM;
-                        r = read_at(fd, dyn, n_dyn * sizeof(*dyn), (off_t) ph[i].p_offset);
+                        r = read_at(fd, dyn, n_dyn * sizeof(*dyn), ph[i].p_offset);
                         if (r < 0)
                                 return r;
                 }
@@ -97,7 +102,10 @@ static int elf_needed_names(const char *path, char ***names) {
                 char name[256];
                 if (dyn[i].d_tag != DT_NEEDED)
                         continue;
-                ssize_t k = pread(fd, name, sizeof(name) - 1, stroff + (off_t) dyn[i].d_un.d_val);
+                uint64_t at = stroff + dyn[i].d_un.d_val;
+                if (at < stroff || at > (uint64_t) INT64_MAX)
+                        return -ENOEXEC;
+                ssize_t k = pread(fd, name, sizeof(name) - 1, (off_t) at);
                 if (k <= 0)
                         return -ENOEXEC;
                 name[k] = 0;
@@ -109,12 +117,15 @@ static int elf_needed_names(const char *path, char ***names) {
         return 0;
 }
 
+/* A regular file, as the loader takes it: DT_NEEDED "." or "x86_64-linux-gnu"
+ * would otherwise name a directory. */
 static char *lib_find(const char *name) {
         for (size_t i = 0; i < ELEMENTSOF(lib_dirs); i++) {
+                struct stat st;
                 char *p = NULL;
                 if (asprintf(&p, "%s/%s", lib_dirs[i], name) < 0)
                         return NULL;
-                if (access(p, R_OK) == 0)
+                if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, R_OK) == 0)
                         return p;
                 free(p);
         }
@@ -150,7 +161,9 @@ int elf_needed_closure(const char *program, char ***ret) {
                 if (r < 0 && r != -ENOEXEC)
                         return r;
         }
-        qsort(found, strv_length(found), sizeof(char *), compare_strings);
+        /* qsort(NULL, 0, …) is undefined: a static program has no list. */
+        if (found)
+                qsort(found, strv_length(found), sizeof(char *), compare_strings);
         *ret = TAKE_PTR(found);
         if (!*ret)
                 *ret = calloc(1, sizeof(char *));

@@ -66,6 +66,7 @@ void staged_image_done(StagedImage *s) {
         free(s->final);
         free(s->manifest_path);
         free(s->manifest);
+        free(s->baked);
         if (s->lock_fd >= 0)
                 close(s->lock_fd); /* releases the flock */
         *s = (StagedImage) { .lock_fd = -EBADF };
@@ -187,6 +188,7 @@ int initramfs_stage(const KdumpConfig *config, const char *config_path, const Bu
                         return r;
                 r = BUILD_BUILT;
         }
+        staged.baked = TAKE_PTR(in.baked);
         *ret = staged;
         staged = (StagedImage) { .lock_fd = -EBADF };
         return r;

@@ -11,6 +11,11 @@
 #include "kdumpd-settings.h"
 
 #define KDUMP_STATE_DIR "/var/lib/kdump"
+/* In the state directory: the configuration baked into the image that is
+ * loaded, which each arming that loads an image writes. The boot after a
+ * crash looks for a raw target's dump where that image wrote it (the
+ * device's identity and size, as mkdumprd baked them). */
+#define KDUMP_LOADED_CONFIG_FILE "loaded-kdump.conf"
 
 typedef struct BuildPaths {
         const char *state_dir;   /* KDUMP_STATE_DIR */
@@ -50,6 +55,7 @@ typedef struct StagedImage {
         char *tmpdir;         /* the directory that holds it */
         char *manifest_path;
         char *manifest;       /* written on commit */
+        char *baked;          /* the configuration baked into the image (new or up to date) */
 } StagedImage;
 
 /* Releases the lock and removes an image that was not committed. */

@@ -2,6 +2,7 @@
 #include "target-check.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
@@ -70,6 +71,51 @@ static int check_fs_device(const KdumpConfig *c, const ResolvedTarget *t, Config
         return check_device_stack(c, t, diag);
 }
 
+static bool same_device(const char *a, const char *b) {
+        struct stat sa, sb;
+        return stat(a, &sa) >= 0 && stat(b, &sb) >= 0 && S_ISBLK(sa.st_mode) && sa.st_rdev == sb.st_rdev;
+}
+
+/* The capture kernel may give the disks other names than this one does:
+ * the image finds the device by its identity, and writes to it only when
+ * it has the size it has now. A device without an identity is named by
+ * its node, and only its size tells another disk of that name from it. */
+static int check_raw_identity(const KdumpConfig *c, const ResolvedTarget *t, ConfigDiagnostics *diag) {
+        _cleanup_free_ char *again = NULL;
+        const BlockIdentity *id = &t->raw_id;
+        const char *loc = kdump_config_target_location(c);
+        uint64_t want = kdump_config_raw_size(c);
+        int r;
+
+        if (t->raw_id_error < 0) {
+                CHECK_ADD(true, "target_kind", "cannot read the size and identity of raw dump target \"%s\" (%s) in "
+                          "sysfs (%s)", loc, t->fs.device, strerror(-t->raw_id_error));
+                return 0;
+        }
+        if (want > 0 && want != id->size)
+                CHECK_ADD(true, "raw_size", "raw_size %" PRIu64 " is not the size of raw dump target \"%s\" (%s), "
+                          "%" PRIu64 " bytes: is it another disk?", want, loc, t->fs.device, id->size);
+        if (!id->spec) {
+                CHECK_ADD(false, "target_kind",
+                          "raw dump target \"%s\" has no stable identity (no PARTUUID, WWN or serial): the capture "
+                          "image names it by its node only, %s, which the capture kernel may give another disk, and "
+                          "writes to it only if it has %" PRIu64 " bytes; name a device that has one",
+                          loc, t->fs.device, id->size);
+                return 0;
+        }
+        /* The capture looks the identity up as block_device_find() does:
+         * it must find this device, and no other. */
+        r = block_device_find(id->spec, &again);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0 || !same_device(again, t->fs.device))
+                CHECK_ADD(true, "target_kind",
+                          "the identity of raw dump target \"%s\" (%s), %s, does not name it alone (%s): the "
+                          "capture could not tell it from another disk",
+                          loc, t->fs.device, id->spec, r < 0 ? strerror(-r) : again);
+        return 0;
+}
+
 /* A raw target is written from its first byte at crash time, so it must be
  * a block device that holds nothing libblkid recognises: a filesystem,
  * swap, a RAID or LVM member, a partition table are someone's data. */
@@ -89,6 +135,9 @@ static int check_raw_device(const KdumpConfig *c, const ResolvedTarget *t, Confi
                 CHECK_ADD(true, "target_kind", "raw dump target \"%s\" is not a block device", dev);
                 return 0;
         }
+        r = check_raw_identity(c, t, diag);
+        if (r < 0)
+                return r;
         r = block_device_probe_signature(dev, &type);
         if (r == -ENOMEM)
                 return r;

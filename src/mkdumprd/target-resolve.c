@@ -15,6 +15,7 @@ void resolved_target_done(ResolvedTarget *t) {
         free(t->path);
         target_fs_done(&t->fs);
         block_stack_done(&t->stack);
+        block_identity_done(&t->raw_id);
         net_target_done(&t->net);
         target_fs_done(&t->root);
         block_stack_done(&t->root_stack);
@@ -62,8 +63,10 @@ static int find_fs_device(const KdumpConfig *c, ResolvedTarget *t) {
 }
 
 /* Nothing to mount: the capture program writes to the device itself,
- * which needs its drivers and no fstype. The image has no udev: a link
- * (/dev/disk/by-id/…) is named as the node it points to now. */
+ * which needs its drivers and no fstype. The image has no udev, and the
+ * capture kernel may name the disks in another order: the device (a link,
+ * /dev/disk/by-id/…, followed to its node) goes into the image as its
+ * identity and size. */
 static int find_raw_device(const KdumpConfig *c, ResolvedTarget *t) {
         int r = find_device(c, t);
         if (r < 0 || t->found_error < 0)
@@ -72,7 +75,9 @@ static int find_raw_device(const KdumpConfig *c, ResolvedTarget *t) {
                 t->fs.device = strdup(t->found);
         else if (!(t->fs.device = realpath(t->found, NULL)))
                 return record(-errno, &t->fs_error);
-        return t->fs.device ? 0 : -ENOMEM;
+        if (!t->fs.device)
+                return -ENOMEM;
+        return record(block_identity_of_node(t->fs.device, &t->raw_id), &t->raw_id_error);
 }
 
 static int find_server(const KdumpConfig *c, ResolvedTarget *t) {

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "block-identity.h"
 #include "block-stack.h"
 #include "dump-target.h"
 #include "kdump-config.h"
@@ -28,6 +29,11 @@ typedef struct ResolvedTarget {
          * the node it points to now. */
         TargetFs fs;
         int fs_error;
+
+        /* raw: what the capture finds the device by, the identity of
+         * fs.device and its size (raw_id.spec NULL: it has none). */
+        BlockIdentity raw_id;
+        int raw_id_error;
 
         /* path: kdump.conf's path with its symlinks resolved on this
          * machine, what the image names (the capture follows no link). */

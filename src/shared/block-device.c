@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "block-identity.h"
 #include "deadline.h"
 #include "macro.h"
 
@@ -105,6 +106,21 @@ int block_device_probe_signature(const char *devnode, char **ret_type) {
         return kind;
 }
 
+/* A disk by its WWN or serial, read in sysfs (no superblock tells them). */
+static int devnode_of_identity(const char *spec, char **ret_devnode) {
+        _cleanup_free_ char *name = NULL;
+        int r = block_identity_find("/sys", spec, &name);
+
+        if (r < 0)
+                return r;
+        /* The kernel writes '/' in a device's name as '!' in sysfs
+         * ("cciss!c0d0" is /dev/cciss/c0d0). */
+        for (char *c = name; *c; c++)
+                if (*c == '!')
+                        *c = '/';
+        return asprintf(ret_devnode, "/dev/%s", name) < 0 ? -ENOMEM : 0;
+}
+
 int block_device_find(const char *spec, char **ret_devnode) {
         static const struct {
                 const char *prefix;
@@ -131,6 +147,8 @@ int block_device_find(const char *spec, char **ret_devnode) {
                 *ret_devnode = c;
                 return 0;
         }
+        if (strncmp(spec, "WWN=", 4) == 0 || strncmp(spec, "SERIAL=", 7) == 0)
+                return devnode_of_identity(spec, ret_devnode);
         for (size_t i = 0; i < ELEMENTSOF(tags); i++)
                 if (strncmp(spec, tags[i].prefix, strlen(tags[i].prefix)) == 0) {
                         tag = tags[i].tag;

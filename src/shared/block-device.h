@@ -14,8 +14,10 @@
 int block_device_probe_value(const char *devnode, const char *name, char **ret);
 
 /* Turns "UUID=…", "LABEL=…", "PARTUUID=…", "PARTLABEL=…" or "/dev/…" into
- * a device node by probing every block device in /proc/partitions.
- * -ENODEV when none matches (yet), -ENOTUNIQ when more than one does. */
+ * a device node by probing every block device in /proc/partitions, and
+ * "WWN=…" or "SERIAL=…" by reading the disks' attributes in sysfs
+ * (block-identity.h). -ENODEV when none matches (yet), -ENOTUNIQ when more
+ * than one does. */
 int block_device_find(const char *spec, char **ret_devnode);
 
 /* block_device_find(), tried again every 100 ms while the device is not

@@ -9,6 +9,7 @@
 #include <confuse.h>
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,7 @@ static void handle_args(ParseState *s, const Directive *d, const char *value);
 static void handle_enum(ParseState *s, const Directive *d, const char *value);
 static void handle_default(ParseState *s, const Directive *d, const char *value);
 static void handle_uint(ParseState *s, const Directive *d, const char *value);
+static void handle_bytes(ParseState *s, const Directive *d, const char *value);
 static void handle_bool01(ParseState *s, const Directive *d, const char *value);
 static void handle_yesno(ParseState *s, const Directive *d, const char *value);
 static void handle_modprobe_word(ParseState *s, const Directive *d, const char *value);
@@ -85,6 +87,8 @@ static const Directive directives[] = {
         { "vfat", handle_target_fs },
         { "minix", handle_target_fs },
         { "virtiofs", handle_target_tag },
+        /* The size a raw target must have: mkdumprd bakes it in. */
+        { "raw_size", handle_bytes, true },
         { "path", handle_path, true, KDUMP_DEFAULT_PATH },
         { "sshkey", handle_path, true, KDUMP_DEFAULT_SSHKEY },
         { "core_collector", handle_args, true, KDUMP_DEFAULT_CORE_COLLECTOR },
@@ -274,12 +278,23 @@ static bool is_choice(const char *const *choices, const char *v) {
         return false;
 }
 
+static bool has_prefix_and_more(const char *v, const char *prefix) {
+        size_t n = strlen(prefix);
+        return strncmp(v, prefix, n) == 0 && v[n];
+}
+
 static bool is_device_spec(const char *v) {
         static const char *const prefixes[] = { "/dev/", "UUID=", "LABEL=", "PARTUUID=", "PARTLABEL=" };
         for (size_t i = 0; i < ELEMENTSOF(prefixes); i++)
-                if (strncmp(v, prefixes[i], strlen(prefixes[i])) == 0 && v[strlen(prefixes[i])])
+                if (has_prefix_and_more(v, prefixes[i]))
                         return true;
         return false;
+}
+
+/* A raw target is a whole disk as often as not, which no superblock
+ * names: its WWN or serial does (block-identity.h). */
+static bool is_raw_spec(const char *v) {
+        return is_device_spec(v) || has_prefix_and_more(v, "WWN=") || has_prefix_and_more(v, "SERIAL=");
 }
 
 /* host:/export, with an IPv6 host written as [addr]:/export */
@@ -393,8 +408,9 @@ static void handle_target_tag(ParseState *s, const Directive *d, const char *val
 }
 
 static void handle_target_raw(ParseState *s, const Directive *d, const char *value) {
-        if (!is_device_spec(value)) {
-                diag_error(s, "\"raw\" needs a block device: /dev/…, UUID=, LABEL=, PARTUUID= or PARTLABEL=, not \"%s\"",
+        if (!is_raw_spec(value)) {
+                diag_error(s, "\"raw\" needs a block device: /dev/…, PARTUUID=, PARTLABEL=, WWN=, SERIAL=, UUID= or "
+                           "LABEL=, not \"%s\"",
                            value);
                 return;
         }
@@ -476,6 +492,20 @@ static void handle_uint(ParseState *s, const Directive *d, const char *value) {
         v = strtol(value, &end, 10);
         if (!isdigit((unsigned char) value[0]) || *end || errno || v > d->max) {
                 diag_error(s, "\"%s\" must be a whole number from 0 to %ld, not \"%s\"", d->name, d->max, value);
+                return;
+        }
+        set_value(s, d->name, value);
+}
+
+/* A size in bytes, as a whole number: what the kernel says of a device. */
+static void handle_bytes(ParseState *s, const Directive *d, const char *value) {
+        char *end;
+        unsigned long long v;
+
+        errno = 0;
+        v = strtoull(value, &end, 10);
+        if (!isdigit((unsigned char) value[0]) || *end || errno || v == 0) {
+                diag_error(s, "\"%s\" must be a size in bytes, a whole number above 0, not \"%s\"", d->name, value);
                 return;
         }
         set_value(s, d->name, value);
@@ -619,6 +649,11 @@ static void check_combinations(ParseState *s) {
                 s->line = l_force > l_noforce ? l_force : l_noforce;
                 diag_error(s, "\"force_rebuild 1\" (line %u) and \"force_no_rebuild 1\" (line %u) contradict each other",
                            l_force, l_noforce);
+        }
+        unsigned l_raw_size = seen_line(s, "raw_size");
+        if (l_raw_size && !streq_ptr(cfg_getstr(s->cfg, "target_kind"), "raw")) {
+                s->line = l_raw_size;
+                diag_error(s, "\"raw_size\" is the size of a raw dump target, and there is no \"raw\" line");
         }
         collector_split(s);
         add_flattened_for_streams(s);
@@ -768,6 +803,10 @@ bool kdump_config_force_rebuild(const KdumpConfig *c) {
 bool kdump_config_force_no_rebuild(const KdumpConfig *c) {
         return streq_ptr(get(c, "force_no_rebuild"), "1");
 }
+uint64_t kdump_config_raw_size(const KdumpConfig *c) {
+        const char *v = get(c, "raw_size");
+        return v ? strtoull(v, NULL, 10) : 0;
+}
 long kdump_config_disk_timeout(const KdumpConfig *c) {
         const char *v = get(c, "disk_timeout");
         return v ? strtol(v, NULL, 10) : -1;
@@ -867,6 +906,22 @@ int kdump_config_format_string(const KdumpConfig *c, char **ret) {
                 return r;
         }
         *ret = buf;
+        return 0;
+}
+
+int kdump_config_with_raw_target(const KdumpConfig *c, const char *device, uint64_t size, KdumpConfig **ret) {
+        _cleanup_kdump_config_free_ KdumpConfig *n = NULL;
+        char bytes[24];
+        int r;
+
+        assert_return(c && device && size > 0 && ret, -EINVAL);
+        r = kdump_config_with_target(c, "raw", device, get(c, "path"), &n);
+        if (r < 0)
+                return r;
+        snprintf(bytes, sizeof(bytes), "%" PRIu64, size);
+        if (cfg_setstr(n->cfg, "raw_size", bytes) != 0)
+                return -ENOMEM;
+        *ret = TAKE_PTR(n);
         return 0;
 }
 

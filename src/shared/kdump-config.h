@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "kdump-paths.h"
@@ -77,6 +78,9 @@ static inline void kdump_config_freep(KdumpConfig **c) {
 /* A copy with the target made explicit: what mkdumprd bakes into the image. */
 int kdump_config_with_target(const KdumpConfig *c, const char *fstype, const char *device, const char *path,
                              KdumpConfig **ret);
+/* The same for a raw target: device as the capture finds it (its identity,
+ * "SERIAL=…", or its node), and the size in bytes it must have. */
+int kdump_config_with_raw_target(const KdumpConfig *c, const char *device, uint64_t size, KdumpConfig **ret);
 
 /* The file name the configuration was parsed from, and the line that set
  * a directive ("target_kind" for the dump target; 0: a default). For
@@ -105,6 +109,8 @@ KdumpAction kdump_config_final_action(const KdumpConfig *c);
 bool kdump_config_force_rebuild(const KdumpConfig *c);
 bool kdump_config_force_no_rebuild(const KdumpConfig *c);
 long kdump_config_disk_timeout(const KdumpConfig *c);
+/* raw_size: the bytes a raw target must have; 0 when no line says. */
+uint64_t kdump_config_raw_size(const KdumpConfig *c);
 
 /* The normalised effective configuration: defaults filled in, one directive
  * a line, values quoted where needed, in a fixed order. Parsing it again gives

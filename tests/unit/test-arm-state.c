@@ -3,6 +3,7 @@
  * kdumpctl reads to wait for a reload or rebuild and to show status. What
  * one writes the other must read back; a file it cannot parse is refused
  * as a whole, and keys of a newer kdumpd are skipped. */
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,6 +23,19 @@ TEST(phase_names_round_trip) {
         ASSERT_NULL(arm_phase_to_string(_ARM_PHASE_INVALID));
         ASSERT_EQ(arm_phase_from_string("Armed"), _ARM_PHASE_INVALID);
         ASSERT_EQ(arm_phase_from_string(NULL), _ARM_PHASE_INVALID);
+}
+
+/* $KDUMPD_STATE_FILE moves it for a test (env-path.h), as an absolute path only. */
+TEST(state_path_from_environment) {
+        ASSERT_OK(unsetenv("KDUMPD_STATE_FILE"));
+        ASSERT_STREQ(arm_state_path(), ARM_STATE_PATH);
+        ASSERT_OK(setenv("KDUMPD_STATE_FILE", "run/state", 1));
+        ASSERT_STREQ(arm_state_path(), ARM_STATE_PATH);
+        ASSERT_OK(setenv("KDUMPD_STATE_FILE", "", 1));
+        ASSERT_STREQ(arm_state_path(), ARM_STATE_PATH);
+        ASSERT_OK(setenv("KDUMPD_STATE_FILE", "/tmp/soak/run/state", 1));
+        ASSERT_STREQ(arm_state_path(), "/tmp/soak/run/state");
+        ASSERT_OK(unsetenv("KDUMPD_STATE_FILE"));
 }
 
 TEST(write_read_round_trip) {

@@ -14,32 +14,6 @@
 /* "LVM-", the VG's UUID and the LV's, as LVM names its dm devices. */
 #define LVM_UUID "LVM-Ab3dEf6hIj9lMn2pQr5tUv8xYz1bCd4fGh7jKl0nOp3rSt6vWx9zAb2dEf5hIj8l"
 
-/* A block device at devices/<parent>/<name>, linked from class/block/<name>
- * (a partition's parent is its disk's directory). attrs are "relpath=content"
- * files, or "relpath/" directories; "slaves/X=" is an entry of slaves/. */
-static void fake_dev(const char *root, const char *parent, const char *name, char * const *attrs) {
-        _cleanup_free_ char *dir = NULL, *full = NULL, *classdir = NULL, *link = NULL, *target = NULL;
-
-        ASSERT_TRUE(asprintf(&dir, "devices/%s/%s", parent, name) > 0);
-        full = test_path(root, dir);
-        ASSERT_OK(mkdir_p(full, 0755));
-        classdir = test_path(root, "class/block");
-        ASSERT_OK(mkdir_p(classdir, 0755));
-        link = test_path(classdir, name);
-        ASSERT_TRUE(asprintf(&target, "../../%s", dir) > 0);
-        ASSERT_EQ(symlink(target, link), 0);
-        for (char * const *a = attrs; a && *a; a++) {
-                _cleanup_free_ char *rel = NULL;
-                size_t n = strcspn(*a, "=");
-                ASSERT_TRUE(asprintf(&rel, "%s/%.*s", dir, (int) n, *a) > 0);
-                if (rel[strlen(rel) - 1] == '/') {
-                        _cleanup_free_ char *d = test_path(root, rel);
-                        ASSERT_OK(mkdir_p(d, 0755));
-                } else
-                        free(test_write_file(root, rel, (*a)[n] ? *a + n + 1 : ""));
-        }
-}
-
 /* The machine the tests look at: disks vda (partitions vda1, vda2), vdb
  * (vdb1), vdc, vdd; an LVM volume on vdb; a striped one on vdb1 and vdc; a
  * LUKS volume on vda2 with LVM on it; a multipath device and a partition
@@ -49,34 +23,34 @@ static const char *fake_sysfs(void) {
         const char *root = test_tmpdir();
         const char *virtio = "pci0000:00/0000:00:04.0/virtio1/block";
 
-        fake_dev(root, virtio, "vda", NULL);
-        fake_dev(root, "pci0000:00/0000:00:04.0/virtio1/block/vda", "vda1", STRV_MAKE("partition=1"));
-        fake_dev(root, "pci0000:00/0000:00:04.0/virtio1/block/vda", "vda2", STRV_MAKE("partition=2"));
-        fake_dev(root, virtio, "vdb", NULL);
-        fake_dev(root, "pci0000:00/0000:00:04.0/virtio1/block/vdb", "vdb1", STRV_MAKE("partition=1"));
-        fake_dev(root, virtio, "vdc", NULL);
-        fake_dev(root, virtio, "vdd", NULL);
-        fake_dev(root, "virtual/block", "dm-0",
+        test_fake_block_dev(root, virtio, "vda", NULL);
+        test_fake_block_dev(root, "pci0000:00/0000:00:04.0/virtio1/block/vda", "vda1", STRV_MAKE("partition=1"));
+        test_fake_block_dev(root, "pci0000:00/0000:00:04.0/virtio1/block/vda", "vda2", STRV_MAKE("partition=2"));
+        test_fake_block_dev(root, virtio, "vdb", NULL);
+        test_fake_block_dev(root, "pci0000:00/0000:00:04.0/virtio1/block/vdb", "vdb1", STRV_MAKE("partition=1"));
+        test_fake_block_dev(root, virtio, "vdc", NULL);
+        test_fake_block_dev(root, virtio, "vdd", NULL);
+        test_fake_block_dev(root, "virtual/block", "dm-0",
                  STRV_MAKE("dm/name=kdump--vg-crash--lv", "dm/uuid=" LVM_UUID, "slaves/vdb="));
-        fake_dev(root, "virtual/block", "dm-1",
+        test_fake_block_dev(root, "virtual/block", "dm-1",
                  STRV_MAKE("dm/name=vg0-striped", "dm/uuid=" LVM_UUID, "slaves/vdc=", "slaves/vdb1="));
-        fake_dev(root, "virtual/block", "dm-2",
+        test_fake_block_dev(root, "virtual/block", "dm-2",
                  STRV_MAKE("dm/name=luks-0e1f", "dm/uuid=CRYPT-LUKS2-0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b-luks-0e1f",
                            "slaves/vda2="));
-        fake_dev(root, "virtual/block", "dm-3", STRV_MAKE("dm/name=secure-data", "dm/uuid=" LVM_UUID, "slaves/dm-2="));
-        fake_dev(root, "virtual/block", "dm-4",
+        test_fake_block_dev(root, "virtual/block", "dm-3", STRV_MAKE("dm/name=secure-data", "dm/uuid=" LVM_UUID, "slaves/dm-2="));
+        test_fake_block_dev(root, "virtual/block", "dm-4",
                  STRV_MAKE("dm/name=mpatha", "dm/uuid=mpath-3600a098038303053453f463045727a41", "slaves/vdc=",
                            "slaves/vdd="));
-        fake_dev(root, "virtual/block", "dm-5",
+        test_fake_block_dev(root, "virtual/block", "dm-5",
                  STRV_MAKE("dm/name=mpatha1", "dm/uuid=part1-mpath-3600a098038303053453f463045727a41", "slaves/dm-4="));
-        fake_dev(root, "virtual/block", "md0", STRV_MAKE("md/", "md/level=raid1", "slaves/vdc=", "slaves/vdd="));
-        fake_dev(root, "virtual/block/md0", "md0p1", STRV_MAKE("partition=1"));
-        fake_dev(root, "virtual/block", "dm-6", STRV_MAKE("dm/name=raidvg-home", "dm/uuid=" LVM_UUID, "slaves/md0="));
-        fake_dev(root, "virtual/block", "dm-7", STRV_MAKE("dm/name=vg0-pool-tpool", "dm/uuid=" LVM_UUID "-tpool"));
-        fake_dev(root, "virtual/block", "dm-8", STRV_MAKE("dm/name=vg0-thin", "dm/uuid=" LVM_UUID, "slaves/dm-7="));
-        fake_dev(root, "virtual/block", "dm-9", STRV_MAKE("dm/name=scratch", "dm/uuid=", "slaves/vdd="));
-        fake_dev(root, "virtual/block", "dm-10", STRV_MAKE("dm/name=vg0-empty", "dm/uuid=" LVM_UUID));
-        fake_dev(root, "virtual/block", "loop0", STRV_MAKE("loop/", "loop/backing_file=/srv/disk.img"));
+        test_fake_block_dev(root, "virtual/block", "md0", STRV_MAKE("md/", "md/level=raid1", "slaves/vdc=", "slaves/vdd="));
+        test_fake_block_dev(root, "virtual/block/md0", "md0p1", STRV_MAKE("partition=1"));
+        test_fake_block_dev(root, "virtual/block", "dm-6", STRV_MAKE("dm/name=raidvg-home", "dm/uuid=" LVM_UUID, "slaves/md0="));
+        test_fake_block_dev(root, "virtual/block", "dm-7", STRV_MAKE("dm/name=vg0-pool-tpool", "dm/uuid=" LVM_UUID "-tpool"));
+        test_fake_block_dev(root, "virtual/block", "dm-8", STRV_MAKE("dm/name=vg0-thin", "dm/uuid=" LVM_UUID, "slaves/dm-7="));
+        test_fake_block_dev(root, "virtual/block", "dm-9", STRV_MAKE("dm/name=scratch", "dm/uuid=", "slaves/vdd="));
+        test_fake_block_dev(root, "virtual/block", "dm-10", STRV_MAKE("dm/name=vg0-empty", "dm/uuid=" LVM_UUID));
+        test_fake_block_dev(root, "virtual/block", "loop0", STRV_MAKE("loop/", "loop/backing_file=/srv/disk.img"));
         return root;
 }
 

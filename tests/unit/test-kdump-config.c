@@ -20,7 +20,7 @@
  * to a golden file, and to man/kdump.conf.5. */
 static const char *const all_directives[] = {
         "raw", "nfs", "nfs4", "ssh", "net", "ext2", "ext3", "ext4", "xfs", "btrfs", "vfat", "minix",
-        "virtiofs", "path", "sshkey", "core_collector", "kdump_pre", "kdump_post", "kdump_emergency",
+        "virtiofs", "raw_size", "path", "sshkey", "core_collector", "kdump_pre", "kdump_post", "kdump_emergency",
         "extra_bins", "extra_modules", "dracut_args", "force_rebuild", "force_no_rebuild", "default",
         "failure_action", "final_action", "link_delay", "disk_timeout", "debug_mem_level",
         "auto_reset_crashkernel", "fence_kdump_nodes", "fence_kdump_args", "options", "blacklist",
@@ -496,6 +496,34 @@ TEST(with_target) {
         ASSERT_STREQ(out2, out);
 
         ASSERT_ERROR(kdump_config_with_target(c, NULL, "UUID=abcd", "/", &baked), EINVAL);
+}
+
+TEST(with_raw_target) {
+        _cleanup_kdump_config_free_ KdumpConfig *c = parse_ok("t", "raw /dev/disk/by-id/virtio-kdumpd-raw\npath /var/crash\n");
+        _cleanup_kdump_config_free_ KdumpConfig *baked = NULL, *back = NULL;
+        _cleanup_free_ char *out = NULL, *out2 = NULL;
+
+        ASSERT_EQ(kdump_config_raw_size(c), 0);
+        /* What mkdumprd bakes: the identity and the size, read again by
+         * the capture with the same parser. */
+        ASSERT_OK(kdump_config_with_raw_target(c, "SERIAL=kdumpd-raw", 536870912, &baked));
+        ASSERT_STREQ(kdump_config_target_location(baked), "SERIAL=kdumpd-raw");
+        ASSERT_EQ(kdump_config_raw_size(baked), 536870912);
+        ASSERT_STREQ(kdump_config_path(baked), "/var/crash");
+        out = format(baked);
+        ASSERT_TRUE(strncmp(out, "raw SERIAL=kdumpd-raw\nraw_size 536870912\npath /var/crash\n", 57) == 0);
+        back = parse_ok("baked", out);
+        ASSERT_EQ(kdump_config_target_type(back), DUMP_TARGET_RAW);
+        ASSERT_EQ(kdump_config_raw_size(back), 536870912);
+        out2 = format(back);
+        ASSERT_STREQ(out2, out);
+
+        /* Sizes past 4 GiB, and past 2^63 - 1 on the way to 2^64 - 1. */
+        back = kdump_config_free(back);
+        back = parse_ok("big", "raw WWN=naa.5000c5008c1f1c23\nraw_size 18446744073709551615\n");
+        ASSERT_TRUE(kdump_config_raw_size(back) == UINT64_MAX);
+
+        ASSERT_ERROR(kdump_config_with_raw_target(c, "SERIAL=x", 0, &baked), EINVAL);
 }
 
 TEST(action_names) {

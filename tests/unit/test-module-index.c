@@ -149,6 +149,41 @@ TEST(dependencies_and_softdeps_come_first) {
                                       "kernel/drivers/virtio/virtio_pci.ko"));
 }
 
+/* Found by fuzz-modprobe-d: each module of a softdep chain naming the next
+ * thirty times was walked 30^depth times; the capture hung. */
+TEST(softdeps_naming_a_module_many_times_walk_it_once) {
+        static const char *const chain[] = { "ext4", "jbd2", "mbcache", "crc16", "virtio", "virtio_ring", "nouveau" };
+        _cleanup_free_ char *conf = NULL;
+
+        for (size_t i = 0; i + 1 < ELEMENTSOF(chain); i++) {
+                _cleanup_free_ char *line = NULL;
+                ASSERT_TRUE(asprintf(&line, "%ssoftdep %s pre:", strempty(conf), chain[i]) > 0);
+                free(conf);
+                conf = TAKE_PTR(line);
+                for (int k = 0; k < 30; k++) {
+                        ASSERT_TRUE(asprintf(&line, "%s %s", conf, chain[i + 1]) > 0);
+                        free(conf);
+                        conf = TAKE_PTR(line);
+                }
+                ASSERT_TRUE(asprintf(&line, "%s\n", conf) > 0);
+                free(conf);
+                conf = TAKE_PTR(line);
+        }
+        fake_tree();
+        free(test_write_file(test_tmpdir(), "etc/modprobe.d/fan.conf", conf));
+        _cleanup_(module_index_freep) ModuleIndex *idx = NULL;
+        _cleanup_free_ char *moddir = test_path(test_tmpdir(), "lib/modules/6.1.0"),
+                           *confdir = test_path(test_tmpdir(), "etc/modprobe.d");
+        ASSERT_OK(module_index_load(moddir, confdir, &idx));
+        _cleanup_strv_free_ char **ext4 = load_order(idx, "ext4");
+
+        ASSERT_STRV_EQ(ext4, STRV_MAKE("kernel/crypto/crc32c_generic.ko", "kernel/arch/x86/crypto/crc32c-intel.ko",
+                                       "kernel/drivers/gpu/drm/nouveau/nouveau.ko.xz",
+                                       "kernel/drivers/virtio/virtio_ring.ko", "kernel/drivers/virtio/virtio.ko",
+                                       "kernel/lib/crc16.ko", "kernel/fs/mbcache.ko", "kernel/fs/jbd2/jbd2.ko",
+                                       "kernel/fs/ext4/ext4.ko"));
+}
+
 TEST(builtins_need_no_file_and_unknown_modules_fail) {
         _cleanup_(module_index_freep) ModuleIndex *idx = fake_index();
         _cleanup_strv_free_ char **loop = NULL, **r = NULL, **unknown = NULL;
@@ -280,4 +315,34 @@ TEST(bad_softdep_file_and_unreadable_conf_do_not_stop_the_index) {
         ASSERT_CONTAINS(log, "modules.softdep:1: 'softdep' needs");
         _cleanup_strv_free_ char **ext4 = load_order(idx, "ext4");
         ASSERT_STREQ(ext4[0], "kernel/lib/crc16.ko");
+}
+
+/* A driver built into the kernel (Debian 13's virtio drivers): its alias is in modules.builtin.modinfo
+ * only, not in modules.alias. The device's modalias resolves to the
+ * built-in driver, which needs no loading (issue 18: "could not be loaded:
+ * No such file or directory" for a device whose driver is built in). */
+TEST(builtin_driver_alias_needs_nothing) {
+        static const char modinfo[] = "virtio_scsi.license=GPL\0virtio_scsi.alias=virtio:d00000008v*\0"
+                                      "virtio_pci.alias=pci:v00001AF4d*sv*sd*bc*sc*i*\0";
+        const char *t = test_tmpdir();
+        _cleanup_(module_index_freep) ModuleIndex *idx = NULL;
+        _cleanup_strv_free_ char **r = NULL, **pci = NULL, **order = NULL, **none = NULL;
+
+        fake_tree();
+        _cleanup_free_ char *path = test_path(t, "lib/modules/6.1.0/modules.builtin.modinfo");
+        FILE *f = ASSERT_NOT_NULL(fopen(path, "we"));
+        ASSERT_EQ(fwrite(modinfo, 1, sizeof(modinfo) - 1, f), sizeof(modinfo) - 1);
+        ASSERT_EQ(fclose(f), 0);
+        _cleanup_free_ char *moddir = test_path(t, "lib/modules/6.1.0"), *conf = test_path(t, "etc/modprobe.d");
+        ASSERT_OK(module_index_load(moddir, conf, &idx));
+
+        ASSERT_OK(module_index_resolve(idx, "virtio:d00000008v00001AF4", false, &r));
+        ASSERT_STRV_EQ(r, STRV_MAKE("virtio_scsi"));
+        ASSERT_OK(module_index_load_order(idx, "virtio_scsi", &order));
+        ASSERT_NULL(order);
+        ASSERT_OK(module_index_resolve(idx, "pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00", false, &pci));
+        ASSERT_STRV_EQ(pci, STRV_MAKE("virtio_pci"));
+        /* A modalias nobody claims still resolves to nothing. */
+        ASSERT_OK(module_index_resolve(idx, "pci:v0000FFFFd0000FFFF", false, &none));
+        ASSERT_NULL(none);
 }

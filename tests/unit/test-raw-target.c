@@ -22,14 +22,20 @@ typedef enum Content { EMPTY, FILLED, SWAP, DOS_TABLE } Content;
 
 /* What libblkid knows (the same layouts as mkswap and fdisk write, the
  * least of them): swap's version and magic, an MBR with one partition. */
-/* The collector as kdump.conf gives it: its text, split. */
-static int save_vmcore(const char *devnode, const char *collector, const char *vmcore, uint64_t deadline_usec) {
+/* The collector as kdump.conf gives it: its text, split. size: what the
+ * image was built for (0: any). */
+static int save_vmcore_sized(const char *devnode, uint64_t size, const char *collector, const char *vmcore,
+                             uint64_t deadline_usec) {
         _cleanup_strv_free_ char **argv = NULL;
         int r = shell_split(collector, &argv);
 
         if (r < 0)
                 return r;
-        return raw_target_save_vmcore(devnode, argv, vmcore, deadline_usec, 0);
+        return raw_target_save_vmcore(devnode, size, argv, vmcore, deadline_usec, 0);
+}
+
+static int save_vmcore(const char *devnode, const char *collector, const char *vmcore, uint64_t deadline_usec) {
+        return save_vmcore_sized(devnode, 0, collector, vmcore, deadline_usec);
 }
 
 static char *make_device(const char *name, Content what) {
@@ -87,8 +93,8 @@ TEST(save_writes_from_byte_zero_without_truncating) {
 
         vmcore = test_write_file(test_tmpdir(), "vmcore", "FLATTENED-STREAM");
         /* The collector gets the vmcore as its last argument, and its
-         * stdout is the device. */
-        ASSERT_OK(save_vmcore(dev, "cat", vmcore, deadline_after_sec(30)));
+         * stdout is the device, which has the size the image expects. */
+        ASSERT_OK(save_vmcore_sized(dev, DEVICE_SIZE, "cat", vmcore, deadline_after_sec(30)));
         after = test_read_file_size(dev, &n);
         ASSERT_EQ(n, (size_t) DEVICE_SIZE);
         ASSERT_TRUE(memcmp(after, "FLATTENED-STREAM", 16) == 0);
@@ -114,6 +120,23 @@ TEST(save_refuses_a_device_with_a_signature) {
         ASSERT_ERROR(save_vmcore(dos, "cat", vmcore, deadline_after_sec(30)), EEXIST);
 }
 
+TEST(save_refuses_a_device_of_another_size) {
+        _cleanup_free_ char *dev = make_device("dev", EMPTY), *after = NULL, *vmcore = NULL;
+        size_t n;
+
+        /* The same name (or identity), another size: another disk. */
+        vmcore = test_write_file(test_tmpdir(), "vmcore", "FLATTENED-STREAM");
+        ASSERT_ERROR(save_vmcore_sized(dev, 2 * DEVICE_SIZE, "cat", vmcore, deadline_after_sec(30)), EMEDIUMTYPE);
+        ASSERT_ERROR(save_vmcore_sized(dev, DEVICE_SIZE - 512, "cat", vmcore, deadline_after_sec(30)), EMEDIUMTYPE);
+        after = test_read_file_size(dev, &n);
+        ASSERT_EQ(n, (size_t) DEVICE_SIZE);
+        for (size_t i = 0; i < n; i++)
+                if (after[i] != 0) {
+                        fprintf(stderr, "byte %zu changed\n", i);
+                        ASSERT_TRUE(false);
+                }
+}
+
 TEST(save_reports_collector_failure) {
         _cleanup_free_ char *dev = make_device("dev", EMPTY), *vmcore = NULL;
 
@@ -126,10 +149,13 @@ TEST(save_reports_collector_failure) {
 TEST(find_wants_a_block_device) {
         _cleanup_free_ char *node = NULL;
 
-        ASSERT_ERROR(raw_target_find("/dev/null", deadline_after_sec(1), &node), ENOTBLK);
+        ASSERT_ERROR(raw_target_find("/dev/null", 0, deadline_after_sec(1), &node), ENOTBLK);
         ASSERT_NULL(node);
         /* A device that never appears: given up at the deadline. */
-        ASSERT_ERROR(raw_target_find("/dev/kdumpd-test-no-such-device", now_usec() + 300 * 1000, &node), ENODEV);
+        ASSERT_ERROR(raw_target_find("/dev/kdumpd-test-no-such-device", 0, now_usec() + 300 * 1000, &node), ENODEV);
+        ASSERT_NULL(node);
+        /* A serial no disk has: looked for in sysfs until the deadline. */
+        ASSERT_ERROR(raw_target_find("SERIAL=kdumpd-test-none", 4096, now_usec() + 300 * 1000, &node), ENODEV);
         ASSERT_NULL(node);
 }
 

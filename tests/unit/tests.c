@@ -115,6 +115,29 @@ char *test_path(const char *dir, const char *name) {
         return p;
 }
 
+void test_fake_block_dev(const char *root, const char *parent, const char *name, char * const *attrs) {
+        _cleanup_free_ char *dir = NULL, *full = NULL, *classdir = NULL, *link = NULL, *target = NULL;
+
+        ASSERT_TRUE(asprintf(&dir, "devices/%s/%s", parent, name) > 0);
+        full = test_path(root, dir);
+        ASSERT_OK(mkdir_p(full, 0755));
+        classdir = test_path(root, "class/block");
+        ASSERT_OK(mkdir_p(classdir, 0755));
+        link = test_path(classdir, name);
+        ASSERT_TRUE(asprintf(&target, "../../%s", dir) > 0);
+        ASSERT_EQ(symlink(target, link), 0);
+        for (char * const *a = attrs; a && *a; a++) {
+                _cleanup_free_ char *rel = NULL;
+                size_t n = strcspn(*a, "=");
+                ASSERT_TRUE(asprintf(&rel, "%s/%.*s", dir, (int) n, *a) > 0);
+                if (rel[strlen(rel) - 1] == '/') {
+                        _cleanup_free_ char *d = test_path(root, rel);
+                        ASSERT_OK(mkdir_p(d, 0755));
+                } else
+                        free(test_write_file(root, rel, (*a)[n] ? *a + n + 1 : ""));
+        }
+}
+
 char *test_write_file(const char *dir, const char *relpath, const char *content) {
         char *p = test_path(dir, relpath);
         _cleanup_free_ char *parent = strdup(p);

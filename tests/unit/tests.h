@@ -58,6 +58,12 @@ char *test_read_file_size(const char *path, size_t *ret_size);
 /* Joins two path parts with a '/'; never NULL. */
 char *test_path(const char *dir, const char *name);
 
+/* A block device in a fake sysfs tree under root, laid out like the
+ * kernel's: devices/<parent>/<name>, linked from class/block/<name> (a
+ * partition's parent is its disk's directory). attrs are "relpath=content"
+ * files, or "relpath/" directories; "slaves/X=" is an entry of slaves/. */
+void test_fake_block_dev(const char *root, const char *parent, const char *name, char * const *attrs);
+
 /* Names what the test is looking at (a corpus file, a table row); printed
  * with a failure. NULL clears it. */
 void test_set_context(const char *fmt, ...) _printf_(1, 2);

@@ -87,44 +87,86 @@ vm_monitor_wait() {
     return 1
 }
 
-# A host action for disk scenarios: hot-unplugs the guest's second disk
-# (-device id disk2) through the monitor. On the i440fx machine this is an
-# ACPI eject request the guest's kernel (acpiphp) must grant; the device is
-# gone from QEMU's PCI bus only once it has.
-vm_unplug_disk2() {
-    local work=$1 name=$2 i out
-    out=$(vm_monitor "$work" "$name" "device_del disk2")
-    echo "device_del disk2: $(echo "$out" | grep -v '^(qemu)\|^QEMU .* monitor' | tr '\n' ' ')"
+# The serial number a scenario gives its disk ID (disk2: EXTRA_DISK_SERIAL,
+# disk3: EXTRA_DISK3_SERIAL): the guest reads it in /sys/block/vdX/serial,
+# and udev links /dev/disk/by-id/virtio-SERIAL to it. None for the others.
+vm_disk_serial() {
+    case $1 in
+        disk2) echo "${EXTRA_DISK_SERIAL:-}" ;;
+        disk3) echo "${EXTRA_DISK3_SERIAL:-}" ;;
+    esac
+}
+
+# QEMU's -device for the disk ID (its -drive is drive-ID).
+vm_disk_device() {
+    local id=$1 serial
+    serial=$(vm_disk_serial "$id")
+    echo "virtio-blk-pci,drive=drive-$id,id=$id${serial:+,serial=$serial}"
+}
+
+# A host action for disk scenarios: hot-unplugs the guest's disk ID
+# (default disk2, the second disk) through the monitor. On the i440fx
+# machine this is an ACPI eject request the guest's kernel (acpiphp) must
+# grant; the device is gone from QEMU's PCI bus only once it has.
+vm_unplug_disk() {
+    local work=$1 name=$2 id=${3:-disk2} i out
+    out=$(vm_monitor "$work" "$name" "device_del $id")
+    echo "device_del $id: $(echo "$out" | grep -v '^(qemu)\|^QEMU .* monitor' | tr '\n' ' ')"
     for ((i = 0; i < 150; i++)); do
         out=$(vm_monitor "$work" "$name" "info pci")
-        if [[ $out == *"Bus "* ]] && [[ $out != *'id "disk2"'* ]]; then
-            echo "disk2 left the guest's PCI bus after $((i / 5)).$((i % 5 * 2)) s"
+        if [[ $out == *"Bus "* ]] && [[ $out != *"id \"$id\""* ]]; then
+            echo "$id left the guest's PCI bus after $((i / 5)).$((i % 5 * 2)) s"
             return 0
         fi
         sleep 0.2
     done
-    echo "disk2 is still on the guest's PCI bus after 30 s (the guest did not eject it)"
+    echo "$id is still on the guest's PCI bus after 30 s (the guest did not eject it)"
     return 1
 }
 
-# The second disk of a restored guest: plugged in through the monitor
-# while it is paused (the profile it was saved from has none), as a disk
-# that is there when it runs.
-vm_plug_disk2() {
-    local work=$1 name=$2 out
+vm_unplug_disk2() {
+    vm_unplug_disk "$1" "$2" disk2
+}
+
+# Plugs $work/$name.ID.raw in as the disk ID (with its serial) through the
+# monitor, into the lowest free PCI slot: into a paused guest (a restored
+# one, whose profile has no such disk), which finds it there when it runs,
+# or into a running one, as a hot-plug.
+vm_plug_disk() {
+    local work=$1 name=$2 id=$3 out
     out=$(vm_monitor_answer "$work" "$name" \
-        "drive_add 0 file=$work/$name.disk2.raw,if=none,id=drive-disk2,format=raw")
-    [[ $out == *OK* ]] || { echo "drive_add disk2: $out" >&2; return 1; }
-    out=$(vm_monitor_answer "$work" "$name" "device_add virtio-blk-pci,drive=drive-disk2,id=disk2")
-    [ -z "$(echo "$out" | tr -d '[:space:]')" ] || { echo "device_add disk2: $out" >&2; return 1; }
+        "drive_add 0 file=$work/$name.$id.raw,if=none,id=drive-$id,format=raw")
+    [[ $out == *OK* ]] || { echo "drive_add $id: $out" >&2; return 1; }
+    out=$(vm_monitor_answer "$work" "$name" "device_add $(vm_disk_device "$id")")
+    [ -z "$(echo "$out" | tr -d '[:space:]')" ] || { echo "device_add $id: $out" >&2; return 1; }
+}
+
+# A host action for disk scenarios: the second disk is replaced by a new,
+# empty one of its size that has no serial. The new one is plugged in first
+# (id disk2new), into the lowest free PCI slot, which is behind every disk
+# there is; then disk2 is unplugged. The running kernel keeps the names it
+# gave (vdb goes, the new disk gets the next free name); a kernel that
+# boots next on this machine, the capture kernel, names the disks in slot
+# order, so the disk behind the second one takes its name. The boots after
+# that have the new disk in disk2's place, $work/$name.disk2.raw (the old
+# one is kept as $name.disk2.old.raw).
+vm_replace_disk2() {
+    local work=$1 name=$2 size
+    size=$(stat -c %s "$work/$name.disk2.raw") || return 1
+    truncate -s "$size" "$work/$name.disk2new.raw" || return 1
+    vm_plug_disk "$work" "$name" disk2new || return 1
+    echo "plugged in an empty disk of $size bytes (disk2new)"
+    vm_unplug_disk "$work" "$name" disk2 || return 1
+    mv "$work/$name.disk2.raw" "$work/$name.disk2.old.raw" && mv "$work/$name.disk2new.raw" "$work/$name.disk2.raw"
 }
 
 # QEMU's arguments for a guest, in the order that makes its PCI slots:
 # what a profile saves and a restore loads must be the same machine.
 #   $1 root disk (qcow2)  $2 kernel command line  $3 yes: the job channel
-# VM_MEMORY, NET and the optional second disk ($4) complete it.
+# VM_MEMORY, NET and the optional second and third disks ($4, $5: raw
+# files, with the serials of vm_disk_serial) complete it.
 vm_qemu_args() {
-    local disk=$1 append=$2 job=$3 disk2=${4:-} args
+    local disk=$1 append=$2 job=$3 disk2=${4:-} disk3=${5:-} args
     args=(-accel tcg -cpu max -m "$VM_MEMORY" -smp 1 -display none)
     # A reboot ends QEMU (a new one boots the next phase), but for a
     # scenario whose memory must survive a warm reset (VM_REBOOT).
@@ -140,8 +182,10 @@ vm_qemu_args() {
     args+=(-drive "file=$disk,if=none,id=drive-disk1,format=qcow2"
            -device "virtio-blk-pci,drive=drive-disk1,id=disk1")
     if [ -n "$disk2" ]; then
-        args+=(-drive "file=$disk2,if=none,id=drive-disk2,format=raw"
-               -device "virtio-blk-pci,drive=drive-disk2,id=disk2")
+        args+=(-drive "file=$disk2,if=none,id=drive-disk2,format=raw" -device "$(vm_disk_device disk2)")
+    fi
+    if [ -n "$disk3" ]; then
+        args+=(-drive "file=$disk3,if=none,id=drive-disk3,format=raw" -device "$(vm_disk_device disk3)")
     fi
     # A restored guest learns which scenario it runs from a virtio-serial
     # port (its kernel command line is the profile's).
@@ -151,10 +195,13 @@ vm_qemu_args() {
     printf '%s\0' "${args[@]}"
 }
 
-# The kernel command line of a boot.
+# The kernel command line of a boot. no_timer_check: under TCG on a
+# loaded host the kernel's early IO-APIC timer check can miss its ticks
+# and panic ("IO-APIC + timer doesn't work") before anything of ours
+# runs; cloud images pass it for the same reason.
 vm_append() {
     local name=$1 phase=$2 extra=$3
-    echo "root=/dev/vda rw console=ttyS0,115200 crashkernel=$VM_CRASHKERNEL kdumpd_test=$name kdumpd_phase=$phase systemd.journald.forward_to_console=0 systemd.show_status=0${extra}${VM_EXTRA_APPEND:+ $VM_EXTRA_APPEND}"
+    echo "root=/dev/vda rw console=ttyS0,115200 no_timer_check crashkernel=$VM_CRASHKERNEL kdumpd_test=$name kdumpd_phase=$phase systemd.journald.forward_to_console=0 systemd.show_status=0${extra}${VM_EXTRA_APPEND:+ $VM_EXTRA_APPEND}"
 }
 
 # Boots the guest once; records when marker lines first appear on the
@@ -193,20 +240,23 @@ vm_boot() {
         fi
     fi
     [ "${LEAN:-yes}" = yes ] && extra+=" kdumpd_lean=1"
-    local append disk2=''
+    local append disk2='' disk3=''
     append=$(vm_append "$name" "$phase" "$extra")
     [ -f "$work/$name.disk2.raw" ] && disk2=$work/$name.disk2.raw
+    [ -f "$work/$name.disk3.raw" ] && disk3=$work/$name.disk3.raw
     if [ -n "$save" ]; then
         job=yes
         append=$(cat "$save/append")
     elif [ -n "$restore" ]; then
         # The profile's machine and command line; the scenario comes as a
-        # job line, the second disk is plugged in before the guest runs.
+        # job line, the second and third disks are plugged in before the
+        # guest runs.
         job=yes
         append=$(cat "$restore/append")
-        job_line="name=$name phase=crash lean=$([ "${LEAN:-yes}" = yes ] && echo 1 || echo 0) net=$([ "${NET:-no}" = yes ] && echo 1 || echo 0) epoch=$(date +%s)${disk2:+ disk2=1}"
+        job_line="name=$name phase=crash lean=$([ "${LEAN:-yes}" = yes ] && echo 1 || echo 0) net=$([ "${NET:-no}" = yes ] && echo 1 || echo 0) epoch=$(date +%s)${disk2:+ disk2=1}${disk3:+ disk3=1}"
     fi
-    mapfile -d '' -t qemu_args < <(vm_qemu_args "$work/$name.qcow2" "$append" "$job" "$([ -z "$restore" ] && echo "$disk2")")
+    mapfile -d '' -t qemu_args < <(vm_qemu_args "$work/$name.qcow2" "$append" "$job" \
+        "$([ -z "$restore" ] && echo "$disk2")" "$([ -z "$restore" ] && echo "$disk3")")
     [ "$job" = yes ] && qemu_args+=(-chardev "socket,id=job,path=$work/$name.job,server=on,wait=off")
     [ -n "$restore" ] && qemu_args+=(-S -incoming "exec:cat $restore/state")
     [ $link_down = yes ] && qemu_args+=(-S)
@@ -227,7 +277,7 @@ vm_boot() {
     pid=$!
     local end='' capture_start=''
     if [ -n "$restore" ]; then
-        vm_restore_run "$work" "$name" "$disk2" "$job_line" || end='restore-failed'
+        vm_restore_run "$work" "$name" "$disk2" "$disk3" "$job_line" || end='restore-failed'
         echo "$phase:restored $(vm_since "$start")" >>"$work/$name.times"
     elif [ $link_down = yes ]; then
         vm_monitor_wait "$work" "$name"
@@ -319,9 +369,10 @@ vm_boot() {
 }
 
 # A restored guest: wait until QEMU has loaded the saved state (it stays
-# paused: -S), plug in the second disk, let it run, and hand it its job.
+# paused: -S), plug in the second and third disks (in that order: so are
+# their PCI slots), let it run, and hand it its job.
 vm_restore_run() {
-    local work=$1 name=$2 disk2=$3 job_line=$4 i status=''
+    local work=$1 name=$2 disk2=$3 disk3=$4 job_line=$5 i status=''
     vm_monitor_wait "$work" "$name" || return 1
     for ((i = 0; i < 600; i++)); do
         status=$(vm_monitor_answer "$work" "$name" "info status")
@@ -331,7 +382,10 @@ vm_restore_run() {
     done
     [[ $status == *paused* ]] || [[ $status == *running* ]] || { echo "restore: QEMU says \"$status\"" >&2; return 1; }
     if [ -n "$disk2" ]; then
-        vm_plug_disk2 "$work" "$name" || return 1
+        vm_plug_disk "$work" "$name" disk2 || return 1
+    fi
+    if [ -n "$disk3" ]; then
+        vm_plug_disk "$work" "$name" disk3 || return 1
     fi
     vm_monitor "$work" "$name" cont >/dev/null
     printf '%s\n' "$job_line" | timeout 10 socat -t 2 - "UNIX-CONNECT:$work/$name.job" 2>/dev/null

@@ -63,7 +63,8 @@ vm_check_end() {
 }
 
 # Another Debian kernel than the guest's (new-kernel), of the guest's own
-# release: the newest linux-image-<version>-amd64 in the guest tree's apt
+# release: the newest linux-image-<version>-amd64 (Debian 12 names them
+# 6.1.0-N-amd64, 13 6.12.N+deb13-amd64) in the guest tree's apt
 # lists with another version, downloaded once into the cache (in a copy of
 # the tree's apt state, so the cached tree stays as it was). Prints the
 # .deb's path.
@@ -74,7 +75,7 @@ vm_other_kernel_deb() {
          -o "Dir::Cache=$dir/apt-cache" -o "Debug::NoLocking=1")
     mkdir -p "$dir/apt-cache"
     pkg=$(apt-cache -o "Dir=$base/rootfs" -o "Dir::Cache=$dir/apt-cache" search --names-only \
-        '^linux-image-[0-9.]+-[0-9]+-amd64$' 2>/dev/null | awk '{print $1}' |
+        '^linux-image-[0-9.]+(-[0-9]+|\+deb[0-9]+)-amd64$' 2>/dev/null | awk '{print $1}' |
         grep -vx "linux-image-$guest" | sort -V | tail -n1)
     [ -n "$pkg" ] || { echo "vm: no other linux-image-*-amd64 than $guest in the guest's apt lists" >&2; return 1; }
     (

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "env-path.h"
 #include "fileio.h"
 #include "macro.h"
 
@@ -27,6 +28,10 @@ ArmPhase arm_phase_from_string(const char *s) {
                 if (strcmp(s, phase_names[i]) == 0)
                         return i;
         return _ARM_PHASE_INVALID;
+}
+
+const char *arm_state_path(void) {
+        return env_path("KDUMPD_STATE_FILE", ARM_STATE_PATH);
 }
 
 void arm_state_done(ArmState *s) {

@@ -10,6 +10,9 @@
 
 #define ARM_STATE_PATH "/run/kdump/state"
 
+/* ARM_STATE_PATH, or $KDUMPD_STATE_FILE in a test (env-path.h). */
+const char *arm_state_path(void);
+
 typedef enum ArmPhase {
         ARM_PHASE_STARTING,  /* reading the files, checking the image */
         ARM_PHASE_BUILDING,  /* dracut runs; what was loaded stays loaded */

@@ -45,8 +45,8 @@ net_wait() {
 
 # A profile (tests/vm/boot.sh): booted once, saved here, and restored for
 # each scenario, which comes as one line on a virtio-serial port:
-# "name=NAME phase=crash lean=0|1 net=0|1 epoch=SECONDS [disk2=1]". The
-# clock is the saved one until then.
+# "name=NAME phase=crash lean=0|1 net=0|1 epoch=SECONDS [disk2=1] [disk3=1]".
+# The clock is the saved one until then.
 if [ "$name" = __profile__ ]; then
     [ "$net" = 1 ] && net_wait
     # What boot still has to do (udev loading modules for the devices)
@@ -69,6 +69,9 @@ if [ "$name" = __profile__ ]; then
                 # Plugged in before the guest ran again: wait for its
                 # block device and for udev's links to it.
                 for _ in $(seq 100); do [ -e /sys/block/vdb ] && break; sleep 0.2; done
+                udevadm settle --timeout=30 ;;
+            disk3=1)
+                for _ in $(seq 100); do [ -e /sys/block/vdc ] && break; sleep 0.2; done
                 udevadm settle --timeout=30 ;;
         esac
     done
