@@ -104,6 +104,9 @@ vm_test_module() {
         flock 9
         [ -s "$dir/kdumpd_test_oops.ko" ] && exit 0
         [ -x "$chroot/usr/bin/make" ] || { echo "vm: no build chroot $chroot (debian/build-packages.sh makes it)" >&2; exit 1; }
+        # The chroot is the lower layer: build-packages.sh must not change
+        # it meanwhile (it holds this lock while it does).
+        exec 8>"$chroot.lock" && flock 8 || exit 1
         mapfile -t pkgs < <(echo "linux-headers-$kver"
             apt-cache -o "Dir=$base/rootfs" -o "Dir::Cache=$debs/apt-cache" depends "linux-headers-$kver" 2>/dev/null |
                 awk '$1 ~ /Depends:/ && $2 ~ /^linux-(headers|kbuild)-/ {print $2}')
