@@ -14,6 +14,6 @@
 #define VMCOREINFO_SCAN_BYTES (8u << 20)
 
 /* The value of key in the VMCOREINFO of the dump at path. -ENODATA when
- * the file has no VMCOREINFO or it lacks key (BUILD-ID= came with Linux
- * 5.17's crash_core). */
+ * the file has no VMCOREINFO or it lacks key (older kernels write no
+ * BUILD-ID=). */
 int vmcoreinfo_find(const char *path, const char *key, char **ret);
