@@ -45,3 +45,49 @@ TEST(sysrq_across_kernels) {
         ASSERT_STREQ(b.comm, "vmtest-guest.sh");
         ASSERT_STREQ(a.id, b.id);
 }
+
+/* QEMU's monitor "nmi" on an idle Debian 13 guest with unknown_nmi_panic:
+ * the panic runs in NMI context on the idle task (caller "C0", not a
+ * task). The frames are the NMI's own, not where the CPU happened to be. */
+TEST(nmi) {
+        _cleanup_(crash_signature_done) CrashSignature s = {};
+        signature_of("nmi.txt", &s);
+        ASSERT_STREQ(s.kind, "nmi");
+        ASSERT_STREQ(s.cause, "Uhhuh. NMI received for unknown reason 21 on CPU 0.");
+        ASSERT_NULL(s.function);
+        ASSERT_STREQ(s.comm, "swapper/0");
+        ASSERT_STREQ(s.pid, "0");
+        ASSERT_STRV_EQ(s.frames, STRV_MAKE("unknown_nmi_error", "exc_nmi", "end_repeat_nmi"));
+}
+
+/* A writer blocked on a frozen ext4 past hung_task_timeout (Debian 13):
+ * the task is the one that hung, not khungtaskd that panicked, and the
+ * frames its stack without the scheduler. */
+TEST(hung_task) {
+        _cleanup_(crash_signature_done) CrashSignature s = {};
+        signature_of("hung-task.txt", &s);
+        ASSERT_STREQ(s.kind, "hung-task");
+        ASSERT_STREQ(s.cause, "INFO: task frozenwrite:1066 blocked for more than 10 seconds.");
+        ASSERT_STREQ(s.comm, "frozenwrite");
+        ASSERT_STREQ(s.pid, "1066");
+        ASSERT_STREQ(s.taint, "");
+        ASSERT_STRV_EQ(s.frames, STRV_MAKE("percpu_rwsem_wait", "__percpu_down_read", "mnt_want_write", "path_openat",
+                                           "do_filp_open", "do_sys_openat2"));
+}
+
+/* Kinds differ, so do IDs; the task and the seconds do not count. */
+TEST(different_crashes_differ) {
+        _cleanup_(crash_signature_done) CrashSignature a = {}, b = {}, c = {};
+        signature_of("sysrq.txt", &a);
+        signature_of("nmi.txt", &b);
+        signature_of("hung-task.txt", &c);
+        ASSERT_STRNE(a.id, b.id);
+        ASSERT_STRNE(b.id, c.id);
+        free(c.comm);
+        c.comm = strdup("other");
+        free(c.cause);
+        c.cause = strdup("INFO: task other:7 blocked for more than 120 seconds.");
+        _cleanup_free_ char *id = NULL;
+        ASSERT_OK(crash_signature_id(&c, &id));
+        ASSERT_STREQ(id, c.id);
+}

@@ -12,7 +12,7 @@ VM_SCENARIO_VARS=(
     SCENARIO_DESC DUMP_DIR DUMP_ON_ROOT DUMP_FS_AT DUMP_CHECK DUMP_HOST CHECK
     EXTRA_DISK_LABEL EXTRA_DISK_RAW EXTRA_DISK_SIZE EXTRA_DISK_SERIAL EXTRA_DISK3_RAW EXTRA_DISK3_SERIAL
     LEAN ENABLE_AT_BOOT OTHER_KERNEL CRASH_ON_NEXT_BOOT CRASH_BY_PRECRASH NO_CRASH VM_COLD_BOOT PACKAGE_OLD_VERSION
-    TEST_MODULE CRASHES VM_REBOOT EXPECT_PANIC EXPECT_CAPTURE
+    TEST_MODULE CRASHES VM_REBOOT EXPECT_PANIC EXPECT_PANIC_ON_CONSOLE EXPECT_CAPTURE
     EXPECT_SERIAL EXPECT_AFTER_BOOT EXPECT_AFTER_SERIAL EXPECT_NO_DUMP EXPECT_INCOMPLETE EXPECT_END
     EXPECT_FAIL_SECONDS EXPECT_CAPTURE_CMDLINE_LACKS EXPECT_NO_DUMP_UNDER
     NET NET_LINK_DOWN NFS_VERSIONS NFS_MKDIRS
@@ -27,7 +27,7 @@ vm_scenario_defaults() {
     EXTRA_DISK_LABEL='' EXTRA_DISK_RAW='' EXTRA_DISK_SIZE='' EXTRA_DISK_SERIAL='' EXTRA_DISK3_RAW='' EXTRA_DISK3_SERIAL=''
     LEAN=yes ENABLE_AT_BOOT=no OTHER_KERNEL=no CRASH_ON_NEXT_BOOT=no CRASH_BY_PRECRASH=no NO_CRASH=no VM_COLD_BOOT=no
     PACKAGE_OLD_VERSION=
-    TEST_MODULE=no CRASHES=1 VM_REBOOT=no EXPECT_PANIC="sysrq: Trigger a crash" EXPECT_CAPTURE=yes
+    TEST_MODULE=no CRASHES=1 VM_REBOOT=no EXPECT_PANIC="sysrq: Trigger a crash" EXPECT_PANIC_ON_CONSOLE=yes EXPECT_CAPTURE=yes
     EXPECT_SERIAL=() EXPECT_AFTER_BOOT=no EXPECT_AFTER_SERIAL=() EXPECT_NO_DUMP=no EXPECT_INCOMPLETE=no
     EXPECT_END='' EXPECT_FAIL_SECONDS='' EXPECT_CAPTURE_CMDLINE_LACKS='' EXPECT_NO_DUMP_UNDER=''
     NET=no NET_LINK_DOWN=no NFS_VERSIONS='' NFS_MKDIRS=()
@@ -61,7 +61,7 @@ vm_scenario_load() {
     [[ $CRASHES =~ ^[1-9]$ ]] || { echo "not ok: $file: CRASHES=\"$CRASHES\" (1 to 9)"; return 1; }
     [ "$CRASHES" -gt 1 ] && EXPECT_AFTER_BOOT=yes
     for v in DUMP_ON_ROOT LEAN ENABLE_AT_BOOT OTHER_KERNEL CRASH_ON_NEXT_BOOT CRASH_BY_PRECRASH NO_CRASH VM_COLD_BOOT EXPECT_AFTER_BOOT \
-        EXPECT_NO_DUMP EXPECT_INCOMPLETE NET NET_LINK_DOWN TEST_MODULE VM_REBOOT EXPECT_CAPTURE; do
+        EXPECT_NO_DUMP EXPECT_INCOMPLETE NET NET_LINK_DOWN TEST_MODULE VM_REBOOT EXPECT_PANIC_ON_CONSOLE EXPECT_CAPTURE; do
         [[ ${!v} == yes || ${!v} == no ]] || { echo "not ok: $file: $v=\"${!v}\" is neither yes nor no"; return 1; }
     done
     [[ $VM_TEST_TIMEOUT =~ ^[0-9]+$ ]] || { echo "not ok: $file: VM_TEST_TIMEOUT=\"$VM_TEST_TIMEOUT\""; return 1; }
@@ -187,7 +187,14 @@ vm_scenario_check_console() {
             vm_expect_line "$s" "reboot: Power down" "the guest powered off without a crash" || ok=1
         fi
     elif [ "$CRASH_ON_NEXT_BOOT" != yes ]; then
-        vm_expect_line "$s" "$EXPECT_PANIC" "the guest panicked" || ok=1
+        if [ "$EXPECT_PANIC_ON_CONSOLE" = yes ]; then
+            vm_expect_line "$s" "$EXPECT_PANIC" "the guest panicked" || ok=1
+        else
+            # A panic in NMI context: its lines wait in the ring buffer
+            # for a console flush that the kexec comes before. The dump's
+            # kernel log must hold it (vm_check_vmcore).
+            echo "ok: \"$EXPECT_PANIC\" is looked for in the dump's kernel log, not on the console"
+        fi
         if [ "$EXPECT_CAPTURE" = yes ]; then
             vm_expect_line "$s" "kdump: capture kernel started" "the capture kernel ran our capture program" || ok=1
         elif grep -qaF "kdump: capture kernel started" "$s"; then
