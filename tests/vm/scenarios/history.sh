@@ -9,3 +9,23 @@ CRASHES=2
 EXPECT_AFTER_SERIAL=("VMTEST: history-list rc=0" "VMTEST: history-info rc=0" "VMTEST: history-json rc=0"
                      "VMTEST: history-dmesg rc=0")
 VM_TEST_TIMEOUT=1500
+DUMP_CHECK=history_json_parses
+
+# The guest has neither python3 nor jq: the JSON it printed on the console
+# is parsed here, and must say what list says.
+history_json_parses() {
+    local serial=${1%.dump}.serial.after
+    if grep -a 'VMTEST: json: ' "$serial" | sed 's/.*VMTEST: json: //' | tr -d '\r\n' | python3 -c '
+import json, sys
+l = json.loads(sys.stdin.read())
+assert [e["id"] for e in l] == ["1", "2"], l
+assert all(e["complete"] and not e["pstore"] and e["dump"] == "dir" and e["size"] > 0 for e in l), l
+assert l[0]["signature"] and l[0]["signature"] == l[1]["signature"], l
+assert l[0]["time_usec"] < l[1]["time_usec"], l
+'; then
+        echo "ok: kdumpctl list --json parses on the host: two complete crashes, in order, one signature"
+    else
+        echo "not ok: kdumpctl list --json from the guest does not parse or says otherwise"
+        return 1
+    fi
+}
