@@ -91,3 +91,22 @@ TEST(different_crashes_differ) {
         ASSERT_OK(crash_signature_id(&c, &id));
         ASSERT_STREQ(id, c.id);
 }
+
+/* The vm suite's test module oopses in its init with panic_on_oops (Debian
+ * 13): the oops kexecs before any panic line, so the log ends with the
+ * oops. The function loses its ".constprop.0"; the module and the taint of
+ * an unsigned out-of-tree module are named. */
+TEST(oops_without_panic_line) {
+        _cleanup_(crash_signature_done) CrashSignature s = {};
+        signature_of("oops.txt", &s);
+        ASSERT_STREQ(s.kind, "oops");
+        ASSERT_STREQ(s.cause, "BUG: kernel NULL pointer dereference, address: 0000000000000000");
+        ASSERT_STREQ(s.function, "kdumpd_test_oops_write");
+        ASSERT_STREQ(s.module, "kdumpd_test_oops");
+        ASSERT_STREQ(s.comm, "insmod");
+        ASSERT_STREQ(s.pid, "1015");
+        ASSERT_STREQ(s.taint, "GOE");
+        ASSERT_STRV_EQ(s.frames, STRV_MAKE("kdumpd_test_oops_write [kdumpd_test_oops]", "kdumpd_test_oops_init [kdumpd_test_oops]",
+                                           "do_one_initcall", "do_init_module", "init_module_from_file",
+                                           "idempotent_init_module"));
+}
