@@ -24,6 +24,8 @@ packages=(
     systemd "$systemd_pc" dracut-core makedumpfile
     # the vm suite: a Debian guest under QEMU, read back without mounting
     qemu-system-x86 qemu-utils debootstrap e2fsprogs util-linux socat
+    # kdumpctl list --json as a guest printed it, parsed on the host (history)
+    python3
     # .ko.zst and .ko.gz modules (the loader decompresses what the kernel cannot;
     # the dracut module unpacks or packs them: test-module-formats)
     libzstd-dev zstd zlib1g-dev xz-utils gzip

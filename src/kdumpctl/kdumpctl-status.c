@@ -23,6 +23,7 @@
 #include "log.h"
 #include "macro.h"
 #include "manifest-diff.h"
+#include "panic-triggers.h"
 #include "strv.h"
 
 /* Colour only for a person at a terminal who did not opt out
@@ -64,6 +65,10 @@ typedef struct StatusFacts {
         bool image_built;           /* a manifest of a build exists */
         char **changed;             /* the inputs that differ from the last build's */
         char *collector_warning;    /* collector-probe.h's warning for the armed kernel, or NULL */
+        bool wanted_known;          /* kdumpd.conf could be read */
+        PanicTriggerSet wanted;     /* its panic_triggers */
+        int triggers_r;             /* < 0: the sysctls cannot be read */
+        PanicTriggerState triggers[_PANIC_TRIGGER_MAX];
 } StatusFacts;
 
 static void status_facts_done(StatusFacts *f) {
@@ -73,6 +78,8 @@ static void status_facts_done(StatusFacts *f) {
         arm_state_done(&f->state);
         strv_free(f->changed);
         free(f->collector_warning);
+        for (PanicTrigger t = 0; t < _PANIC_TRIGGER_MAX; t++)
+                panic_trigger_state_done(&f->triggers[t]);
         *f = (StatusFacts) {};
 }
 
@@ -125,6 +132,21 @@ static int status_changed_inputs(StatusFacts *f) {
         return r;
 }
 
+/* Which events panic the machine now, and what kdumpd.conf asks for. */
+static void status_triggers_gather(StatusFacts *f) {
+        _cleanup_kdumpd_settings_free_ KdumpdSettings *settings = NULL;
+
+        if (kdumpd_settings_load(KDUMPD_SETTINGS_PATH, NULL, &settings) >= 0) {
+                f->wanted_known = true;
+                f->wanted = kdumpd_settings_panic_triggers(settings);
+        }
+        for (PanicTrigger t = 0; t < _PANIC_TRIGGER_MAX; t++) {
+                int r = panic_trigger_state_read("", PANIC_TRIGGERS_STATE_PATH, t, &f->triggers[t]);
+                if (r < 0 && f->triggers_r == 0)
+                        f->triggers_r = r;
+        }
+}
+
 static void status_facts_gather(StatusFacts *f) {
         *f = (StatusFacts) {};
         f->region_r = crash_region_read(env_path("KDUMPD_ROOT", ""), &f->region);
@@ -133,6 +155,57 @@ static void status_facts_gather(StatusFacts *f) {
         f->state_current = f->state_r >= 0 && f->service_r >= 0 && service_is_running(f->active) &&
                            f->state.pid == f->main_pid;
         f->changed_r = f->region_r >= 0 ? status_changed_inputs(f) : -ENODATA;
+        status_triggers_gather(f);
+}
+
+static bool status_armed(const StatusFacts *f) {
+        return f->region.size > 0 && f->region.loaded;
+}
+
+/* "panics on: oops, nmi, hung-task (timeout 120 s)", then why each
+ * trigger kdumpd.conf asks for is not active. */
+static void status_print_triggers(const StatusFacts *f) {
+        _cleanup_free_ char *wanted = panic_trigger_set_to_string(f->wanted);
+        bool any = false;
+
+        if (f->triggers_r < 0) {
+                printf("  panic triggers: unknown (%s)\n", strerror(-f->triggers_r));
+                return;
+        }
+        printf("  panics on:");
+        for (PanicTrigger t = 0; t < _PANIC_TRIGGER_MAX; t++) {
+                const PanicTriggerState *s = &f->triggers[t];
+                if (!s->active)
+                        continue;
+                printf("%s %s", any ? "," : "", panic_trigger_to_string(t));
+                if (t == PANIC_TRIGGER_HUNG_TASK && s->timeout)
+                        printf(" (timeout %s s)", s->timeout);
+                if (!s->by_kdumpd)
+                        printf(" (not set by kdumpd)");
+                any = true;
+        }
+        printf("%s\n", any ? "" : " nothing but a panic itself");
+        if (!f->wanted_known)
+                return;
+        if (!status_armed(f)) {
+                if (f->wanted)
+                        printf("  kdumpd makes %s panic the machine once a capture kernel is loaded\n",
+                               strempty(wanted));
+                return;
+        }
+        for (PanicTrigger t = 0; t < _PANIC_TRIGGER_MAX; t++) {
+                const PanicTriggerState *s = &f->triggers[t];
+                if (!(f->wanted & PANIC_TRIGGER_BIT(t)) || s->active)
+                        continue;
+                if (!s->present)
+                        printf("  not panicking on %s: this kernel lacks its sysctls\n", panic_trigger_to_string(t));
+                else if (s->admin)
+                        printf("  not panicking on %s: %s, which kdumpd leaves alone\n", panic_trigger_to_string(t),
+                               s->admin);
+                else
+                        printf("  not panicking on %s: %s (changed after kdumpd set it, or it could not)\n",
+                               panic_trigger_to_string(t), strempty(s->off_sysctl));
+        }
 }
 
 static void status_print_text(const StatusFacts *f) {
@@ -185,6 +258,8 @@ static void status_print_text(const StatusFacts *f) {
                 }
         } else if (f->state_r != -ENOENT)
                 printf("  kdumpd's report %s cannot be read: %s\n", arm_state_path(), strerror(-f->state_r));
+
+        status_print_triggers(f);
 
         if (f->changed_r < 0)
                 printf("  changed since the last build: unknown (%s)\n", f->changed_unknown);
@@ -263,6 +338,31 @@ static int status_print_json(const StatusFacts *f) {
                 json_null(&w);
                 json_field_string(&w, "changed_inputs_unknown", f->changed_unknown);
         }
+        /* Each trigger: active now, asked for by kdumpd.conf, set by kdumpd. */
+        json_key(&w, "panic_triggers");
+        if (f->triggers_r >= 0) {
+                json_array_begin(&w);
+                for (PanicTrigger t = 0; t < _PANIC_TRIGGER_MAX; t++) {
+                        const PanicTriggerState *pt = &f->triggers[t];
+                        json_object_begin(&w);
+                        json_field_string(&w, "name", panic_trigger_to_string(t));
+                        json_field_bool(&w, "active", pt->active);
+                        json_key(&w, "wanted");
+                        if (f->wanted_known)
+                                json_bool(&w, f->wanted & PANIC_TRIGGER_BIT(t));
+                        else
+                                json_null(&w);
+                        json_field_bool(&w, "set_by_kdumpd", pt->by_kdumpd);
+                        json_field_bool(&w, "present", pt->present);
+                        json_field_string(&w, "admin_setting", pt->admin);
+                        json_field_string(&w, "off_because", pt->off_sysctl);
+                        if (t == PANIC_TRIGGER_HUNG_TASK)
+                                json_field_string(&w, "timeout", pt->timeout);
+                        json_object_end(&w);
+                }
+                json_array_end(&w);
+        } else
+                json_null(&w);
         json_object_end(&w);
         return json_finish(&w);
 }

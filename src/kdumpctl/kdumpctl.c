@@ -10,6 +10,7 @@
 
 #include "kdump-paths.h"
 #include "kdumpctl-check.h"
+#include "kdumpctl-crashes.h"
 #include "kdumpctl-crashkernel.h"
 #include "kdumpctl-probe.h"
 #include "kdumpctl-propagate.h"
@@ -27,7 +28,10 @@ static void help(void) {
                "kdumpctl check [--offline] [--config FILE] [--settings FILE]\n"
                "kdumpctl test [--yes]\n"
                "kdumpctl estimate [--json]\n"
-               "kdumpctl reset-crashkernel [--root DIR] [--value crashkernel=SIZE]\n\n"
+               "kdumpctl reset-crashkernel [--root DIR] [--value crashkernel=SIZE]\n"
+               "kdumpctl list [--json] [--since TIME] [-n N]\n"
+               "kdumpctl info [ID]\n"
+               "kdumpctl dmesg [ID] [--no-pager]\n\n"
                "  start      arm kdump (starts kdump.service)\n"
                "  stop       disarm kdump (stops kdump.service)\n"
                "  restart    stop and start again\n"
@@ -67,7 +71,20 @@ static void help(void) {
                "             put the estimate on the kernel command line through GRUB\n"
                "             (" GRUB_DROPIN_PATH ", update-grub); takes a reboot\n"
                "    --value crashkernel=SIZE  this value instead of the estimate\n"
-               "    --root DIR            write under DIR, run nothing (for images, tests)\n");
+               "    --root DIR            write under DIR, run nothing (for images, tests)\n"
+               "  list       every crash this machine knows of, oldest first: when the next boot\n"
+               "             learned of it, the crashed kernel, complete or not (and why), the\n"
+               "             dump's size and where it is, the panic; pstore's logs too\n"
+               "    --json                one JSON array, for scripts\n"
+               "    --since TIME          crashes from TIME on (YYYY-MM-DD [HH:MM[:SS]], today,\n"
+               "                          yesterday, -2d, -3h, @SECONDS)\n"
+               "    -n N                  only the last N\n"
+               "  info       what killed crash ID (default: the last): panic, faulting function\n"
+               "             and module, task, taint, call trace, build ID, and how often the\n"
+               "             same signature was seen\n"
+               "  dmesg      the crashed kernel's log of crash ID (default: the last), through a\n"
+               "             pager on a terminal ($KDUMPCTL_PAGER, $PAGER, less)\n"
+               "    --no-pager            print it as it is\n");
 }
 
 static int verb_help(int argc, char *argv[]) {
@@ -109,6 +126,9 @@ static const Verb verbs[] = {
         { "probe-collector",         1,        VERB_ANY, 0,            verb_probe_collector         },
         { "get-default-crashkernel", 1,        VERB_ANY, 0,            verb_get_default_crashkernel },
         { "reset-crashkernel",       1,        VERB_ANY, 0,            verb_reset_crashkernel       },
+        { "list",                    1,        VERB_ANY, 0,            verb_list                    },
+        { "info",                    1,        VERB_ANY, 0,            verb_info                    },
+        { "dmesg",                   1,        VERB_ANY, 0,            verb_dmesg                   },
         { "-h",                      1,        VERB_ANY, 0,            verb_help                    },
         { "--help",                  1,        VERB_ANY, 0,            verb_help                    },
         { NULL,                      VERB_ANY, VERB_ANY, VERB_DEFAULT, verb_usage                   },

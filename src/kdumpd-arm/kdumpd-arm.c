@@ -34,6 +34,7 @@
 #include "kdumpd-settings.h"
 #include "log.h"
 #include "macro.h"
+#include "panic-triggers.h"
 #include "raw-harvest.h"
 #include "spawn.h"
 #include "strv.h"
@@ -161,6 +162,36 @@ static void crashes_after_boot(const ArmInputs *in, const char *state_dir, int r
         dumps_prune(in, store);
 }
 
+/* Armed: the events kdumpd.conf names panic the machine from now on
+ * (panic-triggers.h); kdumpd puts the sysctls back when it unloads. A
+ * trigger that cannot be set is logged and does not fail the arming. */
+static void panic_triggers_arm(const ArmOptions *o, const ArmInputs *in) {
+        _cleanup_(sysctl_changes_done) SysctlChanges c = {};
+        _cleanup_free_ char *state = NULL, *wanted = NULL;
+        PanicTriggersApply a = {
+                .root = o->root,
+                .wanted = kdumpd_settings_panic_triggers(in->settings),
+                .hung_task_timeout = kdumpd_settings_hung_task_timeout(in->settings),
+        };
+        int r;
+
+        if (asprintf(&state, "%s%s", o->root, PANIC_TRIGGERS_STATE_PATH) < 0)
+                return (void) log_oom();
+        a.state_path = state;
+        r = panic_triggers_apply(&a, &c);
+        for (size_t i = 0; i < c.n; i++) {
+                _cleanup_free_ char *line = NULL;
+                int prio;
+                if (sysctl_change_describe(&c.changes[i], &prio, &line) >= 0)
+                        log_full_errno(prio, 0, "%s", line);
+        }
+        wanted = panic_trigger_set_to_string(a.wanted);
+        if (r < 0)
+                log_warning_errno(r, "Panic triggers (%s) not all set: %m", strempty(wanted));
+        else
+                log_debug("Panic triggers while armed: %s.", strempty(wanted));
+}
+
 static int exit_code_for(int r) {
         switch (r) {
         case -EINVAL:
@@ -222,6 +253,7 @@ static int arm_work(ArmOptions *o, const ArmCommand *c, int report_fd) {
                 (void) arm_line_write(report_fd, ARM_LINE_FAILED, "%s", reason_for(r));
                 return exit_code_for(r);
         }
+        panic_triggers_arm(o, &in);
         r = arm_line_write_armed(report_fd, &res);
         if (r == -ENOMEM) {
                 log_oom();

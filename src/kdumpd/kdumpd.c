@@ -35,6 +35,7 @@
 #include "log.h"
 #include "macro.h"
 #include "net-watch.h"
+#include "panic-triggers.h"
 #include "spawn.h"
 #include "strv.h"
 #include "worker.h"
@@ -166,6 +167,28 @@ static void state_publish(Daemon *d, ArmPhase phase, const char *reason) {
         if (r < 0)
                 log_warning_errno(r, "Failed to write %s (kdumpctl reload and status read it): %m",
                                   d->options.state_file);
+}
+
+/* Nothing is loaded any more: the sysctls kdumpd-arm set for the panic
+ * triggers go back to what they were (panic-triggers.h). A panic now
+ * would save nothing, and with kernel.panic = 0 hang the machine. */
+static void panic_triggers_put_back(Daemon *d) {
+        _cleanup_(sysctl_changes_done) SysctlChanges c = {};
+        _cleanup_free_ char *state = NULL;
+        int r;
+
+        if (asprintf(&state, "%s%s", d->options.root, PANIC_TRIGGERS_STATE_PATH) < 0)
+                return (void) log_oom();
+        r = panic_triggers_restore(d->options.root, state, &c);
+        for (size_t i = 0; i < c.n; i++) {
+                _cleanup_free_ char *line = NULL;
+                int prio;
+                if (sysctl_change_describe(&c.changes[i], &prio, &line) >= 0)
+                        log_full_errno(prio, 0, "%s", line);
+        }
+        if (r < 0)
+                log_warning_errno(r, "Cannot put back every sysctl of the panic triggers (%s keeps the rest): %m",
+                                  state);
 }
 
 static void notify_armed(Daemon *d) {
@@ -336,6 +359,8 @@ static void on_worker_exit(Worker *w, int status, void *userdata) {
                 arm_result_done(&d->worker_result);
                 file_snapshot_done(&d->worker_from);
                 d->state.generation++;
+                if (!d->is_armed)
+                        panic_triggers_put_back(d);
                 daemon_wait_for_network(d, why ?: "the dump server cannot be reached from this machine yet");
                 free(d->worker_reason);
                 d->worker_reason = NULL;
@@ -378,6 +403,8 @@ static void on_worker_exit(Worker *w, int status, void *userdata) {
                 /* The kernel frees the loaded image before it loads a new
                  * one: ask it what is loaded now. */
                 d->is_armed = crash_region_read(d->options.root, &cr) >= 0 && cr.loaded;
+                if (!d->is_armed)
+                        panic_triggers_put_back(d);
                 d->state.generation++;
                 state_publish(d, ARM_PHASE_FAILED, reason);
                 if (!d->ready_sent) {
@@ -525,6 +552,9 @@ static int on_exit_signal(sd_event_source *s, const struct signalfd_siginfo *si,
                 else
                         log_info("Capture kernel unloaded.");
         }
+        /* Also when the unload failed: kdumpd leaves the machine's
+         * sysctls as it found them when it goes. */
+        panic_triggers_put_back(d);
         d->is_armed = false;
         d->net_watch = net_watch_free(d->net_watch);
         d->state.generation++;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "macro.h"
+#include "panic-triggers.h"
 #include "strv.h"
 
 struct KdumpdSettings {
@@ -29,6 +30,8 @@ struct KdumpdSettings {
         unsigned build_timeout;
         unsigned capture_dhcp_timeout;
         bool capture_dhcp_fallback;
+        PanicTriggerSet panic_triggers;
+        unsigned hung_task_timeout;
 };
 
 typedef enum Key {
@@ -43,6 +46,8 @@ typedef enum Key {
         KEY_BUILD_TIMEOUT,
         KEY_CAPTURE_DHCP_TIMEOUT,
         KEY_CAPTURE_DHCP_FALLBACK,
+        KEY_PANIC_TRIGGERS,
+        KEY_HUNG_TASK_TIMEOUT,
         _KEY_MAX,
 } Key;
 
@@ -58,6 +63,7 @@ static const struct {
         [KEY_MIN_FREE_MB] = { 0, INT_MAX },
         [KEY_BUILD_TIMEOUT] = { 0, INT_MAX },
         [KEY_CAPTURE_DHCP_TIMEOUT] = { 1, KDUMPD_SETTINGS_CAPTURE_DHCP_TIMEOUT_MAX },
+        [KEY_HUNG_TASK_TIMEOUT] = { 0, INT_MAX },
 };
 
 typedef struct ParseState {
@@ -79,6 +85,7 @@ static int value_remove(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *res
 static int value_kernel(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
 static int value_number(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
 static int value_dhcp_fallback(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
+static int value_trigger(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
 
 /* In the order of the formatted output and of the shipped file. The names
  * are indexed by Key. */
@@ -94,6 +101,9 @@ static cfg_opt_t schema[] = {
         CFG_INT_CB("build_timeout", KDUMPD_SETTINGS_BUILD_TIMEOUT_DEFAULT, CFGF_NONE, value_number),
         CFG_INT_CB("capture_dhcp_timeout", KDUMPD_SETTINGS_CAPTURE_DHCP_TIMEOUT_DEFAULT, CFGF_NONE, value_number),
         CFG_STR_CB("capture_dhcp_fallback", "none", CFGF_NONE, value_dhcp_fallback),
+        /* PANIC_TRIGGERS_DEFAULT; "+=" adds to it. */
+        CFG_STR_LIST_CB("panic_triggers", "{\"oops\", \"nmi\", \"hard-lockup\"}", CFGF_NONE, value_trigger),
+        CFG_INT_CB("hung_task_timeout", 0, CFGF_NONE, value_number),
         CFG_END(),
 };
 
@@ -286,6 +296,23 @@ static int value_dhcp_fallback(cfg_t *cfg, cfg_opt_t *opt, const char *value, vo
         return 0;
 }
 
+static int value_trigger(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result) {
+        ParseState *s = parsing;
+        _cleanup_free_ char *known = NULL;
+
+        *(const char **) result = value;
+        /* libconfuse parses the default in cfg_init(), before any file. */
+        if (!s)
+                return 0;
+        check_once(s, cfg, opt);
+        if (panic_trigger_from_string(value) >= 0)
+                return 0;
+        known = panic_trigger_set_to_string((1u << _PANIC_TRIGGER_MAX) - 1);
+        diag_error(s, clamp_line(s, cfg->line), "unknown panic trigger \"%s\" in \"%s\"; the triggers are: %s",
+                   value, opt->name, strempty(known));
+        return 0;
+}
+
 static unsigned count_lines(const char *text) {
         unsigned n = 0;
         const char *p = text;
@@ -414,6 +441,12 @@ static int settings_from_cfg(cfg_t *cfg, KdumpdSettings **ret) {
         s->build_timeout = cfg_getint(cfg, schema[KEY_BUILD_TIMEOUT].name);
         s->capture_dhcp_timeout = cfg_getint(cfg, schema[KEY_CAPTURE_DHCP_TIMEOUT].name);
         s->capture_dhcp_fallback = strcmp(cfg_getstr(cfg, schema[KEY_CAPTURE_DHCP_FALLBACK].name), "static") == 0;
+        for (unsigned i = 0; i < cfg_size(cfg, schema[KEY_PANIC_TRIGGERS].name); i++) {
+                PanicTrigger t = panic_trigger_from_string(cfg_getnstr(cfg, schema[KEY_PANIC_TRIGGERS].name, i));
+                if (t >= 0) /* checked as it was read */
+                        s->panic_triggers |= PANIC_TRIGGER_BIT(t);
+        }
+        s->hung_task_timeout = cfg_getint(cfg, schema[KEY_HUNG_TASK_TIMEOUT].name);
         *ret = TAKE_PTR(s);
         return 0;
 }
@@ -449,6 +482,15 @@ int kdumpd_settings_parse_string(const char *name, const char *text, ConfigDiagn
         else
                 r = settings_from_cfg(cfg, ret);
         cfg_free(cfg);
+        /* A timeout nothing uses is no error, but likely a mistake. */
+        if (r >= 0 && s.seen[KEY_HUNG_TASK_TIMEOUT] && (*ret)->hung_task_timeout > 0 &&
+            !((*ret)->panic_triggers & PANIC_TRIGGER_BIT(PANIC_TRIGGER_HUNG_TASK)) && diag &&
+            config_diagnostics_add(diag, name, s.seen[KEY_HUNG_TASK_TIMEOUT], false,
+                                   "\"hung_task_timeout\" is set, but \"hung-task\" is not in \"panic_triggers\": "
+                                   "kdumpd leaves the kernel's hung task timeout alone") < 0) {
+                *ret = kdumpd_settings_free(*ret);
+                return -ENOMEM;
+        }
         return r;
 }
 
@@ -515,6 +557,14 @@ bool kdumpd_settings_capture_dhcp_fallback(const KdumpdSettings *s) {
         return s->capture_dhcp_fallback;
 }
 
+PanicTriggerSet kdumpd_settings_panic_triggers(const KdumpdSettings *s) {
+        return s->panic_triggers;
+}
+
+unsigned kdumpd_settings_hung_task_timeout(const KdumpdSettings *s) {
+        return s->hung_task_timeout;
+}
+
 /* A double-quoted libconfuse string: backslash escapes, and "$" escaped so
  * that "${" can never appear. */
 static void string_write(const char *v, FILE *out) {
@@ -558,6 +608,15 @@ int kdumpd_settings_format(const KdumpdSettings *s, FILE *out) {
         fprintf(out, "%s = %u\n", schema[KEY_BUILD_TIMEOUT].name, s->build_timeout);
         fprintf(out, "%s = %u\n", schema[KEY_CAPTURE_DHCP_TIMEOUT].name, s->capture_dhcp_timeout);
         fprintf(out, "%s = \"%s\"\n", schema[KEY_CAPTURE_DHCP_FALLBACK].name, s->capture_dhcp_fallback ? "static" : "none");
+        fprintf(out, "%s = {", schema[KEY_PANIC_TRIGGERS].name);
+        bool first = true;
+        for (PanicTrigger t = 0; t < _PANIC_TRIGGER_MAX; t++)
+                if (s->panic_triggers & PANIC_TRIGGER_BIT(t)) {
+                        fprintf(out, "%s\"%s\"", first ? " " : ", ", panic_trigger_to_string(t));
+                        first = false;
+                }
+        fputs(s->panic_triggers ? " }\n" : "}\n", out);
+        fprintf(out, "%s = %u\n", schema[KEY_HUNG_TASK_TIMEOUT].name, s->hung_task_timeout);
         return ferror(out) ? -EIO : 0;
 }
 

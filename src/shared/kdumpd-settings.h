@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* kdumpd's own settings, /etc/kdump/kdumpd.conf: how the first kernel arms
- * (capture command line, capture kernel, CPUs) and how it looks after old
- * dumps. libconfuse's native syntax ("key = value", lists "{ "a", "b" }").
+ * (capture command line, capture kernel, CPUs), which events panic the
+ * machine while it is armed, and how it looks after old dumps. libconfuse's native syntax ("key = value", lists "{ "a", "b" }").
  * One parser, one immutable validated value. Library code: it never logs;
  * what it has to say goes into a ConfigDiagnostics as "FILE:LINE: error: …". */
 #pragma once
@@ -12,6 +12,7 @@
 
 #include "kdump-config.h"
 #include "kdump-paths.h"
+#include "panic-triggers.h"
 
 #define KDUMPD_SETTINGS_PATH "/etc/kdump/kdumpd.conf"
 
@@ -84,6 +85,12 @@ unsigned kdumpd_settings_build_timeout(const KdumpdSettings *s);
  * ("static") or fails ("none", the default). */
 unsigned kdumpd_settings_capture_dhcp_timeout(const KdumpdSettings *s);
 bool kdumpd_settings_capture_dhcp_fallback(const KdumpdSettings *s);
+/* The events that panic the machine while a capture kernel is loaded
+ * (panic-triggers.h); PANIC_TRIGGERS_DEFAULT when the file says nothing. */
+PanicTriggerSet kdumpd_settings_panic_triggers(const KdumpdSettings *s);
+/* kernel.hung_task_timeout_secs while "hung-task" is a trigger; 0: the
+ * kernel's own. */
+unsigned kdumpd_settings_hung_task_timeout(const KdumpdSettings *s);
 
 /* The effective settings in the file's syntax, every key, defaults filled
  * in ("kernel" as a comment when it is the running kernel). Parsing the

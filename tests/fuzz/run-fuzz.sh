@@ -69,7 +69,8 @@ spec() {
         kdump-config)
             srcs="src/shared/kdump-config.c $b/strv.c $b/fileio.c" pkgs=libconfuse max_len=4096 ;;
         kdumpd-settings)
-            srcs="src/shared/kdumpd-settings.c src/shared/kdump-config.c $b/strv.c $b/fileio.c" pkgs=libconfuse
+            srcs="src/shared/kdumpd-settings.c src/shared/kdump-config.c $b/panic-triggers.c $b/sysctl-config.c $b/strv.c $b/fileio.c"
+            pkgs=libconfuse
             max_len=4096 ;;
         modprobe-d)
             srcs="src/capture/module-index.c $b/log.c $b/strv.c $b/fileio.c" pkgs='' max_len=4096 ;;

@@ -76,6 +76,8 @@ static void assert_defaults(const KdumpdSettings *s) {
         ASSERT_EQ(kdumpd_settings_keep_dumps(s), 0);
         ASSERT_EQ(kdumpd_settings_min_free_mb(s), 0);
         ASSERT_EQ(kdumpd_settings_build_timeout(s), KDUMPD_SETTINGS_BUILD_TIMEOUT_DEFAULT);
+        ASSERT_EQ(kdumpd_settings_panic_triggers(s), PANIC_TRIGGERS_DEFAULT);
+        ASSERT_EQ(kdumpd_settings_hung_task_timeout(s), 0);
 }
 
 TEST(defaults_from_empty_text) {
@@ -120,7 +122,10 @@ TEST(every_key) {
                 "makedumpfile_threads = 3\n"
                 "dump_stall_timeout = 30\n"
                 "keep_dumps = 5\n"
-                "min_free_mb = 2048\n");
+                "min_free_mb = 2048\n"
+                "build_timeout = 60\n"
+                "panic_triggers = { \"oops\", \"hung-task\" }\n"
+                "hung_task_timeout = 30\n");
 
         ASSERT_STRV_EQ(kdumpd_settings_capture_cmdline_append(s),
                        STRV_MAKE("console=ttyS0,115200", "earlyprintk=serial foo=\"a b\""));
@@ -131,6 +136,52 @@ TEST(every_key) {
         ASSERT_EQ(kdumpd_settings_dump_stall_timeout(s), 30);
         ASSERT_EQ(kdumpd_settings_keep_dumps(s), 5);
         ASSERT_EQ(kdumpd_settings_min_free_mb(s), 2048);
+        ASSERT_EQ(kdumpd_settings_build_timeout(s), 60);
+        ASSERT_EQ(kdumpd_settings_panic_triggers(s),
+                  PANIC_TRIGGER_BIT(PANIC_TRIGGER_OOPS) | PANIC_TRIGGER_BIT(PANIC_TRIGGER_HUNG_TASK));
+        ASSERT_EQ(kdumpd_settings_hung_task_timeout(s), 30);
+}
+
+/* "=" replaces the default triggers, "+=" adds to them, {} is none. */
+TEST(panic_triggers) {
+        _cleanup_kdumpd_settings_free_ KdumpdSettings *only = parse_ok("panic_triggers = { \"nmi\" }\n");
+        ASSERT_EQ(kdumpd_settings_panic_triggers(only), PANIC_TRIGGER_BIT(PANIC_TRIGGER_NMI));
+        _cleanup_kdumpd_settings_free_ KdumpdSettings *more =
+                parse_ok("panic_triggers += { \"soft-lockup\", \"hung-task\" }\nhung_task_timeout = 300\n");
+        ASSERT_EQ(kdumpd_settings_panic_triggers(more), PANIC_TRIGGERS_DEFAULT |
+                                                               PANIC_TRIGGER_BIT(PANIC_TRIGGER_SOFT_LOCKUP) |
+                                                               PANIC_TRIGGER_BIT(PANIC_TRIGGER_HUNG_TASK));
+        ASSERT_EQ(kdumpd_settings_hung_task_timeout(more), 300);
+        _cleanup_kdumpd_settings_free_ KdumpdSettings *none = parse_ok("panic_triggers = {}\n");
+        ASSERT_EQ(kdumpd_settings_panic_triggers(none), 0);
+        /* Listed twice is still one. */
+        _cleanup_kdumpd_settings_free_ KdumpdSettings *twice = parse_ok("panic_triggers += { \"oops\", warn }\n");
+        ASSERT_EQ(kdumpd_settings_panic_triggers(twice),
+                  PANIC_TRIGGERS_DEFAULT | PANIC_TRIGGER_BIT(PANIC_TRIGGER_WARN));
+
+        parse_fails("\npanic_triggers = { \"oops\", \"soft_lockup\" }\n",
+                    STRV_MAKE("kdumpd.conf:2: error: unknown panic trigger \"soft_lockup\" in \"panic_triggers\"; "
+                              "the triggers are: oops, nmi, hard-lockup, soft-lockup, hung-task, warn, rcu-stall"));
+        parse_fails("panic_triggers = { \"oops\" }\npanic_triggers = { \"nmi\" }\n",
+                    STRV_MAKE("kdumpd.conf:2: error: \"panic_triggers\" is already set on line 1"));
+        parse_fails("panic_triggers = oops\n\nhung_task_timeout = 2m\n",
+                    STRV_MAKE("kdumpd.conf:3: error: \"hung_task_timeout\" must be a whole number from 0 to "
+                              "2147483647, not \"2m\""));
+        parse_fails("panic_triggers = { \"\" }\n", STRV_MAKE("kdumpd.conf:1: error: unknown panic trigger \"\""));
+}
+
+/* A hung task timeout without the hung-task trigger: parsed, but said. */
+TEST(hung_task_timeout_without_its_trigger_warns) {
+        ConfigDiagnostics diag = {};
+        _cleanup_kdumpd_settings_free_ KdumpdSettings *s = NULL;
+
+        ASSERT_OK(kdumpd_settings_parse_string("kdumpd.conf", "keep_dumps = 1\nhung_task_timeout = 30\n", &diag, &s));
+        ASSERT_EQ(diag.n_errors, 0);
+        ASSERT_EQ(diag.n_warnings, 1);
+        ASSERT_EQ(strv_length(diag.messages), 1);
+        ASSERT_CONTAINS(diag.messages[0], "kdumpd.conf:2: warning: \"hung_task_timeout\" is set, but \"hung-task\"");
+        ASSERT_EQ(kdumpd_settings_hung_task_timeout(s), 30);
+        config_diagnostics_done(&diag);
 }
 
 TEST(native_syntax_variants) {
@@ -222,7 +273,8 @@ TEST(unknown_key) {
         parse_fails("capture_cpus = 2\n\n# typo below\ncapture_cpu = 2\n",
                     STRV_MAKE("kdumpd.conf:4: error: unknown setting \"capture_cpu\"; the settings are: "
                               "capture_cmdline_append, capture_cmdline_remove, kernel, capture_cpus, "
-                              "makedumpfile_threads, dump_stall_timeout, keep_dumps, min_free_mb, build_timeout"));
+                              "makedumpfile_threads, dump_stall_timeout, keep_dumps, min_free_mb, build_timeout, "
+                              "capture_dhcp_timeout, capture_dhcp_fallback, panic_triggers, hung_task_timeout"));
         /* kdump.conf syntax in the wrong file */
         parse_fails("path /var/crash\n", STRV_MAKE("kdumpd.conf:1: error: unknown setting \"path\""));
         /* libconfuse's include() is not offered */
@@ -310,7 +362,9 @@ TEST(format_defaults) {
                           "min_free_mb = 0\n"
                           "build_timeout = 900\n"
                           "capture_dhcp_timeout = 45\n"
-                          "capture_dhcp_fallback = \"none\"\n");
+                          "capture_dhcp_fallback = \"none\"\n"
+                          "panic_triggers = { \"oops\", \"nmi\", \"hard-lockup\" }\n"
+                          "hung_task_timeout = 0\n");
 }
 
 TEST(format_is_a_fixed_point) {
@@ -319,7 +373,8 @@ TEST(format_is_a_fixed_point) {
                 "capture_cmdline_remove = { \"quiet\" }\n"
                 "kernel = 6.1.0-13-amd64\n"
                 "capture_cpus = 2\nmakedumpfile_threads = 1\ndump_stall_timeout = 45\nkeep_dumps = 7\nmin_free_mb = 100\n"
-                "build_timeout = 0\ncapture_dhcp_timeout = 10\ncapture_dhcp_fallback = static\n");
+                "build_timeout = 0\ncapture_dhcp_timeout = 10\ncapture_dhcp_fallback = static\n"
+                "panic_triggers = { hung-task, 'oops' }\nhung_task_timeout = 60\n");
         _cleanup_free_ char *out = format(s);
         ASSERT_STREQ(out, "capture_cmdline_append = { \"a=\\\"x y\\\"\", \"b=\\${HOME}\\\\\", \"c\" }\n"
                           "capture_cmdline_remove = { \"quiet\" }\n"
@@ -331,7 +386,9 @@ TEST(format_is_a_fixed_point) {
                           "min_free_mb = 100\n"
                           "build_timeout = 0\n"
                           "capture_dhcp_timeout = 10\n"
-                          "capture_dhcp_fallback = \"static\"\n");
+                          "capture_dhcp_fallback = \"static\"\n"
+                          "panic_triggers = { \"oops\", \"hung-task\" }\n"
+                          "hung_task_timeout = 60\n");
         _cleanup_kdumpd_settings_free_ KdumpdSettings *again = parse_ok(out);
         _cleanup_free_ char *out2 = format(again);
         ASSERT_STREQ(out2, out);

@@ -63,6 +63,15 @@ vm_link_down_then_run() {
     return $rc
 }
 
+# A host action: an NMI to the guest (QEMU's monitor command "nmi"), as
+# a BMC's or a hypervisor's "inject NMI" does.
+vm_nmi() {
+    local out
+    out=$(vm_monitor_answer "$1" "$2" nmi)
+    [ -z "$(echo "$out" | tr -d '[:space:]')" ] || { echo "nmi: $out"; return 1; }
+    echo "nmi sent"
+}
+
 # A host action for network scenarios: the NIC's link comes up.
 vm_link_up() {
     vm_set_link "$1" "$2" on && echo "set_link n0 on"
@@ -158,7 +167,10 @@ vm_replace_disk2() {
 # files, with the serials of vm_disk_serial) complete it.
 vm_qemu_args() {
     local disk=$1 append=$2 job=$3 disk2=${4:-} disk3=${5:-} args
-    args=(-accel tcg -cpu max -m "$VM_MEMORY" -smp 1 -display none -no-reboot)
+    args=(-accel tcg -cpu max -m "$VM_MEMORY" -smp 1 -display none)
+    # A reboot ends QEMU (a new one boots the next phase), but for a
+    # scenario whose memory must survive a warm reset (VM_REBOOT).
+    [ "${VM_REBOOT:-no}" = yes ] || args+=(-no-reboot)
     if [ "${NET:-no}" = yes ]; then
         args+=("${NET_QEMU_ARGS[@]}")
     else
@@ -272,7 +284,8 @@ vm_boot() {
         vm_link_down_then_run "$work" "$name" || echo "$phase:link-down-failed $(vm_since "$start")" >>"$work/$name.times"
     fi
     local -A seen=()
-    local markers=("VMTEST: boot-done" "VMTEST: enable-now" "VMTEST: crash-now" "sysrq: Trigger a crash"
+    local markers=("VMTEST: boot-done" "VMTEST: enable-now" "VMTEST: crash-now" "${EXPECT_PANIC:-sysrq: Trigger a crash}"
+                   "Kernel panic - not syncing"
                    "kdump: capture kernel started" "kdump: dump-vmcore" "Saved vmcore to" "VMTEST: after-boot-status"
                    "VMTEST: bench-arm" "running makedumpfile --dump-dmesg" "saved vmcore in"
                    "kdump: dump failed" "reboot: Restarting system" "reboot: System halted" "reboot: Power down")

@@ -86,6 +86,52 @@ vm_other_kernel_deb() {
     ls "$dir/${pkg}_"*.deb | sort -V | tail -n1
 }
 
+# The oops scenario's test module (tests/vm/oops-module, Debian's kernels
+# have no LKDTM), built once per guest kernel against that kernel's headers
+# and cached by its source: linux-headers-<release> and what it depends on
+# of the kernel's own (headers common part, kbuild) from the guest tree's
+# apt lists, unpacked into an overlay of the release's package build chroot
+# (debian/build-packages.sh made it; its gcc is the one Debian built the
+# kernel with), which stays as it was. No BTF (it needs pahole; loading
+# does not). Prints the .ko's path.
+vm_test_module() {
+    local base=$1 kver key dir tmp pkgs=() chroot=/var/tmp/kdumpd-$VM_SUITE-chroot debs=$VM_CACHE/debs/$VM_SUITE rc
+    kver=$(ls "$base/rootfs/lib/modules" | head -n1)
+    key=$(cat "$here/oops-module/Kbuild" "$here/oops-module/kdumpd_test_oops.c" | sha256sum | cut -c1-12)
+    dir=$VM_CACHE/modules/$kver-$key
+    mkdir -p "$VM_CACHE/modules" "$debs/apt-cache"
+    (
+        flock 9
+        [ -s "$dir/kdumpd_test_oops.ko" ] && exit 0
+        [ -x "$chroot/usr/bin/make" ] || { echo "vm: no build chroot $chroot (debian/build-packages.sh makes it)" >&2; exit 1; }
+        # The chroot is the lower layer: build-packages.sh must not change
+        # it meanwhile (it holds this lock while it does).
+        exec 8>"$chroot.lock" && flock 8 || exit 1
+        mapfile -t pkgs < <(echo "linux-headers-$kver"
+            apt-cache -o "Dir=$base/rootfs" -o "Dir::Cache=$debs/apt-cache" depends "linux-headers-$kver" 2>/dev/null |
+                awk '$1 ~ /Depends:/ && $2 ~ /^linux-(headers|kbuild)-/ {print $2}')
+        (cd "$debs" && apt-get -o "Dir=$base/rootfs" -o "Dir::State::status=$base/rootfs/var/lib/dpkg/status" \
+            -o "Dir::Cache=$debs/apt-cache" -o "Debug::NoLocking=1" download "${pkgs[@]}" >&2) ||
+            { echo "vm: apt-get download ${pkgs[*]} failed" >&2; exit 1; }
+        tmp=$(mktemp -d "$VM_CACHE/modules/build.XXXXXX")
+        mkdir -p "$tmp/upper" "$tmp/work" "$tmp/root"
+        mount -t overlay overlay -o "lowerdir=$chroot,upperdir=$tmp/upper,workdir=$tmp/work" "$tmp/root" || exit 1
+        for p in "${pkgs[@]}"; do dpkg-deb -x "$(ls "$debs/${p}_"*.deb | sort -V | tail -n1)" "$tmp/root"; done
+        mkdir -p "$tmp/root/build"
+        cp "$here/oops-module/Kbuild" "$here/oops-module/kdumpd_test_oops.c" "$tmp/root/build/"
+        nice -n 10 chroot "$tmp/root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8 \
+            make -C "/usr/src/linux-headers-$kver" M=/build CONFIG_DEBUG_INFO_BTF_MODULES= modules \
+            >"$VM_CACHE/modules/build-$kver-$key.log" 2>&1
+        rc=$?
+        mkdir -p "$dir"
+        [ $rc -eq 0 ] && cp "$tmp/root/build/kdumpd_test_oops.ko" "$dir/"
+        umount "$tmp/root"
+        rm -rf "$tmp"
+        [ $rc -eq 0 ] || { echo "vm: building the test module failed; see $VM_CACHE/modules/build-$kver-$key.log" >&2; exit 1; }
+    ) 9>"$VM_CACHE/modules/.lock" || return 1
+    echo "$dir/kdumpd_test_oops.ko"
+}
+
 # Copies a file out of a guest's disk (a qcow2 overlay of a bare ext4).
 vm_guest_file() {
     local work=$1 name=$2 from=$3 to=$4 raw
@@ -199,22 +245,23 @@ vm_expect_mode() {
 }
 
 # The checks every saved dump gets, on copies in OUT: OUT/vmcore (ELF or
-# kdump-compressed, not flattened) must hold the sysrq panic in its kernel
-# log, and so must OUT/vmcore-dmesg.txt.
+# kdump-compressed, not flattened) must hold the expected panic line
+# (EXPECT_PANIC, the sysrq one unless the scenario says) in its kernel log,
+# and so must OUT/vmcore-dmesg.txt.
 vm_check_vmcore() {
-    local out=$1 ok=0
+    local out=$1 ok=0 panic=${EXPECT_PANIC:-"sysrq: Trigger a crash"}
     rm -f "$out/dmesg-from-vmcore.txt"
     echo "vmcore size: $(stat -c %s "$out/vmcore" 2>/dev/null || echo 0) bytes"
     if makedumpfile --dump-dmesg "$out/vmcore" "$out/dmesg-from-vmcore.txt" >"$out/makedumpfile.log" 2>&1 &&
-        grep -q "sysrq: Trigger a crash" "$out/dmesg-from-vmcore.txt"; then
-        echo "ok: makedumpfile --dump-dmesg on the vmcore shows: $(grep -m1 'sysrq: Trigger a crash' "$out/dmesg-from-vmcore.txt")"
+        grep -qF "$panic" "$out/dmesg-from-vmcore.txt"; then
+        echo "ok: makedumpfile --dump-dmesg on the vmcore shows: $(grep -m1 -F "$panic" "$out/dmesg-from-vmcore.txt")"
     else
-        echo "not ok: the vmcore's kernel log has no sysrq panic"; sed 's/^/  /' "$out/makedumpfile.log" | tail -n 5; ok=1
+        echo "not ok: the vmcore's kernel log lacks \"$panic\""; sed 's/^/  /' "$out/makedumpfile.log" | tail -n 5; ok=1
     fi
-    if grep -q "sysrq: Trigger a crash" "$out/vmcore-dmesg.txt" 2>/dev/null; then
+    if grep -qF "$panic" "$out/vmcore-dmesg.txt" 2>/dev/null; then
         echo "ok: vmcore-dmesg.txt shows the panic too"
     else
-        echo "not ok: vmcore-dmesg.txt lacks the sysrq panic"; ok=1
+        echo "not ok: vmcore-dmesg.txt lacks \"$panic\""; ok=1
     fi
     return $ok
 }

@@ -37,7 +37,7 @@ source "$here/scenario.sh"
 # 0: all there; 77: skip (not CI); 1: missing in CI, which is a failure.
 vm_check_tools() {
     local missing=() t
-    for t in qemu-system-x86_64 qemu-img debootstrap mkfs.ext4 debugfs makedumpfile meson ninja flock socat; do
+    for t in qemu-system-x86_64 qemu-img debootstrap mkfs.ext4 debugfs makedumpfile meson ninja flock socat python3; do
         command -v "$t" >/dev/null 2>&1 || missing+=("$t")
     done
     [ "$(id -u)" -eq 0 ] || missing+=("root (debootstrap and chroot need it)")

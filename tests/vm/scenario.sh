@@ -12,6 +12,7 @@ VM_SCENARIO_VARS=(
     SCENARIO_DESC DUMP_DIR DUMP_ON_ROOT DUMP_FS_AT DUMP_CHECK DUMP_HOST CHECK
     EXTRA_DISK_LABEL EXTRA_DISK_RAW EXTRA_DISK_SIZE EXTRA_DISK_SERIAL EXTRA_DISK3_RAW EXTRA_DISK3_SERIAL
     LEAN ENABLE_AT_BOOT OTHER_KERNEL CRASH_ON_NEXT_BOOT CRASH_BY_PRECRASH NO_CRASH VM_COLD_BOOT PACKAGE_OLD_VERSION
+    TEST_MODULE CRASHES VM_REBOOT EXPECT_PANIC EXPECT_PANIC_ON_CONSOLE EXPECT_CAPTURE
     EXPECT_SERIAL EXPECT_AFTER_BOOT EXPECT_AFTER_SERIAL EXPECT_NO_DUMP EXPECT_INCOMPLETE EXPECT_END
     EXPECT_FAIL_SECONDS EXPECT_CAPTURE_CMDLINE_LACKS EXPECT_NO_DUMP_UNDER
     NET NET_LINK_DOWN NFS_VERSIONS NFS_MKDIRS
@@ -27,6 +28,7 @@ vm_scenario_defaults() {
     EXTRA_DISK_LABEL='' EXTRA_DISK_RAW='' EXTRA_DISK_SIZE='' EXTRA_DISK_SERIAL='' EXTRA_DISK3_RAW='' EXTRA_DISK3_SERIAL=''
     LEAN=yes ENABLE_AT_BOOT=no OTHER_KERNEL=no CRASH_ON_NEXT_BOOT=no CRASH_BY_PRECRASH=no NO_CRASH=no VM_COLD_BOOT=no
     PACKAGE_OLD_VERSION=
+    TEST_MODULE=no CRASHES=1 VM_REBOOT=no EXPECT_PANIC="sysrq: Trigger a crash" EXPECT_PANIC_ON_CONSOLE=yes EXPECT_CAPTURE=yes
     EXPECT_SERIAL=() EXPECT_AFTER_BOOT=no EXPECT_AFTER_SERIAL=() EXPECT_NO_DUMP=no EXPECT_INCOMPLETE=no
     EXPECT_END='' EXPECT_FAIL_SECONDS='' EXPECT_CAPTURE_CMDLINE_LACKS='' EXPECT_NO_DUMP_UNDER=''
     NET=no NET_LINK_DOWN=no NFS_VERSIONS='' NFS_MKDIRS=()
@@ -58,8 +60,10 @@ vm_scenario_load() {
     done
     [ "$OTHER_KERNEL" = yes ] && CRASH_ON_NEXT_BOOT=yes
     [ "$CRASH_ON_NEXT_BOOT" = yes ] && EXPECT_AFTER_BOOT=yes
+    [[ $CRASHES =~ ^[1-9]$ ]] || { echo "not ok: $file: CRASHES=\"$CRASHES\" (1 to 9)"; return 1; }
+    [ "$CRASHES" -gt 1 ] && EXPECT_AFTER_BOOT=yes
     for v in DUMP_ON_ROOT LEAN ENABLE_AT_BOOT OTHER_KERNEL CRASH_ON_NEXT_BOOT CRASH_BY_PRECRASH NO_CRASH VM_COLD_BOOT EXPECT_AFTER_BOOT \
-        EXPECT_NO_DUMP EXPECT_INCOMPLETE NET NET_LINK_DOWN; do
+        EXPECT_NO_DUMP EXPECT_INCOMPLETE NET NET_LINK_DOWN TEST_MODULE VM_REBOOT EXPECT_PANIC_ON_CONSOLE EXPECT_CAPTURE; do
         [[ ${!v} == yes || ${!v} == no ]] || { echo "not ok: $file: $v=\"${!v}\" is neither yes nor no"; return 1; }
     done
     [[ $VM_TEST_TIMEOUT =~ ^[0-9]+$ ]] || { echo "not ok: $file: VM_TEST_TIMEOUT=\"$VM_TEST_TIMEOUT\""; return 1; }
@@ -71,7 +75,7 @@ vm_scenario_load() {
 # power-on.
 vm_scenario_restorable() {
     [ "${KDUMPD_VM_SNAPSHOTS:-1}" != 0 ] && [ "$VM_COLD_BOOT" = no ] && [ "$ENABLE_AT_BOOT" = no ] &&
-        [ -z "$PACKAGE_OLD_VERSION" ] &&
+        [ -z "$PACKAGE_OLD_VERSION" ] && [ "$TEST_MODULE" = no ] && [ "$VM_REBOOT" = no ] &&
         [ "$OTHER_KERNEL" = no ] && [ "$NET_LINK_DOWN" = no ] && [ -z "$VM_EXTRA_APPEND" ] &&
         [[ $VM_MEMORY =~ ^[0-9]+$ ]] && [ "$NET_LAYOUT" = tap ] && [ ${#NET_NETWORKD[@]} -eq 0 ]
 }
@@ -89,6 +93,16 @@ vm_scenario_disks() {
         backing=$work/$name.base.raw
         cp --sparse=always "$work/disk.raw" "$backing" || return 1
         debugfs -w -R "write $deb /root/other-kernel.deb" "$backing" >"$work/$name.debugfs.log" 2>&1 || return 1
+    fi
+    # The oops scenario's module (tests/vm/oops-module), built for the
+    # guest's kernel, as /root/kdumpd_test_oops.ko.
+    if [ "$TEST_MODULE" = yes ]; then
+        local ko
+        ko=$(vm_test_module "$base") || { echo "not ok: the test module could not be built"; return 1; }
+        echo "test module: $ko"
+        [ "$backing" = "$work/$name.base.raw" ] || cp --sparse=always "$work/disk.raw" "$work/$name.base.raw" || return 1
+        backing=$work/$name.base.raw
+        debugfs -w -R "write $ko /root/kdumpd_test_oops.ko" "$backing" >>"$work/$name.debugfs.log" 2>&1 || return 1
     fi
     # package-upgrade: the same tree built as a lower version, and the
     # package itself, in /root of the guest.
@@ -178,14 +192,27 @@ vm_scenario_check_console() {
         vm_expect_line "$s" "VMTEST: status-after-broken-reload rc=0" "still armed after the refused reload" || ok=1
     fi
     if [ "$NO_CRASH" = yes ]; then
-        if grep -qaF "sysrq: Trigger a crash" "$s"; then
+        if grep -qaF "Kernel panic - not syncing" "$s"; then
             echo "not ok: the guest crashed; its precrash step should power it off"; ok=1
         else
             vm_expect_line "$s" "reboot: Power down" "the guest powered off without a crash" || ok=1
         fi
     elif [ "$CRASH_ON_NEXT_BOOT" != yes ]; then
-        vm_expect_line "$s" "sysrq: Trigger a crash" "the guest panicked" || ok=1
-        vm_expect_line "$s" "kdump: capture kernel started" "the capture kernel ran our capture program" || ok=1
+        if [ "$EXPECT_PANIC_ON_CONSOLE" = yes ]; then
+            vm_expect_line "$s" "$EXPECT_PANIC" "the guest panicked" || ok=1
+        else
+            # A panic in NMI context: its lines wait in the ring buffer
+            # for a console flush that the kexec comes before. The dump's
+            # kernel log must hold it (vm_check_vmcore).
+            echo "ok: \"$EXPECT_PANIC\" is looked for in the dump's kernel log, not on the console"
+        fi
+        if [ "$EXPECT_CAPTURE" = yes ]; then
+            vm_expect_line "$s" "kdump: capture kernel started" "the capture kernel ran our capture program" || ok=1
+        elif grep -qaF "kdump: capture kernel started" "$s"; then
+            echo "not ok: a capture kernel ran; none should have been loaded"; ok=1
+        else
+            echo "ok: no capture kernel ran (none was loaded)"
+        fi
     fi
     for e in "${EXPECT_SERIAL[@]}"; do
         vm_expect_line "$s" "$e" "console shows \"$e\"" || ok=1
@@ -197,7 +224,7 @@ vm_scenario_check_console() {
         echo "not ok: the NIC's link could not be set down before the guest ran"; ok=1
     fi
     if [ "$CRASH_ON_NEXT_BOOT" = yes ]; then
-        if grep -qaF "VMTEST: crash-now" "$work/$name.serial.crash" || grep -qaF "sysrq: Trigger a crash" "$work/$name.serial.crash"; then
+        if grep -qaF "VMTEST: crash-now" "$work/$name.serial.crash" || grep -qaF "$EXPECT_PANIC" "$work/$name.serial.crash"; then
             echo "not ok: the first boot crashed; its precrash step should power it off (the next boot crashes)"; ok=1
         else
             echo "ok: the first boot powered off without a crash; the next boot crashes"
@@ -233,7 +260,7 @@ vm_scenario_check_console() {
     # after the panic) must not hold what a failed reload asked for.
     if [ -n "$EXPECT_CAPTURE_CMDLINE_LACKS" ]; then
         local cmdline
-        cmdline=$(sed -n '/sysrq: Trigger a crash/,$p' "$work/$name.serial.crash" | grep -a -m1 'Command line:')
+        cmdline=$(awk -v p="$EXPECT_PANIC" 'index($0, p) {on = 1} on' "$work/$name.serial.crash" | grep -a -m1 'Command line:')
         if [ -z "$cmdline" ]; then
             echo "not ok: the capture kernel's command line is not on the console"; ok=1
         elif [[ $cmdline == *"$EXPECT_CAPTURE_CMDLINE_LACKS"* ]]; then
@@ -258,7 +285,7 @@ vm_scenario_check_capture_end() {
         fi
         want_end=${want_end:-reboot}
     fi
-    if [ "$NO_CRASH" = yes ]; then
+    if [ "$NO_CRASH" = yes ] || [ "$EXPECT_CAPTURE" = no ]; then
         VM_WANT_END=none
         return 0
     fi
@@ -307,6 +334,19 @@ vm_scenario_check_boot_end() {
     fi
 }
 
+# A later boot (PHASE) that crashed: the panic (PANIC) on its console, our
+# capture program ran, and the capture ended as the scenario wants. WHAT
+# names the boot in the messages.
+vm_scenario_check_recrash() {
+    local work=$1 name=$2 phase=$3 panic=$4 what=$5 ok=0
+    vm_expect_line "$work/$name.serial.$phase" "$panic" "$what panicked" || ok=1
+    vm_expect_line "$work/$name.serial.$phase" "kdump: capture kernel started" "$what: the capture kernel ran our capture program" || ok=1
+    case $VM_WANT_END in
+        reboot | halt | poweroff) vm_check_end "$work/$name.serial.$phase" "$work/$name.end.$phase" "$VM_WANT_END" || ok=1 ;;
+    esac
+    return $ok
+}
+
 # EXPECT_AFTER_BOOT: the boot after the capture; with CRASH_ON_NEXT_BOOT
 # (OTHER_KERNEL: the other kernel's boot), NAME.after crashes it and the
 # capture is checked on that boot.
@@ -315,11 +355,7 @@ vm_scenario_after_boot() {
     s=$work/$name.serial
     if [ "$CRASH_ON_NEXT_BOOT" = yes ] && [ "$OTHER_KERNEL" != yes ]; then
         vm_boot "$base" "$work" "$name" after
-        vm_expect_line "$work/$name.serial.after" "sysrq: Trigger a crash" "the next boot panicked" || ok=1
-        vm_expect_line "$work/$name.serial.after" "kdump: capture kernel started" "its capture kernel ran our capture program" || ok=1
-        case $VM_WANT_END in
-            reboot | halt | poweroff) vm_check_end "$work/$name.serial.after" "$work/$name.end.after" "$VM_WANT_END" || ok=1 ;;
-        esac
+        vm_scenario_check_recrash "$work" "$name" after "$EXPECT_PANIC" "the next boot" || ok=1
     elif [ "$OTHER_KERNEL" = yes ]; then
         # The other kernel, as the guest installed it (its initrd made by
         # the guest's initramfs-tools).
@@ -333,15 +369,27 @@ vm_scenario_after_boot() {
         echo "ok: the guest installed kernel $other; booting it"
         VM_BOOT_KERNEL=$work/$name.vmlinuz VM_BOOT_INITRD=$work/$name.initrd.img vm_boot "$base" "$work" "$name" after
         vm_expect_line "$work/$name.serial.after" "Linux version $other" "the second boot ran kernel $other" || ok=1
-        vm_expect_line "$work/$name.serial.after" "sysrq: Trigger a crash" "kernel $other panicked" || ok=1
-        vm_expect_line "$work/$name.serial.after" "kdump: capture kernel started" "its capture kernel ran our capture program" || ok=1
-        case $VM_WANT_END in
-            reboot | halt | poweroff) vm_check_end "$work/$name.serial.after" "$work/$name.end.after" "$VM_WANT_END" || ok=1 ;;
-        esac
+        vm_scenario_check_recrash "$work" "$name" after "$EXPECT_PANIC" "kernel $other" || ok=1
     else
-        vm_boot "$base" "$work" "$name" after
-        rc=$?
-        vm_scenario_check_boot_end "$work" "$name" after "$rc" || ok=1
+        # CRASHES: each boot after a capture but the last crashes again
+        # (phase againN: armed, then sysrq).
+        local i
+        for ((i = 2; i <= CRASHES; i++)); do
+            vm_boot "$base" "$work" "$name" "again$i"
+            vm_expect_line "$work/$name.serial.again$i" "VMTEST: again-armed rc=0" "armed again on the boot after crash $((i - 1))" || ok=1
+            vm_scenario_check_recrash "$work" "$name" "again$i" "sysrq: Trigger a crash" "crash $i" || ok=1
+        done
+        # VM_REBOOT: the guest rebooted within the crash boot's QEMU and ran
+        # that boot's steps there.
+        if [ "$VM_REBOOT" = yes ]; then
+            rc=0
+            vm_expect_line "$s" "VMTEST: boot-done uptime=" "the guest rebooted" || ok=1
+            vm_scenario_check_boot_end "$work" "$name" crash 0 || ok=1
+        else
+            vm_boot "$base" "$work" "$name" after
+            rc=$?
+            vm_scenario_check_boot_end "$work" "$name" after "$rc" || ok=1
+        fi
         if [ -f "$here/scenarios/$name.after" ]; then
             vm_expect_line "$s" "VMTEST: after rc=0" "the after-boot step succeeded" || ok=1
         fi

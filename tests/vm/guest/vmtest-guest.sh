@@ -90,6 +90,13 @@ if [ "$name" = __profile__ ]; then
     say "restored: $job"
 fi
 
+# VM_REBOOT: the crash (no capture kernel: panic=N reboots the same QEMU)
+# left this mark; this boot is the one after it, with the crash boot's
+# command line.
+if [ "${phase:-crash}" = crash ] && [ -e /var/lib/kdumpd-vmtest/crashed ]; then
+    phase=after
+fi
+
 say "boot-done uptime=$(cut -d' ' -f1 /proc/uptime) phase=${phase:-crash}"
 # Boot to multi-user.target (the first boot of most scenarios: kdump not
 # enabled yet; boot-not-blocked compares its own boots with it).
@@ -257,6 +264,18 @@ if [ -n "$bench" ]; then
     exit 1
 fi
 
+# CRASHES: a boot after a capture that crashes again, once armed.
+case $phase in
+    again*)
+        wait_armed
+        say "again-armed rc=$?"
+        say "crash-now"
+        sync
+        echo c >/proc/sysrq-trigger
+        sleep 60
+        exit 1 ;;
+esac
+
 if [ "$phase" = after ]; then
     # The service is enabled: it must have armed itself on this boot (ready
     # may come before armed: a raw dump is restored first).
@@ -330,5 +349,6 @@ if [ -x "$here/scenarios/$name.precrash" ]; then
     say "precrash rc=$?"
 fi
 say "crash-now"
+mkdir -p /var/lib/kdumpd-vmtest && touch /var/lib/kdumpd-vmtest/crashed
 sync
 echo c >/proc/sysrq-trigger
