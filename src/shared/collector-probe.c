@@ -12,43 +12,31 @@
 
 #include "fileio.h"
 #include "macro.h"
+#include "parse-util.h"
 #include "strv.h"
 
-static int parse_u64(const char *s, uint64_t *ret) {
-        char *end;
-        unsigned long long v;
+/* The number that starts p, up to the next blank. */
+static int word_u64(const char *p, uint64_t *ret) {
+        char word[32];
+        size_t n = strcspn(p, " \t");
 
-        if (!s || *s < '0' || *s > '9')
-                return -EINVAL;
-        errno = 0;
-        v = strtoull(s, &end, 10);
-        if (errno != 0 || (*end && *end != ' ' && *end != '\t' && *end != '\n'))
-                return -EINVAL;
-        *ret = v;
-        return 0;
+        if (n == 0 || n >= sizeof(word))
+                return -EBADMSG;
+        memcpy(word, p, n);
+        word[n] = '\0';
+        return safe_atou64(word, ret);
 }
 
-/* "FREE            0               yes  Free pages": the first word names
- * the row, the second is its page count. */
-static int row_value(const char *line, const char *name, uint64_t *ret) {
+/* "FREE            0               yes  Free pages" (name "FREE", the row's
+ * first word) or "Total pages on system:  273323" (name the label): the
+ * number after it. */
+static int value_after(const char *line, const char *name, uint64_t *ret) {
         size_t n = strlen(name);
 
-        if (strncmp(line, name, n) != 0 || (line[n] != ' ' && line[n] != '\t'))
+        if (strncmp(line, name, n) != 0 || (name[n - 1] != ':' && line[n] != ' ' && line[n] != '\t'))
                 return -ENOENT;
         line += n;
-        line += strspn(line, " \t");
-        return parse_u64(line, ret);
-}
-
-/* "Total pages on system:  273323": the value after the label. */
-static int label_value(const char *line, const char *label, uint64_t *ret) {
-        size_t n = strlen(label);
-
-        if (strncmp(line, label, n) != 0)
-                return -ENOENT;
-        line += n;
-        line += strspn(line, " \t");
-        return parse_u64(line, ret);
+        return word_u64(line + strspn(line, " \t"), ret);
 }
 
 int mem_usage_parse(const char *text, MemUsage *ret) {
@@ -64,13 +52,13 @@ int mem_usage_parse(const char *text, MemUsage *ret) {
                 const char *s = *l;
                 if (strstr(s, "The kernel version is not supported"))
                         u.kernel_unsupported = true;
-                else if (row_value(s, "ZERO", &u.zero) == 0 || row_value(s, "NON_PRI_CACHE", &u.non_pri_cache) == 0 ||
-                         row_value(s, "PRI_CACHE", &u.pri_cache) == 0 || row_value(s, "USER", &u.user) == 0 ||
-                         row_value(s, "KERN_DATA", &u.kern_data) == 0 ||
-                         label_value(s, "Total pages on system:", &u.total) == 0 ||
-                         label_value(s, "page size:", &u.page_size) == 0)
+                else if (value_after(s, "ZERO", &u.zero) == 0 || value_after(s, "NON_PRI_CACHE", &u.non_pri_cache) == 0 ||
+                         value_after(s, "PRI_CACHE", &u.pri_cache) == 0 || value_after(s, "USER", &u.user) == 0 ||
+                         value_after(s, "KERN_DATA", &u.kern_data) == 0 ||
+                         value_after(s, "Total pages on system:", &u.total) == 0 ||
+                         value_after(s, "page size:", &u.page_size) == 0)
                         continue;
-                else if (row_value(s, "FREE", &u.free) == 0)
+                else if (value_after(s, "FREE", &u.free) == 0)
                         have_free = true;
         }
         if (!have_free || u.total == 0)
@@ -189,7 +177,7 @@ int collector_probe_parse(const char *text, CollectorProbe *ret) {
                 bool number = false;
                 for (size_t i = 0; i < ELEMENTSOF(numbers); i++)
                         if (strcmp(k, numbers[i].key) == 0) {
-                                if (parse_u64(v, (uint64_t *) ((char *) &p + numbers[i].offset)) < 0)
+                                if (safe_atou64(v, (uint64_t *) ((char *) &p + numbers[i].offset)) < 0)
                                         return -EBADMSG;
                                 have_free = have_free || strcmp(k, "FREE") == 0;
                                 number = true;

@@ -79,7 +79,7 @@ spec() {
         elf-needed)
             srcs="src/mkdumprd/elf-needed.c $b/strv.c $b/fileio.c" pkgs='' max_len=16384 ;;
         arm-state)
-            srcs="$b/arm-state.c $b/env-path.c $b/fileio.c" pkgs='' max_len=4096 ;;
+            srcs="$b/arm-state.c $b/env-path.c $b/fileio.c $b/parse-util.c" pkgs='' max_len=4096 ;;
         raw-header)
             srcs="src/kdumpd-arm/raw-harvest.c src/shared/block-device.c src/shared/block-identity.c
                   src/shared/kdump-config.c $b/dump-writer.c

@@ -10,6 +10,7 @@
 #include "env-path.h"
 #include "fileio.h"
 #include "macro.h"
+#include "parse-util.h"
 
 static const char *const phase_names[_ARM_PHASE_MAX] = {
         [ARM_PHASE_STARTING] = "starting",
@@ -71,16 +72,6 @@ int arm_state_write(const char *path, const ArmState *s) {
         return write_file_atomic(path, text, size, 0644);
 }
 
-static int parse_u64(const char *v, uint64_t *ret) {
-        char *end;
-        errno = 0;
-        unsigned long long n = strtoull(v, &end, 10);
-        if (errno != 0 || end == v || *end || v[0] == '-')
-                return -EBADMSG;
-        *ret = n;
-        return 0;
-}
-
 static int set_string(char **field, const char *v) {
         char *c = strdup(v);
         if (!c)
@@ -108,13 +99,13 @@ int arm_state_read(const char *path, ArmState *ret) {
                 *eq = 0;
                 const char *k = line, *v = eq + 1;
                 if (strcmp(k, "GENERATION") == 0)
-                        r = parse_u64(v, &s.generation);
+                        r = safe_atou64(v, &s.generation);
                 else if (strcmp(k, "PHASE") == 0)
                         r = (s.phase = arm_phase_from_string(v)) < 0 ? -EBADMSG : 0;
                 else if (strcmp(k, "ARMED") == 0)
-                        r = parse_u64(v, &armed);
+                        r = safe_atou64(v, &armed);
                 else if (strcmp(k, "PID") == 0)
-                        r = parse_u64(v, &s.pid);
+                        r = safe_atou64(v, &s.pid);
                 else if (strcmp(k, "REASON") == 0)
                         r = set_string(&s.reason, v);
                 else if (strcmp(k, "STALE") == 0)
@@ -124,11 +115,11 @@ int arm_state_read(const char *path, ArmState *ret) {
                 else if (strcmp(k, "INITRD") == 0)
                         r = set_string(&s.initrd, v);
                 else if (strcmp(k, "IMAGE_SIZE") == 0)
-                        r = parse_u64(v, &s.image_size);
+                        r = safe_atou64(v, &s.image_size);
                 else if (strcmp(k, "BUILD_USEC") == 0)
-                        r = parse_u64(v, &s.build_usec);
+                        r = safe_atou64(v, &s.build_usec);
                 else if (strcmp(k, "ARMED_AT") == 0)
-                        r = parse_u64(v, &s.armed_at);
+                        r = safe_atou64(v, &s.armed_at);
                 else
                         r = 0; /* a newer kdumpd's key */
                 if (r < 0)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "crash-record.h"
+#include "parse-util.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -175,18 +176,6 @@ static int parse_flag(const char *v, bool *ret) {
         return 0;
 }
 
-static int parse_u64(const char *v, uint64_t *ret) {
-        char *end;
-        if (!isdigit((unsigned char) v[0]))
-                return -EBADMSG;
-        errno = 0;
-        unsigned long long n = strtoull(v, &end, 10);
-        if (errno != 0 || *end)
-                return -EBADMSG;
-        *ret = n;
-        return 0;
-}
-
 static int record_set_key(CrashRecord *r, const char *line, const char *key, size_t klen, const char *v) {
         uint64_t n;
         int q;
@@ -204,7 +193,7 @@ static int record_set_key(CrashRecord *r, const char *line, const char *key, siz
                         r->dump = crash_dump_from_string(v);
                         return r->dump < 0 ? -EBADMSG : 0;
                 }
-                q = parse_u64(v, &n);
+                q = safe_atou64(v, &n);
                 if (q < 0)
                         return q;
                 if (k == KEY_ID) {
@@ -268,7 +257,7 @@ static unsigned record_name_id(const char *name) {
                 return 0;
         memcpy(digits, name, len - sl);
         digits[len - sl] = 0;
-        if (digits[0] == '0' || parse_u64(digits, &n) < 0 || n > UINT32_MAX)
+        if (digits[0] == '0' || safe_atou64(digits, &n) < 0 || n > UINT32_MAX)
                 return 0;
         return (unsigned) n;
 }
